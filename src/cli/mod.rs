@@ -1,0 +1,105 @@
+//! The command line: one file per subcommand, each with its `Args` and `run`.
+//! Arguments are parsed and validated completely before anything acts.
+mod doctor;
+mod down;
+mod flame;
+mod load;
+mod probe;
+mod shell;
+mod status;
+mod up;
+
+pub mod dev;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tokio_util::sync::CancellationToken;
+
+use crate::ui;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "perflab",
+    version,
+    about = "A hands-on lab for Linux network-performance troubleshooting",
+    long_about = "perflab starts a deliberately mistuned nginx + php-fpm server in Docker, drives real \
+HTTP load at it, and lets you diagnose and fix it stage by stage on the real kernel."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check every prerequisite, each with the fix when it is missing
+    Doctor(doctor::Args),
+    /// Build the images if needed and start the lab as it is at the start of a stage
+    Up(up::Args),
+    /// Remove every lab object and restore every journaled host change
+    Down(down::Args),
+    /// The lab, its stage and outstanding host changes
+    Status(status::Args),
+    /// A shell inside the server's network namespace, or one command run there
+    Shell(shell::Args),
+    /// Drive HTTP load at the lab and measure goodput, errors and latency
+    Load(load::Args),
+    /// The evidence snapshot of the server: kernel and service counters
+    Probe(probe::Args),
+    /// Sample the kernel's stacks under load and draw a flame graph
+    Flame(flame::Args),
+    /// Tools for perflab's developers
+    #[command(hide = true)]
+    Dev(dev::Args),
+}
+
+/// What every command gets: one cancellation path for Ctrl-C and SIGTERM.
+#[derive(Clone)]
+pub struct Ctx {
+    pub cancel: CancellationToken,
+}
+
+pub async fn main(cli: Cli) -> ExitCode {
+    let ctx = Ctx {
+        cancel: CancellationToken::new(),
+    };
+    spawn_signal_watch(ctx.cancel.clone());
+    let result = match cli.command {
+        Command::Doctor(a) => doctor::run(a, &ctx).await,
+        Command::Up(a) => up::run(a, &ctx).await,
+        Command::Down(a) => down::run(a, &ctx).await,
+        Command::Status(a) => status::run(a, &ctx).await,
+        Command::Shell(a) => shell::run(a, &ctx).await,
+        Command::Load(a) => load::run(a, &ctx).await,
+        Command::Probe(a) => probe::run(a, &ctx).await,
+        Command::Flame(a) => flame::run(a, &ctx).await,
+        Command::Dev(a) => dev::run(a, &ctx).await,
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            if let Some(reported) = err.downcast_ref::<ui::Reported>() {
+                let _ = reported;
+            } else {
+                ui::error(&format!("{err:#}"));
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn spawn_signal_watch(cancel: CancellationToken) {
+    tokio::spawn(async move {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => return,
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+        cancel.cancel();
+    });
+}

@@ -1,0 +1,11 @@
+//! `perflab shell`: being built.
+use std::process::ExitCode;
+
+use super::Ctx;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub async fn run(_args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`perflab shell` is being built")
+}

@@ -1,0 +1,139 @@
+//! Every value of the server that the course mistunes and fixes.
+use serde::{Deserialize, Serialize};
+
+/// A listen backlog that may be left at the service's default (php-fpm's is 511).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum Backlog {
+    Default,
+    Value(u32),
+}
+
+impl TryFrom<String> for Backlog {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        if s == "default" {
+            return Ok(Backlog::Default);
+        }
+        match s.parse::<u32>() {
+            Ok(n) if (1..=65535).contains(&n) => Ok(Backlog::Value(n)),
+            _ => Err(format!(
+                "backlog {s:?} is not valid: use \"default\" or a number from 1 to 65535"
+            )),
+        }
+    }
+}
+
+impl From<Backlog> for String {
+    fn from(b: Backlog) -> String {
+        match b {
+            Backlog::Default => "default".into(),
+            Backlog::Value(n) => n.to_string(),
+        }
+    }
+}
+
+/// The complete state of the server's tunables at one point of the course.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Knobs {
+    /// Fill the server namespace's conntrack table up to the global limit.
+    pub conntrack_fill: bool,
+    pub nginx_workers: u32,
+    pub nginx_backlog: u32,
+    pub phpfpm_backlog: Backlog,
+    pub pm: String,
+    pub pm_max_children: u32,
+    pub somaxconn: u32,
+    pub ip_local_port_range: String,
+    pub tcp_tw_reuse: u8,
+    pub fastcgi_keep_conn: bool,
+    /// Size of nginx's upstream keep-alive pool to php-fpm; 0 means no pool.
+    pub upstream_keepalive: u32,
+}
+
+/// A partial set of knobs: what one stage changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnobsPatch {
+    pub conntrack_fill: Option<bool>,
+    pub nginx_workers: Option<u32>,
+    pub nginx_backlog: Option<u32>,
+    pub phpfpm_backlog: Option<Backlog>,
+    pub pm: Option<String>,
+    pub pm_max_children: Option<u32>,
+    pub somaxconn: Option<u32>,
+    pub ip_local_port_range: Option<String>,
+    pub tcp_tw_reuse: Option<u8>,
+    pub fastcgi_keep_conn: Option<bool>,
+    pub upstream_keepalive: Option<u32>,
+}
+
+impl Knobs {
+    pub fn apply(&mut self, patch: &KnobsPatch) {
+        macro_rules! take {
+            ($($f:ident),*) => { $( if let Some(v) = &patch.$f { self.$f = v.clone(); } )* };
+        }
+        take!(
+            conntrack_fill,
+            nginx_workers,
+            nginx_backlog,
+            phpfpm_backlog,
+            pm,
+            pm_max_children,
+            somaxconn,
+            ip_local_port_range,
+            tcp_tw_reuse,
+            fastcgi_keep_conn,
+            upstream_keepalive
+        );
+    }
+
+    /// The per-namespace sysctls of the server, set when its namespace is created.
+    pub fn sysctls(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("net.core.somaxconn", self.somaxconn.to_string()),
+            ("net.ipv4.ip_local_port_range", self.ip_local_port_range.clone()),
+            ("net.ipv4.tcp_tw_reuse", self.tcp_tw_reuse.to_string()),
+        ]
+    }
+
+    /// Checks the values a kernel or service would refuse, naming the value and the range.
+    pub fn validate(&self) -> Result<(), String> {
+        let range_ok = self
+            .ip_local_port_range
+            .split_whitespace()
+            .map(str::parse::<u16>)
+            .collect::<Result<Vec<_>, _>>()
+            .ok()
+            .filter(|v| v.len() == 2 && v[0] >= 1024 && v[0] < v[1]);
+        if range_ok.is_none() {
+            return Err(format!(
+                "ip_local_port_range {:?} is not valid: two ports \"LOW HIGH\" with 1024 <= LOW < HIGH <= 65535",
+                self.ip_local_port_range
+            ));
+        }
+        let checks: [(&str, u64, u64, u64); 6] = [
+            ("nginx_workers", self.nginx_workers.into(), 1, 64),
+            ("nginx_backlog", self.nginx_backlog.into(), 1, 65535),
+            ("pm_max_children", self.pm_max_children.into(), 1, 1000),
+            ("somaxconn", self.somaxconn.into(), 1, 4_194_304),
+            ("tcp_tw_reuse", self.tcp_tw_reuse.into(), 0, 2),
+            ("upstream_keepalive", self.upstream_keepalive.into(), 0, 10_000),
+        ];
+        for (name, v, lo, hi) in checks {
+            if !(lo..=hi).contains(&v) {
+                return Err(format!(
+                    "{name} {v} is out of range: accepted {lo} to {hi}"
+                ));
+            }
+        }
+        if !["ondemand", "dynamic", "static"].contains(&self.pm.as_str()) {
+            return Err(format!(
+                "pm {:?} is not valid: ondemand, dynamic or static",
+                self.pm
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,91 @@
+//! Renders the server's config files from the knobs: `{{name}}` placeholders in
+//! `containers/server/templates/`.
+use super::{Backlog, Knobs};
+
+const NGINX: &str = include_str!("../../containers/server/templates/nginx.conf");
+const PHPFPM: &str = include_str!("../../containers/server/templates/php-fpm.conf");
+
+fn fill(template: &str, vars: &[(&str, String)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in vars {
+        out = out.replace(&format!("{{{{{name}}}}}"), value);
+    }
+    debug_assert!(!out.contains("{{"), "a placeholder was left unfilled");
+    out
+}
+
+pub fn render_nginx(k: &Knobs, title: &str) -> String {
+    let (upstream_block, pass) = if k.upstream_keepalive > 0 {
+        (
+            format!(
+                "\n    upstream php {{\n        server 127.0.0.1:9000;\n        keepalive {};\n    }}\n",
+                k.upstream_keepalive
+            ),
+            "php",
+        )
+    } else {
+        (String::new(), "127.0.0.1:9000")
+    };
+    fill(
+        NGINX,
+        &[
+            ("stage_title", title.to_string()),
+            ("nginx_workers", k.nginx_workers.to_string()),
+            ("nginx_backlog", k.nginx_backlog.to_string()),
+            ("upstream_block", upstream_block),
+            ("fastcgi_pass", pass.to_string()),
+            (
+                "fastcgi_keep_conn",
+                if k.fastcgi_keep_conn { "on" } else { "off" }.to_string(),
+            ),
+        ],
+    )
+}
+
+pub fn render_phpfpm(k: &Knobs, title: &str) -> String {
+    let backlog = match k.phpfpm_backlog {
+        Backlog::Default => ";listen.backlog = 511".to_string(),
+        Backlog::Value(n) => format!("listen.backlog = {n}"),
+    };
+    fill(
+        PHPFPM,
+        &[
+            ("stage_title", title.to_string()),
+            ("phpfpm_backlog_line", backlog),
+            ("pm", k.pm.clone()),
+            ("pm_max_children", k.pm_max_children.to_string()),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::StagePlan;
+
+    #[test]
+    fn stage_zero_renders_the_seed_values() {
+        let k = StagePlan::embedded().unwrap().knobs_at_start(0);
+        let nginx = render_nginx(&k, "stage 0");
+        assert!(nginx.contains("listen 80 backlog=10;"));
+        assert!(nginx.contains("fastcgi_keep_conn off;"));
+        assert!(nginx.contains("fastcgi_pass 127.0.0.1:9000;"));
+        assert!(!nginx.contains("upstream"));
+        let fpm = render_phpfpm(&k, "stage 0");
+        assert!(fpm.contains("pm = ondemand"));
+        assert!(fpm.contains("pm.max_children = 5"));
+        assert!(fpm.contains(";listen.backlog = 511"));
+        assert!(!fpm.contains("{{") && !nginx.contains("{{"));
+    }
+
+    #[test]
+    fn stage_six_fix_renders_an_upstream_pool() {
+        let k = StagePlan::embedded().unwrap().knobs_after_fix(6);
+        let nginx = render_nginx(&k, "stage 6");
+        assert!(nginx.contains("keepalive 64;"));
+        assert!(nginx.contains("fastcgi_pass php;"));
+        assert!(nginx.contains("fastcgi_keep_conn on;"));
+        let fpm = render_phpfpm(&k, "stage 6");
+        assert!(fpm.contains("listen.backlog = 8192"));
+    }
+}

@@ -1,0 +1,63 @@
+//! The connection to the Docker Engine, with the API version negotiated (Debian's
+//! docker.io speaks 1.41 and refuses newer clients).
+use std::time::Duration;
+
+use bollard::Docker;
+
+use super::error::{deadline, EngineError};
+
+/// The default deadline of one Docker call.
+pub const CALL: Duration = Duration::from_secs(30);
+
+/// A connection to the Docker Engine that holds the lab.
+#[derive(Clone)]
+pub struct Lab {
+    pub(crate) docker: Docker,
+    pub(crate) run: String,
+}
+
+impl Lab {
+    /// Connects through bollard's defaults (the usual socket or `DOCKER_HOST`).
+    pub async fn connect() -> Result<Lab, EngineError> {
+        let docker = Docker::connect_with_local_defaults()
+            .map_err(|e| EngineError::Connect(e.to_string()))?
+            .with_timeout(Duration::from_secs(600));
+        let docker = deadline("the version negotiation", Duration::from_secs(10), async {
+            docker
+                .negotiate_version()
+                .await
+                .map_err(|e| EngineError::Connect(e.to_string()))
+        })
+        .await?;
+        deadline("a ping", Duration::from_secs(10), async {
+            docker
+                .ping()
+                .await
+                .map_err(|e| EngineError::Connect(e.to_string()))
+        })
+        .await?;
+        Ok(Lab {
+            docker,
+            run: super::labels::run_id(),
+        })
+    }
+
+    pub fn docker(&self) -> &Docker {
+        &self.docker
+    }
+
+    /// The Engine's version and API version, for `perflab doctor`.
+    pub async fn versions(&self) -> Result<(String, String), EngineError> {
+        let v = deadline("the version", CALL, async {
+            self.docker
+                .version()
+                .await
+                .map_err(|e| EngineError::docker("reading", "the engine version", e))
+        })
+        .await?;
+        Ok((
+            v.version.unwrap_or_default(),
+            v.api_version.unwrap_or_default(),
+        ))
+    }
+}

@@ -1,0 +1,36 @@
+//! Ownership labels: every Docker object perflab creates carries them, and the
+//! sweep removes exactly the objects that carry `io.perflab.lab`.
+use std::collections::HashMap;
+
+/// Present on every object perflab creates; its value is the lab's name.
+pub const LAB: &str = "io.perflab.lab";
+/// The run (process and time) that created the object.
+pub const RUN: &str = "io.perflab.run";
+/// What the object is: server-nginx, server-phpfpm, toolbox, network, volume, image.
+pub const ROLE: &str = "io.perflab.role";
+/// The stage the lab was started at.
+pub const STAGE: &str = "io.perflab.stage";
+
+pub const LAB_NAME: &str = "perflab";
+
+pub fn labels(run: &str, role: &str) -> HashMap<String, String> {
+    HashMap::from([
+        (LAB.to_string(), LAB_NAME.to_string()),
+        (RUN.to_string(), run.to_string()),
+        (ROLE.to_string(), role.to_string()),
+    ])
+}
+
+/// The Docker list filter that selects our objects and nothing else.
+pub fn filter() -> HashMap<String, Vec<String>> {
+    HashMap::from([("label".to_string(), vec![format!("{LAB}={LAB_NAME}")])])
+}
+
+/// A run id: this process and the time it started, for the `RUN` label.
+pub fn run_id() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    format!("{}-{}", std::process::id(), secs)
+}

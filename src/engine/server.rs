@@ -1,0 +1,170 @@
+//! The running lab's server: one network namespace owned by the nginx container,
+//! joined by the php-fpm container. Everything the lessons read happens here.
+use std::net::Ipv4Addr;
+use std::time::Duration;
+
+use bollard::query_parameters::{InspectContainerOptions, TopOptionsBuilder};
+
+use super::docker::CALL;
+use super::error::{deadline, EngineError};
+use super::exec::{exec, ExecOutput};
+use super::{labels, names, Lab};
+
+/// Which of the server's two containers a command runs in. Both share the
+/// network namespace; they differ in processes and files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Nginx,
+    PhpFpm,
+}
+
+impl Side {
+    pub fn container(self) -> &'static str {
+        match self {
+            Side::Nginx => names::NGINX,
+            Side::PhpFpm => names::PHPFPM,
+        }
+    }
+}
+
+/// A handle on the running server.
+#[derive(Clone)]
+pub struct Server {
+    lab: Lab,
+    /// The nginx container's address on the lab network.
+    pub ip: Ipv4Addr,
+    /// The lab network's subnet (address, prefix length).
+    pub subnet: (Ipv4Addr, u8),
+    /// The stage the lab was started at (from the container's label).
+    pub stage: Option<u8>,
+}
+
+impl Server {
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.ip)
+    }
+
+    pub fn lab(&self) -> &Lab {
+        &self.lab
+    }
+
+    /// Runs one command inside the server and returns its output and exit code.
+    pub async fn exec(
+        &self,
+        side: Side,
+        argv: &[&str],
+        after: Duration,
+    ) -> Result<ExecOutput, EngineError> {
+        exec(&self.lab.docker, side.container(), argv, after).await
+    }
+
+    /// Runs a `sh -c` script inside the server.
+    pub async fn sh(&self, side: Side, script: &str, after: Duration) -> Result<ExecOutput, EngineError> {
+        self.exec(side, &["sh", "-c", script], after).await
+    }
+
+    /// Host pids of every process of both containers (for perf's filter).
+    pub async fn host_pids(&self) -> Result<Vec<u32>, EngineError> {
+        let mut pids = Vec::new();
+        for side in [Side::Nginx, Side::PhpFpm] {
+            let name = side.container();
+            let top = deadline("the process list", CALL, async {
+                self.lab
+                    .docker
+                    .top_processes(name, Some(TopOptionsBuilder::new().ps_args("-eo pid").build()))
+                    .await
+                    .map_err(|e| EngineError::docker("listing processes of", name, e))
+            })
+            .await?;
+            let titles = top.titles.unwrap_or_default();
+            let col = titles.iter().position(|t| t == "PID").unwrap_or(0);
+            for row in top.processes.unwrap_or_default() {
+                if let Some(pid) = row.get(col).and_then(|p| p.trim().parse().ok()) {
+                    pids.push(pid);
+                }
+            }
+        }
+        Ok(pids)
+    }
+}
+
+impl Lab {
+    /// The running lab's server, or [`EngineError::NotRunning`].
+    pub async fn server(&self) -> Result<Server, EngineError> {
+        self.find_server().await?.ok_or(EngineError::NotRunning)
+    }
+
+    /// The running lab's server, if both its containers run.
+    pub async fn find_server(&self) -> Result<Option<Server>, EngineError> {
+        let nginx = match self.inspect_ours(names::NGINX).await? {
+            Some(c) => c,
+            None => return Ok(None),
+        };
+        let running = |c: &bollard::models::ContainerInspectResponse| {
+            c.state.as_ref().and_then(|s| s.running).unwrap_or(false)
+        };
+        let phpfpm = self.inspect_ours(names::PHPFPM).await?;
+        if !running(&nginx) || !phpfpm.as_ref().is_some_and(running) {
+            return Ok(None);
+        }
+        let endpoint = nginx
+            .network_settings
+            .as_ref()
+            .and_then(|n| n.networks.as_ref())
+            .and_then(|n| n.get(names::NETWORK))
+            .cloned()
+            .ok_or_else(|| EngineError::Lab(format!("{} is not on {}", names::NGINX, names::NETWORK)))?;
+        let ip: Ipv4Addr = endpoint
+            .ip_address
+            .as_deref()
+            .unwrap_or("")
+            .parse()
+            .map_err(|_| EngineError::Lab(format!("{} has no IPv4 address", names::NGINX)))?;
+        let prefix = endpoint.ip_prefix_len.unwrap_or(16).clamp(0, 32) as u8;
+        let net = u32::from(ip) & (u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0));
+        let stage = nginx
+            .config
+            .as_ref()
+            .and_then(|c| c.labels.as_ref())
+            .and_then(|l| l.get(labels::STAGE))
+            .and_then(|s| s.parse().ok());
+        Ok(Some(Server {
+            lab: self.clone(),
+            ip,
+            subnet: (Ipv4Addr::from(net), prefix),
+            stage,
+        }))
+    }
+
+    /// Inspects a container by name, but only if it carries our label.
+    pub(crate) async fn inspect_ours(
+        &self,
+        name: &str,
+    ) -> Result<Option<bollard::models::ContainerInspectResponse>, EngineError> {
+        let r = deadline("a container inspection", CALL, async {
+            self.docker
+                .inspect_container(name, None::<InspectContainerOptions>)
+                .await
+                .map_err(|e| EngineError::docker("inspecting", name, e))
+        })
+        .await;
+        match r {
+            Ok(c) => {
+                let ours = c
+                    .config
+                    .as_ref()
+                    .and_then(|c| c.labels.as_ref())
+                    .is_some_and(|l| l.get(labels::LAB).map(String::as_str) == Some(labels::LAB_NAME));
+                if ours {
+                    Ok(Some(c))
+                } else {
+                    Err(EngineError::Lab(format!(
+                        "a container named {name} exists but is not perflab's; perflab will not touch it: rename or remove it yourself"
+                    )))
+                }
+            }
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! flame: not built yet.

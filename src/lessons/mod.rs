@@ -1,0 +1,1 @@
+//! lessons: not built yet.

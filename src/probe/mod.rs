@@ -1,0 +1,1 @@
+//! probe: not built yet.

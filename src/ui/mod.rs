@@ -1,0 +1,40 @@
+//! The only code that writes to the terminal. Progress bars hide themselves when
+//! stderr is not a terminal; `NO_COLOR` is honoured by `console`.
+mod progress;
+
+pub use progress::Progress;
+
+use console::style;
+
+/// An error the user has already been told about: exit non-zero without printing again.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Reported(pub String);
+
+/// A line of information on stderr (stdout is kept for results and JSON).
+pub fn info(msg: &str) {
+    Progress::println_global(&format!("{} {msg}", style("·").dim()));
+}
+
+/// A step that finished.
+pub fn done(msg: &str) {
+    Progress::println_global(&format!("{} {msg}", style("✓").green()));
+}
+
+pub fn warn(msg: &str) {
+    Progress::println_global(&format!("{} {msg}", style("warning:").yellow().bold()));
+}
+
+pub fn error(msg: &str) {
+    eprintln!("{} {msg}", style("error:").red().bold());
+}
+
+/// Results go to stdout, so they can be piped.
+pub fn out(text: &str) {
+    println!("{text}");
+}
+
+/// Whether stdout is a terminal: live views and colours only then.
+pub fn stdout_is_terminal() -> bool {
+    console::Term::stdout().is_term()
+}
