@@ -93,7 +93,10 @@ impl Knobs {
     pub fn sysctls(&self) -> Vec<(&'static str, String)> {
         vec![
             ("net.core.somaxconn", self.somaxconn.to_string()),
-            ("net.ipv4.ip_local_port_range", self.ip_local_port_range.clone()),
+            (
+                "net.ipv4.ip_local_port_range",
+                self.ip_local_port_range.clone(),
+            ),
             ("net.ipv4.tcp_tw_reuse", self.tcp_tw_reuse.to_string()),
         ]
     }
@@ -119,13 +122,16 @@ impl Knobs {
             ("pm_max_children", self.pm_max_children.into(), 1, 1000),
             ("somaxconn", self.somaxconn.into(), 1, 4_194_304),
             ("tcp_tw_reuse", self.tcp_tw_reuse.into(), 0, 2),
-            ("upstream_keepalive", self.upstream_keepalive.into(), 0, 10_000),
+            (
+                "upstream_keepalive",
+                self.upstream_keepalive.into(),
+                0,
+                10_000,
+            ),
         ];
         for (name, v, lo, hi) in checks {
             if !(lo..=hi).contains(&v) {
-                return Err(format!(
-                    "{name} {v} is out of range: accepted {lo} to {hi}"
-                ));
+                return Err(format!("{name} {v} is out of range: accepted {lo} to {hi}"));
             }
         }
         if !["ondemand", "dynamic", "static"].contains(&self.pm.as_str()) {

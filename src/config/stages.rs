@@ -146,8 +146,14 @@ mod tests {
         assert_eq!(k.pm_max_children, 20);
         assert_eq!(k.somaxconn, 65536);
         assert_eq!(k.ip_local_port_range, "10000 65535");
-        assert!(k.fastcgi_keep_conn, "stage 5 begins with the keep-alive change");
-        assert_eq!(k.tcp_tw_reuse, 0, "stage 5's own fix is not applied at its start");
+        assert!(
+            k.fastcgi_keep_conn,
+            "stage 5 begins with the keep-alive change"
+        );
+        assert_eq!(
+            k.tcp_tw_reuse, 0,
+            "stage 5's own fix is not applied at its start"
+        );
         assert_eq!(plan.knobs_after_fix(5).tcp_tw_reuse, 1);
         assert_eq!(plan.knobs_at_start(1), plan.knobs_at_start(0));
         assert!(plan.knobs_at_start(6).fastcgi_keep_conn);

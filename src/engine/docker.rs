@@ -14,11 +14,13 @@ pub const CALL: Duration = Duration::from_secs(30);
 pub struct Lab {
     pub(crate) docker: Docker,
     pub(crate) run: String,
+    pub(crate) names: super::Names,
 }
 
 impl Lab {
     /// Connects through bollard's defaults (the usual socket or `DOCKER_HOST`).
     pub async fn connect() -> Result<Lab, EngineError> {
+        let lab = super::labels::lab_name().map_err(EngineError::Lab)?;
         let docker = Docker::connect_with_local_defaults()
             .map_err(|e| EngineError::Connect(e.to_string()))?
             .with_timeout(Duration::from_secs(600));
@@ -39,7 +41,12 @@ impl Lab {
         Ok(Lab {
             docker,
             run: super::labels::run_id(),
+            names: super::Names { lab },
         })
+    }
+
+    pub fn names(&self) -> &super::Names {
+        &self.names
     }
 
     pub fn docker(&self) -> &Docker {

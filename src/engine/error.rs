@@ -19,7 +19,9 @@ pub enum EngineError {
     Build { image: String, message: String },
     #[error("no lab is running; start one with `perflab up`")]
     NotRunning,
-    #[error("a lab is already running (stage {stage}); use it, or stop it first with `perflab down`")]
+    #[error(
+        "a lab is already running (stage {stage}); use it, or stop it first with `perflab down`"
+    )]
     AlreadyRunning { stage: String },
     #[error("{0}")]
     Lab(String),
@@ -28,7 +30,11 @@ pub enum EngineError {
 }
 
 impl EngineError {
-    pub fn docker(op: &'static str, object: impl Into<String>, source: bollard::errors::Error) -> Self {
+    pub fn docker(
+        op: &'static str,
+        object: impl Into<String>,
+        source: bollard::errors::Error,
+    ) -> Self {
         match source {
             bollard::errors::Error::HyperResponseError { .. }
             | bollard::errors::Error::IOError { .. }
@@ -48,7 +54,10 @@ impl EngineError {
         matches!(
             self,
             EngineError::Docker {
-                source: bollard::errors::Error::DockerResponseServerError { status_code: 404, .. },
+                source: bollard::errors::Error::DockerResponseServerError {
+                    status_code: 404,
+                    ..
+                },
                 ..
             }
         )

@@ -63,11 +63,15 @@ pub async fn exec(
         {
             StartExecResults::Attached { mut output, .. } => {
                 while let Some(chunk) = output.next().await {
-                    match chunk.map_err(|e| EngineError::docker("reading exec output of", container, e))? {
+                    match chunk
+                        .map_err(|e| EngineError::docker("reading exec output of", container, e))?
+                    {
                         bollard::container::LogOutput::StdErr { message } => {
                             out.stderr.push_str(&String::from_utf8_lossy(&message))
                         }
-                        other => out.stdout.push_str(&String::from_utf8_lossy(&other.into_bytes())),
+                        other => out
+                            .stdout
+                            .push_str(&String::from_utf8_lossy(&other.into_bytes())),
                     }
                 }
             }

@@ -49,7 +49,9 @@ impl Image {
     /// (Templates are rendered by perflab at run time, not baked in.)
     pub fn files(self) -> &'static [(&'static str, &'static [u8])] {
         match self {
-            Image::Server => files!("server": "Dockerfile", "app/index.php", "start-nginx.sh", "start-phpfpm.sh"),
+            Image::Server => {
+                files!("server": "Dockerfile", "app/index.php", "start-nginx.sh", "start-phpfpm.sh")
+            }
             Image::Toolbox => files!("toolbox": "Dockerfile"),
         }
     }
@@ -63,7 +65,12 @@ impl Image {
             h.update((bytes.len() as u64).to_le_bytes());
             h.update(bytes);
         }
-        let hex: String = h.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect();
+        let hex: String = h
+            .finalize()
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect();
         format!("{}:{hex}", self.name())
     }
 
@@ -135,10 +142,12 @@ impl Lab {
             return Ok(tag);
         }
         self.ensure_base_image().await?;
-        let context = image
-            .context_tar()
-            .map_err(|e| EngineError::Build { image: tag.clone(), message: e.to_string() })?;
-        let mut image_labels = labels::labels(&self.run, "image");
+        let context = image.context_tar().map_err(|e| EngineError::Build {
+            image: tag.clone(),
+            message: e.to_string(),
+        })?;
+        // Images are shared by every lab on this engine (they are a cache).
+        let mut image_labels = labels::labels(labels::DEFAULT_LAB_NAME, &self.run, "image");
         image_labels.remove(labels::RUN);
         let opts = BuildImageOptionsBuilder::new()
             .dockerfile("Dockerfile")
@@ -156,12 +165,12 @@ impl Lab {
             );
             let mut last_lines: Vec<String> = Vec::new();
             loop {
-                let next = tokio::time::timeout(BUILD_IDLE, stream.next()).await.map_err(|_| {
-                    EngineError::Build {
+                let next = tokio::time::timeout(BUILD_IDLE, stream.next())
+                    .await
+                    .map_err(|_| EngineError::Build {
                         image: tag.clone(),
                         message: format!("no build output for {} s", BUILD_IDLE.as_secs()),
-                    }
-                })?;
+                    })?;
                 let Some(item) = next else { break };
                 let info = item.map_err(|e| EngineError::Build {
                     image: tag.clone(),
@@ -173,7 +182,12 @@ impl Lab {
                         message: format!("{err}; last output: {}", last_lines.join(" | ")),
                     });
                 }
-                if let Some(line) = info.stream.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+                if let Some(line) = info
+                    .stream
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                {
                     bar.set_message(format!("building {tag}: {}", truncate(line, 60)));
                     last_lines.push(line.to_string());
                     if last_lines.len() > 5 {
@@ -232,14 +246,25 @@ mod tests {
                             stack.push(path);
                         }
                     } else {
-                        on_disk.push(path.strip_prefix(&root).unwrap().to_string_lossy().to_string());
+                        on_disk.push(
+                            path.strip_prefix(&root)
+                                .unwrap()
+                                .to_string_lossy()
+                                .to_string(),
+                        );
                     }
                 }
             }
             on_disk.sort();
-            let mut embedded: Vec<String> = image.files().iter().map(|(p, _)| p.to_string()).collect();
+            let mut embedded: Vec<String> =
+                image.files().iter().map(|(p, _)| p.to_string()).collect();
             embedded.sort();
-            assert_eq!(on_disk, embedded, "containers/{} and Image::files differ", image.folder());
+            assert_eq!(
+                on_disk,
+                embedded,
+                "containers/{} and Image::files differ",
+                image.folder()
+            );
         }
     }
 

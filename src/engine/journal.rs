@@ -36,11 +36,17 @@ pub struct Journal {
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
     #[error("reading the host journal {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the host journal {path} is corrupt ({reason}); it was not applied. Check the values it names by hand, then remove the file")]
     Corrupt { path: PathBuf, reason: String },
     #[error("writing the host journal {path}: {source}; nothing was changed on the host")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl Journal {
@@ -60,7 +66,10 @@ impl Journal {
     }
 
     pub fn empty() -> Journal {
-        Journal { format: FORMAT, entries: Vec::new() }
+        Journal {
+            format: FORMAT,
+            entries: Vec::new(),
+        }
     }
 
     pub fn parse(text: &str) -> Result<Journal, String> {
@@ -73,7 +82,11 @@ impl Journal {
                 return Err(format!("it names {:?}, which perflab never changes", e.key));
             }
             for v in [&e.original, &e.applied] {
-                if v.is_empty() || !v.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '\t') {
+                if v.is_empty()
+                    || !v
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == ' ' || c == '\t')
+                {
                     return Err(format!("value {v:?} of {} is not a number", e.key));
                 }
             }
@@ -101,7 +114,10 @@ impl Journal {
     pub fn save(&self, dir: &Path) -> Result<(), JournalError> {
         use std::io::Write;
         let path = Self::path(dir);
-        let err = |source| JournalError::Write { path: path.clone(), source };
+        let err = |source| JournalError::Write {
+            path: path.clone(),
+            source,
+        };
         if self.entries.is_empty() {
             return match std::fs::remove_file(&path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(err(e)),
@@ -150,8 +166,11 @@ mod tests {
     fn corrupt_and_foreign_journals_are_refused() {
         assert!(Journal::parse("{not json").is_err());
         assert!(Journal::parse(r#"{"format":2,"entries":[]}"#).is_err());
-        let foreign = r#"{"format":1,"entries":[{"key":"kernel.panic","original":"0","applied":"1"}]}"#;
-        assert!(Journal::parse(foreign).unwrap_err().contains("kernel.panic"));
+        let foreign =
+            r#"{"format":1,"entries":[{"key":"kernel.panic","original":"0","applied":"1"}]}"#;
+        assert!(Journal::parse(foreign)
+            .unwrap_err()
+            .contains("kernel.panic"));
         let shell = r#"{"format":1,"entries":[{"key":"net.netfilter.nf_conntrack_max","original":"1; rm -rf /","applied":"2"}]}"#;
         assert!(Journal::parse(shell).is_err());
     }

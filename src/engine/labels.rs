@@ -11,19 +11,41 @@ pub const ROLE: &str = "io.perflab.role";
 /// The stage the lab was started at.
 pub const STAGE: &str = "io.perflab.stage";
 
-pub const LAB_NAME: &str = "perflab";
+/// The default lab name; `PERFLAB_LAB` picks another, so that several labs (a
+/// developer's and a test's) can live side by side. Object names derive from it.
+pub const DEFAULT_LAB_NAME: &str = "perflab";
 
-pub fn labels(run: &str, role: &str) -> HashMap<String, String> {
+/// The lab name from `PERFLAB_LAB`, checked: 1 to 20 of `a-z`, `0-9`, `-`.
+pub fn lab_name() -> Result<String, String> {
+    let name = std::env::var("PERFLAB_LAB").unwrap_or_default();
+    if name.is_empty() {
+        return Ok(DEFAULT_LAB_NAME.to_string());
+    }
+    let ok = name.len() <= 20
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(name)
+    } else {
+        Err(format!(
+            "PERFLAB_LAB {name:?} is not a valid lab name: 1 to 20 characters of a-z, 0-9 and -, starting with a letter"
+        ))
+    }
+}
+
+pub fn labels(lab: &str, run: &str, role: &str) -> HashMap<String, String> {
     HashMap::from([
-        (LAB.to_string(), LAB_NAME.to_string()),
+        (LAB.to_string(), lab.to_string()),
         (RUN.to_string(), run.to_string()),
         (ROLE.to_string(), role.to_string()),
     ])
 }
 
-/// The Docker list filter that selects our objects and nothing else.
-pub fn filter() -> HashMap<String, Vec<String>> {
-    HashMap::from([("label".to_string(), vec![format!("{LAB}={LAB_NAME}")])])
+/// The Docker list filter that selects this lab's objects and nothing else.
+pub fn filter(lab: &str) -> HashMap<String, Vec<String>> {
+    HashMap::from([("label".to_string(), vec![format!("{LAB}={lab}")])])
 }
 
 /// A run id: this process and the time it started, for the `RUN` label.

@@ -23,12 +23,30 @@ pub use server::{Server, Side};
 pub use toolbox::ToolboxMode;
 // pub use up::UpOptions;
 
-/// Container, network and volume names: fixed, so learners can use `docker logs perflab-nginx`.
-pub mod names {
-    pub const NGINX: &str = "perflab-nginx";
-    pub const PHPFPM: &str = "perflab-phpfpm";
-    pub const NETWORK: &str = "perflab-net";
-    pub const ETC_VOLUME: &str = "perflab-etc";
-    pub const LOG_VOLUME: &str = "perflab-log";
-    pub const TOOLBOX_PREFIX: &str = "perflab-toolbox-";
+/// Container, network and volume names, derived from the lab name (default
+/// `perflab`), so learners can use `docker logs perflab-nginx`.
+#[derive(Debug, Clone)]
+pub struct Names {
+    pub lab: String,
+}
+
+impl Names {
+    pub fn nginx(&self) -> String {
+        format!("{}-nginx", self.lab)
+    }
+    pub fn phpfpm(&self) -> String {
+        format!("{}-phpfpm", self.lab)
+    }
+    pub fn network(&self) -> String {
+        format!("{}-net", self.lab)
+    }
+    pub fn etc_volume(&self) -> String {
+        format!("{}-etc", self.lab)
+    }
+    pub fn log_volume(&self) -> String {
+        format!("{}-log", self.lab)
+    }
+    pub fn toolbox_prefix(&self) -> String {
+        format!("{}-toolbox-", self.lab)
+    }
 }

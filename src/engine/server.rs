@@ -8,7 +8,7 @@ use bollard::query_parameters::{InspectContainerOptions, TopOptionsBuilder};
 use super::docker::CALL;
 use super::error::{deadline, EngineError};
 use super::exec::{exec, ExecOutput};
-use super::{labels, names, Lab};
+use super::{labels, Lab, Names};
 
 /// Which of the server's two containers a command runs in. Both share the
 /// network namespace; they differ in processes and files.
@@ -19,10 +19,10 @@ pub enum Side {
 }
 
 impl Side {
-    pub fn container(self) -> &'static str {
+    pub fn container(self, names: &Names) -> String {
         match self {
-            Side::Nginx => names::NGINX,
-            Side::PhpFpm => names::PHPFPM,
+            Side::Nginx => names.nginx(),
+            Side::PhpFpm => names.phpfpm(),
         }
     }
 }
@@ -55,11 +55,22 @@ impl Server {
         argv: &[&str],
         after: Duration,
     ) -> Result<ExecOutput, EngineError> {
-        exec(&self.lab.docker, side.container(), argv, after).await
+        exec(
+            &self.lab.docker,
+            &side.container(&self.lab.names),
+            argv,
+            after,
+        )
+        .await
     }
 
     /// Runs a `sh -c` script inside the server.
-    pub async fn sh(&self, side: Side, script: &str, after: Duration) -> Result<ExecOutput, EngineError> {
+    pub async fn sh(
+        &self,
+        side: Side,
+        script: &str,
+        after: Duration,
+    ) -> Result<ExecOutput, EngineError> {
         self.exec(side, &["sh", "-c", script], after).await
     }
 
@@ -67,11 +78,14 @@ impl Server {
     pub async fn host_pids(&self) -> Result<Vec<u32>, EngineError> {
         let mut pids = Vec::new();
         for side in [Side::Nginx, Side::PhpFpm] {
-            let name = side.container();
+            let name = &side.container(&self.lab.names);
             let top = deadline("the process list", CALL, async {
                 self.lab
                     .docker
-                    .top_processes(name, Some(TopOptionsBuilder::new().ps_args("-eo pid").build()))
+                    .top_processes(
+                        name,
+                        Some(TopOptionsBuilder::new().ps_args("-eo pid").build()),
+                    )
                     .await
                     .map_err(|e| EngineError::docker("listing processes of", name, e))
             })
@@ -96,14 +110,14 @@ impl Lab {
 
     /// The running lab's server, if both its containers run.
     pub async fn find_server(&self) -> Result<Option<Server>, EngineError> {
-        let nginx = match self.inspect_ours(names::NGINX).await? {
+        let nginx = match self.inspect_ours(&self.names.nginx()).await? {
             Some(c) => c,
             None => return Ok(None),
         };
         let running = |c: &bollard::models::ContainerInspectResponse| {
             c.state.as_ref().and_then(|s| s.running).unwrap_or(false)
         };
-        let phpfpm = self.inspect_ours(names::PHPFPM).await?;
+        let phpfpm = self.inspect_ours(&self.names.phpfpm()).await?;
         if !running(&nginx) || !phpfpm.as_ref().is_some_and(running) {
             return Ok(None);
         }
@@ -111,15 +125,21 @@ impl Lab {
             .network_settings
             .as_ref()
             .and_then(|n| n.networks.as_ref())
-            .and_then(|n| n.get(names::NETWORK))
+            .and_then(|n| n.get(&self.names.network()))
             .cloned()
-            .ok_or_else(|| EngineError::Lab(format!("{} is not on {}", names::NGINX, names::NETWORK)))?;
+            .ok_or_else(|| {
+                EngineError::Lab(format!(
+                    "{} is not on {}",
+                    self.names.nginx(),
+                    self.names.network()
+                ))
+            })?;
         let ip: Ipv4Addr = endpoint
             .ip_address
             .as_deref()
             .unwrap_or("")
             .parse()
-            .map_err(|_| EngineError::Lab(format!("{} has no IPv4 address", names::NGINX)))?;
+            .map_err(|_| EngineError::Lab(format!("{} has no IPv4 address", self.names.nginx())))?;
         let prefix = endpoint.ip_prefix_len.unwrap_or(16).clamp(0, 32) as u8;
         let net = u32::from(ip) & (u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0));
         let stage = nginx
@@ -154,7 +174,7 @@ impl Lab {
                     .config
                     .as_ref()
                     .and_then(|c| c.labels.as_ref())
-                    .is_some_and(|l| l.get(labels::LAB).map(String::as_str) == Some(labels::LAB_NAME));
+                    .is_some_and(|l| l.get(labels::LAB) == Some(&self.names.lab));
                 if ours {
                     Ok(Some(c))
                 } else {

@@ -1,23 +1,38 @@
 //! perflab's state directory: the host journal, the lock, progress and outputs.
 use std::path::PathBuf;
 
-/// `$PERFLAB_STATE_DIR`, else `$XDG_STATE_HOME/perflab`, else `~/.local/state/perflab`.
+/// `$PERFLAB_STATE_DIR`, else `$XDG_STATE_HOME/perflab`, else
+/// `~/.local/state/perflab`; a lab named by `PERFLAB_LAB` gets `labs/<name>` below it.
 pub fn dir() -> PathBuf {
+    let base = base_dir();
+    match super::labels::lab_name() {
+        Ok(name) if name != super::labels::DEFAULT_LAB_NAME => base.join("labs").join(name),
+        _ => base,
+    }
+}
+
+fn base_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("PERFLAB_STATE_DIR").filter(|d| !d.is_empty()) {
         return PathBuf::from(d);
     }
     if let Some(d) = std::env::var_os("XDG_STATE_HOME").filter(|d| !d.is_empty()) {
         return PathBuf::from(d).join("perflab");
     }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/tmp"));
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/tmp"));
     home.join(".local/state/perflab")
 }
 
 /// Creates the state directory if needed.
 pub fn ensure_dir() -> std::io::Result<PathBuf> {
     let d = dir();
-    std::fs::create_dir_all(&d)
-        .map_err(|e| std::io::Error::new(e.kind(), format!("creating state directory {}: {e}", d.display())))?;
+    std::fs::create_dir_all(&d).map_err(|e| {
+        std::io::Error::new(
+            e.kind(),
+            format!("creating state directory {}: {e}", d.display()),
+        )
+    })?;
     Ok(d)
 }
 
@@ -46,7 +61,13 @@ impl LabLock {
             let holder = std::fs::read_to_string(&path).unwrap_or_default();
             return Err(format!(
                 "the lab is in use by another perflab command ({}); wait for it to finish",
-                holder.trim().trim_start_matches("pid ").split_whitespace().next().map(|p| format!("pid {p}")).unwrap_or_else(|| "unknown pid".into())
+                holder
+                    .trim()
+                    .trim_start_matches("pid ")
+                    .split_whitespace()
+                    .next()
+                    .map(|p| format!("pid {p}"))
+                    .unwrap_or_else(|| "unknown pid".into())
             ));
         }
         use std::io::Write;

@@ -9,7 +9,7 @@ use super::docker::CALL;
 use super::error::{deadline, EngineError};
 use super::exec::{exec, ExecOutput};
 use super::images::Image;
-use super::{labels, names, Lab};
+use super::{labels, Lab};
 
 /// What the helper may do on the host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +62,7 @@ impl Lab {
         let image = self.ensure_image(Image::Toolbox).await?;
         let name = format!(
             "{}{}-{}",
-            names::TOOLBOX_PREFIX,
+            self.names.toolbox_prefix(),
             self.run,
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -72,7 +72,7 @@ impl Lab {
         let body = ContainerCreateBody {
             image: Some(image),
             cmd: Some(vec!["sleep".into(), "3600".into()]),
-            labels: Some(labels::labels(&self.run, mode.role())),
+            labels: Some(labels::labels(&self.names.lab, &self.run, mode.role())),
             host_config: Some(mode.host_config()),
             ..Default::default()
         };
@@ -87,7 +87,10 @@ impl Lab {
         let result = async {
             deadline("starting the host helper", CALL, async {
                 self.docker
-                    .start_container(&name, None::<bollard::query_parameters::StartContainerOptions>)
+                    .start_container(
+                        &name,
+                        None::<bollard::query_parameters::StartContainerOptions>,
+                    )
                     .await
                     .map_err(|e| EngineError::docker("starting", &name, e))
             })
@@ -103,7 +106,10 @@ impl Lab {
 
     /// Force-removes a container (and its anonymous volumes); absent is fine.
     pub(crate) async fn remove_container(&self, name: &str) -> Result<(), EngineError> {
-        let opts = RemoveContainerOptionsBuilder::new().force(true).v(true).build();
+        let opts = RemoveContainerOptionsBuilder::new()
+            .force(true)
+            .v(true)
+            .build();
         match deadline("removing a container", CALL, async {
             self.docker
                 .remove_container(name, Some(opts))
