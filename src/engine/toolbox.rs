@@ -31,7 +31,9 @@ impl ToolboxMode {
             ToolboxMode::HostNet => HostConfig {
                 network_mode: Some("host".into()),
                 cap_add: Some(vec!["NET_ADMIN".into()]),
-                security_opt: Some(vec!["systempaths=unconfined".into()]),
+                // `--security-opt systempaths=unconfined` of the CLI: /proc/sys writable.
+                masked_paths: Some(vec![]),
+                readonly_paths: Some(vec![]),
                 ..base
             },
             ToolboxMode::HostPid => HostConfig {
