@@ -23,6 +23,7 @@ pub use error::EngineError;
 pub use exec::ExecOutput;
 pub use server::{Server, Side};
 pub use toolbox::ToolboxMode;
+pub use images::BASE_IMAGE;
 pub use up::{http_get_status, UpOptions};
 
 /// Container, network and volume names, derived from the lab name (default
