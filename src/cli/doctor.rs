@@ -24,7 +24,10 @@ pub async fn run(_args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
             Some(lab)
         }
         Err(e) => {
-            checks.push(Check { name: "Docker Engine", result: Err(e.to_string()) });
+            checks.push(Check {
+                name: "Docker Engine",
+                result: Err(e.to_string()),
+            });
             None
         }
     };
@@ -48,7 +51,10 @@ pub async fn run(_args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
         ui::out(&format!("\n{failed} of {} checks failed", checks.len()));
         return Ok(ExitCode::FAILURE);
     }
-    ui::out(&format!("\nall {} checks passed: `perflab up` is ready", checks.len()));
+    ui::out(&format!(
+        "\nall {} checks passed: `perflab up` is ready",
+        checks.len()
+    ));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -60,7 +66,10 @@ fn linux() -> Check {
     } else {
         Err("perflab needs a Linux host: its lessons are about the Linux kernel the containers share".into())
     };
-    Check { name: "Linux", result }
+    Check {
+        name: "Linux",
+        result,
+    }
 }
 
 fn state_dir() -> Check {
@@ -73,7 +82,10 @@ fn state_dir() -> Check {
         })
         .map(|d| d.display().to_string())
         .map_err(|e| format!("{e}; set PERFLAB_STATE_DIR to a writable directory"));
-    Check { name: "state directory", result }
+    Check {
+        name: "state directory",
+        result,
+    }
 }
 
 async fn engine_version(lab: &Lab) -> Check {
@@ -96,7 +108,10 @@ async fn engine_version(lab: &Lab) -> Check {
         }
         Err(e) => Err(e.to_string()),
     };
-    Check { name: "Docker Engine", result }
+    Check {
+        name: "Docker Engine",
+        result,
+    }
 }
 
 fn conntrack_check() -> Check {
@@ -107,7 +122,10 @@ fn conntrack_check() -> Check {
         Ok(max) => Ok(format!("nf_conntrack_max {max}")),
         Err(_) => Err("the nf_conntrack module is not loaded: `sudo modprobe nf_conntrack`".into()),
     };
-    Check { name: "conntrack", result }
+    Check {
+        name: "conntrack",
+        result,
+    }
 }
 
 async fn base_image(lab: &Lab) -> Check {
@@ -119,7 +137,10 @@ async fn base_image(lab: &Lab) -> Check {
         )),
         Err(e) => Err(e.to_string()),
     };
-    Check { name: "base image", result }
+    Check {
+        name: "base image",
+        result,
+    }
 }
 
 async fn host_helper(lab: &Lab) -> Check {
@@ -134,7 +155,10 @@ async fn host_helper(lab: &Lab) -> Check {
         )),
         Err(e) => Err(format!("{e}; the Docker Engine must allow host-network containers with NET_ADMIN")),
     };
-    Check { name: "host helper", result }
+    Check {
+        name: "host helper",
+        result,
+    }
 }
 
 async fn perf(lab: &Lab) -> Check {
@@ -150,5 +174,8 @@ async fn perf(lab: &Lab) -> Check {
         )),
         Err(e) => Err(e.to_string()),
     };
-    Check { name: "perf", result }
+    Check {
+        name: "perf",
+        result,
+    }
 }

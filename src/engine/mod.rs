@@ -21,9 +21,9 @@ pub use docker::Lab;
 pub use down::DownReport;
 pub use error::EngineError;
 pub use exec::ExecOutput;
+pub use images::BASE_IMAGE;
 pub use server::{Server, Side};
 pub use toolbox::ToolboxMode;
-pub use images::BASE_IMAGE;
 pub use up::{http_get_status, UpOptions};
 
 /// Container, network and volume names, derived from the lab name (default

@@ -29,7 +29,10 @@ pub fn host_values() -> Vec<(String, String)> {
         .iter()
         .map(|p| {
             let v = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("reading {p}: {e}"));
-            (p.to_string(), v.split_whitespace().collect::<Vec<_>>().join(" "))
+            (
+                p.to_string(),
+                v.split_whitespace().collect::<Vec<_>>().join(" "),
+            )
         })
         .collect()
 }
@@ -47,7 +50,11 @@ impl TestLab {
             _guard: guard,
         };
         let out = lab.run(&["down"]);
-        assert!(out.status.success(), "cleanup before the test: {}", text(&out));
+        assert!(
+            out.status.success(),
+            "cleanup before the test: {}",
+            text(&out)
+        );
         lab
     }
 
@@ -67,7 +74,12 @@ impl TestLab {
     /// Runs and asserts success, returning stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(out.status.success(), "perflab {}: {}", args.join(" "), text(&out));
+        assert!(
+            out.status.success(),
+            "perflab {}: {}",
+            args.join(" "),
+            text(&out)
+        );
         String::from_utf8_lossy(&out.stdout).to_string()
     }
 
@@ -87,9 +99,21 @@ impl TestLab {
         ] {
             let mut args = kind.clone();
             args.extend(["--filter", &filter]);
-            let out = Command::new("docker").args(&args).output().expect("running docker");
-            assert!(out.status.success(), "docker {}: {}", args.join(" "), text(&out));
-            found.extend(String::from_utf8_lossy(&out.stdout).lines().map(str::to_string));
+            let out = Command::new("docker")
+                .args(&args)
+                .output()
+                .expect("running docker");
+            assert!(
+                out.status.success(),
+                "docker {}: {}",
+                args.join(" "),
+                text(&out)
+            );
+            found.extend(
+                String::from_utf8_lossy(&out.stdout)
+                    .lines()
+                    .map(str::to_string),
+            );
         }
         found
     }
