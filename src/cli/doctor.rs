@@ -16,9 +16,9 @@ struct Check {
     result: Result<String, String>,
 }
 
-pub async fn run(_args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub async fn run(_args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let mut checks = vec![linux(), state_dir()];
-    let lab = match Lab::connect().await {
+    let lab = match ctx.lab().await {
         Ok(lab) => {
             checks.push(engine_version(&lab).await);
             Some(lab)

@@ -3,15 +3,15 @@
 use std::process::ExitCode;
 
 use super::Ctx;
-use crate::engine::{state::LabLock, Lab};
+use crate::engine::state::LabLock;
 use crate::ui::{self, Progress};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
-pub async fn run(_args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub async fn run(_args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let _lock = LabLock::acquire().map_err(anyhow::Error::msg)?;
-    let lab = Lab::connect().await?;
+    let lab = ctx.lab().await?;
     // Teardown is not cancellable: a half-removed lab is worse than a slow exit.
     let bar = Progress::spinner("removing the lab");
     let report = lab.down().await?;

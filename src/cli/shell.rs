@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::Ctx;
-use crate::engine::{Lab, Side};
+use crate::engine::Side;
 use crate::ui;
 
 #[derive(Debug, clap::Args)]
@@ -22,7 +22,7 @@ pub struct Args {
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let lab = Lab::connect().await?;
+    let lab = ctx.lab().await?;
     let server = lab.server().await?;
     let interactive = args.command.is_empty();
     let argv: Vec<&str> = if interactive {

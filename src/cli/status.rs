@@ -23,9 +23,9 @@ struct Status {
     host_changes: Vec<Entry>,
 }
 
-pub async fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let host_changes = Lab::host_changes()?;
-    let lab = Lab::connect().await?;
+    let lab = ctx.lab().await?;
     let server = lab.find_server().await?;
     let status = Status {
         running: server.is_some(),

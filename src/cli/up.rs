@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use super::Ctx;
 use crate::config::StagePlan;
-use crate::engine::{state::LabLock, Lab, UpOptions};
+use crate::engine::{state::LabLock, UpOptions};
 use crate::ui;
 
 #[derive(Debug, clap::Args)]
@@ -22,7 +22,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     plan.check_stage(args.stage).map_err(anyhow::Error::msg)?;
     let _lock = LabLock::acquire().map_err(anyhow::Error::msg)?;
     let start = Instant::now();
-    let lab = Lab::connect().await?;
+    let lab = ctx.lab().await?;
     let server = lab
         .up(&plan, UpOptions { stage: args.stage }, &ctx.cancel)
         .await?;

@@ -24,6 +24,25 @@ pub struct DownReport {
 }
 
 impl DownReport {
+    /// One line: what was removed and restored.
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        for (what, list) in [
+            ("containers", &self.containers),
+            ("networks", &self.networks),
+            ("volumes", &self.volumes),
+        ] {
+            if !list.is_empty() {
+                parts.push(format!("{what} {}", list.join(", ")));
+            }
+        }
+        if !self.restored.is_empty() {
+            parts.push(format!("restored {}", self.restored.join(", ")));
+        }
+        parts.extend(self.skipped.iter().cloned());
+        parts.join("; ")
+    }
+
     pub fn is_empty(&self) -> bool {
         self.containers.is_empty()
             && self.networks.is_empty()
@@ -38,6 +57,22 @@ impl Lab {
     pub async fn down(&self) -> Result<DownReport, EngineError> {
         let mut report = self.remove_objects().await?;
         self.restore_journal(&mut report).await?;
+        Ok(report)
+    }
+
+    /// With no lab running, whatever a crashed or killed run left behind (objects,
+    /// journaled host changes) is cleaned, and the user told so.
+    pub async fn recover(&self) -> Result<DownReport, EngineError> {
+        if self.find_server().await?.is_some() {
+            return Ok(DownReport::default());
+        }
+        let report = self.down().await?;
+        if !report.is_empty() {
+            crate::ui::warn(&format!(
+                "found what an interrupted perflab run left behind and cleaned it: {}",
+                report.summary()
+            ));
+        }
         Ok(report)
     }
 

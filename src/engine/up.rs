@@ -33,18 +33,14 @@ impl Lab {
         cancel: &CancellationToken,
     ) -> Result<Server, EngineError> {
         plan.check_stage(opts.stage).map_err(EngineError::Lab)?;
-        if self.find_server().await?.is_some()
-            || self.inspect_ours(&self.names.nginx()).await?.is_some()
-        {
-            let stage = match self.find_server().await? {
-                Some(s) => s
-                    .stage
-                    .map(|n| n.to_string())
-                    .unwrap_or_else(|| "unknown".into()),
-                None => "unknown, not healthy".into(),
-            };
+        if let Some(running) = self.find_server().await? {
+            let stage = running
+                .stage
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "unknown".into());
             return Err(EngineError::AlreadyRunning { stage });
         }
+        self.recover().await?;
         let result = tokio::select! {
             r = self.up_inner(plan, opts) => r,
             _ = cancel.cancelled() => Err(EngineError::Cancelled),
@@ -75,8 +71,6 @@ impl Lab {
         );
         let image = self.ensure_image(Image::Server).await?;
         let bar = Progress::spinner("creating the lab network and volumes");
-        // Leftovers of a crashed run (stopped containers, a network) are ours: clear them first.
-        self.remove_objects().await?;
         self.create_network().await?;
         for v in [self.names.etc_volume(), self.names.log_volume()] {
             self.create_volume(&v).await?;
