@@ -57,16 +57,27 @@ pub struct Progress {
 #[derive(Debug, thiserror::Error)]
 pub enum ProgressError {
     #[error("reading {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path} is not a progress file perflab can read ({reason}); move it away or run `perflab reset --all`")]
     Corrupt { path: PathBuf, reason: String },
     #[error("saving progress to {path}: {source}; is the disk full? Your last step was not saved")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl Default for Progress {
     fn default() -> Self {
-        Progress { format: FORMAT, lang: None, stage: 0, stages: BTreeMap::new() }
+        Progress {
+            format: FORMAT,
+            lang: None,
+            stage: 0,
+            stages: BTreeMap::new(),
+        }
     }
 }
 
@@ -82,10 +93,15 @@ impl Progress {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Progress::default()),
             Err(source) => return Err(ProgressError::Read { path, source }),
         };
-        let p: Progress = serde_json::from_str(&text)
-            .map_err(|e| ProgressError::Corrupt { path: path.clone(), reason: e.to_string() })?;
+        let p: Progress = serde_json::from_str(&text).map_err(|e| ProgressError::Corrupt {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
         if p.format != FORMAT {
-            return Err(ProgressError::Corrupt { path, reason: format!("format {} is not {FORMAT}", p.format) });
+            return Err(ProgressError::Corrupt {
+                path,
+                reason: format!("format {} is not {FORMAT}", p.format),
+            });
         }
         Ok(p)
     }
@@ -94,12 +110,19 @@ impl Progress {
     pub fn save(&self, dir: &Path) -> Result<(), ProgressError> {
         use std::io::Write;
         let path = Self::path(dir);
-        let err = |source| ProgressError::Write { path: path.clone(), source };
+        let err = |source| ProgressError::Write {
+            path: path.clone(),
+            source,
+        };
         std::fs::create_dir_all(dir).map_err(err)?;
         let tmp = dir.join(format!("{FILE}.tmp"));
         let mut f = std::fs::File::create(&tmp).map_err(err)?;
-        f.write_all(serde_json::to_string_pretty(self).expect("progress serializes").as_bytes())
-            .map_err(err)?;
+        f.write_all(
+            serde_json::to_string_pretty(self)
+                .expect("progress serializes")
+                .as_bytes(),
+        )
+        .map_err(err)?;
         f.sync_all().map_err(err)?;
         std::fs::rename(&tmp, &path).map_err(err)
     }
@@ -142,7 +165,10 @@ mod tests {
         back.reset_from(1);
         assert!(back.stages.contains_key(&0) && !back.stages.contains_key(&1));
         std::fs::write(Progress::path(&dir), "{oops").unwrap();
-        assert!(matches!(Progress::load(&dir), Err(ProgressError::Corrupt { .. })));
+        assert!(matches!(
+            Progress::load(&dir),
+            Err(ProgressError::Corrupt { .. })
+        ));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

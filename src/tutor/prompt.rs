@@ -79,7 +79,10 @@ impl<R: BufRead> Prompter for LinePrompter<R> {
             let line = self.input("choose by number")?;
             match pick(&line, items) {
                 Some(i) => return Ok(i),
-                None => crate::ui::warn(&format!("{line:?} is not a choice: type a number from 1 to {}", items.len())),
+                None => crate::ui::warn(&format!(
+                    "{line:?} is not a choice: type a number from 1 to {}",
+                    items.len()
+                )),
             }
         }
     }
@@ -105,12 +108,19 @@ pub struct ScriptedPrompter {
 
 impl ScriptedPrompter {
     pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(answers: I) -> Self {
-        ScriptedPrompter { answers: answers.into_iter().map(Into::into).collect(), asked: Vec::new() }
+        ScriptedPrompter {
+            answers: answers.into_iter().map(Into::into).collect(),
+            asked: Vec::new(),
+        }
     }
 
     /// An answers file: one answer per line; blank lines and `#` comments skipped.
     pub fn from_file_text(text: &str) -> Self {
-        Self::new(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')))
+        Self::new(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#')),
+        )
     }
 
     fn next(&mut self, prompt: &str) -> Result<String, PromptError> {
@@ -133,7 +143,9 @@ impl ScriptedPrompter {
 impl Prompter for ScriptedPrompter {
     fn select(&mut self, prompt: &str, items: &[String]) -> Result<usize, PromptError> {
         let a = self.next(prompt)?;
-        pick(&a, items).ok_or_else(|| PromptError::Io(format!("scripted answer {a:?} is not one of {items:?}")))
+        pick(&a, items).ok_or_else(|| {
+            PromptError::Io(format!("scripted answer {a:?} is not one of {items:?}"))
+        })
     }
 
     fn input(&mut self, prompt: &str) -> Result<String, PromptError> {
@@ -151,7 +163,9 @@ fn pick(answer: &str, items: &[String]) -> Option<usize> {
         return None;
     }
     let lower = a.to_lowercase();
-    items.iter().position(|i| i.to_lowercase().starts_with(&lower))
+    items
+        .iter()
+        .position(|i| i.to_lowercase().starts_with(&lower))
 }
 
 #[cfg(test)]
@@ -160,7 +174,10 @@ mod tests {
 
     #[test]
     fn menus_take_numbers_or_text_starts() {
-        let items = vec!["conntrack table full".to_string(), "too few workers".to_string()];
+        let items = vec![
+            "conntrack table full".to_string(),
+            "too few workers".to_string(),
+        ];
         assert_eq!(pick("2", &items), Some(1));
         assert_eq!(pick("Too few", &items), Some(1));
         assert_eq!(pick("0", &items), None);
