@@ -41,10 +41,10 @@ impl Lab {
             return Err(EngineError::AlreadyRunning { stage });
         }
         self.recover().await?;
-        let result = tokio::select! {
-            r = self.up_inner(plan, opts) => r,
-            _ = cancel.cancelled() => Err(EngineError::Cancelled),
-        };
+        // Docker finishes a create even when its client goes away, so a Docker call
+        // is never abandoned half-way: cancellation is checked between calls, and
+        // only the long waits (build, first answer, fill) are cut short.
+        let result = self.up_inner(plan, opts, cancel).await;
         let result = match result {
             Err(e) if !matches!(e, EngineError::Cancelled) => Err(self.with_logs(e).await),
             other => other,
@@ -60,7 +60,19 @@ impl Lab {
         result
     }
 
-    async fn up_inner(&self, plan: &StagePlan, opts: UpOptions) -> Result<Server, EngineError> {
+    async fn up_inner(
+        &self,
+        plan: &StagePlan,
+        opts: UpOptions,
+        cancel: &CancellationToken,
+    ) -> Result<Server, EngineError> {
+        let step = || {
+            if cancel.is_cancelled() {
+                Err(EngineError::Cancelled)
+            } else {
+                Ok(())
+            }
+        };
         let knobs = plan.knobs_at_start(opts.stage);
         let title = format!(
             "stage {} ({})",
@@ -69,23 +81,31 @@ impl Lab {
                 .map(|s| s.name.as_str())
                 .unwrap_or("")
         );
-        let image = self.ensure_image(Image::Server).await?;
+        let image = until_cancelled(cancel, self.ensure_image(Image::Server)).await?;
         let bar = Progress::spinner("creating the lab network and volumes");
+        step()?;
         self.create_network().await?;
         for v in [self.names.etc_volume(), self.names.log_volume()] {
+            step()?;
             self.create_volume(&v).await?;
         }
+        step()?;
         bar.set_message("starting nginx (it owns the server's network namespace)");
         let nginx = self.names.nginx();
         self.create_server_container(&nginx, &image, Side::Nginx, &knobs, opts.stage)
             .await?;
+        step()?;
         self.start(&nginx).await?;
+        step()?;
         self.write_configs(&knobs, &title).await?;
+        step()?;
         bar.set_message("starting php-fpm (it joins nginx's namespace)");
         let phpfpm = self.names.phpfpm();
         self.create_server_container(&phpfpm, &image, Side::PhpFpm, &knobs, opts.stage)
             .await?;
+        step()?;
         self.start(&phpfpm).await?;
+        step()?;
         let server = self.server().await?;
         bar.set_message("switching conntrack on in the server's namespace");
         server
@@ -107,10 +127,10 @@ impl Lab {
             .await?
             .ok("installing the stateful firewall rule")?;
         bar.set_message(format!("waiting for the server at {}", server.url()));
-        wait_for_answer(&server).await?;
+        until_cancelled(cancel, wait_for_answer(&server)).await?;
         if knobs.conntrack_fill {
             bar.set_message("filling the server's conntrack table (its own, not the host's)");
-            let filled = self.fill_conntrack(&server).await?;
+            let filled = until_cancelled(cancel, self.fill_conntrack(&server)).await?;
             drop(bar);
             ui::done(&format!(
                 "filled the server's conntrack table: {} of {} entries",
@@ -271,6 +291,16 @@ impl Lab {
                 .map_err(|e| EngineError::docker("starting container", name, e))
         })
         .await
+    }
+}
+
+async fn until_cancelled<T>(
+    cancel: &CancellationToken,
+    fut: impl std::future::Future<Output = Result<T, EngineError>>,
+) -> Result<T, EngineError> {
+    tokio::select! {
+        r = fut => r,
+        _ = cancel.cancelled() => Err(EngineError::Cancelled),
     }
 }
 
