@@ -21,7 +21,7 @@ fn sigint_and_sigterm_during_up_leave_nothing_behind() {
         (libc::SIGTERM, 2),
         (libc::SIGINT, 3),
     ] {
-        let mut child = lab
+        let child = lab
             .command(&["up", "--stage", "0"])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
