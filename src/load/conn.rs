@@ -74,9 +74,20 @@ impl Worker {
 }
 
 enum Miss {
-    /// EOF before any byte on a kept-alive connection: the server closed it while idle.
-    IdleClosed,
+    /// Closed or reset before any byte of the response. On a kept-alive connection
+    /// this is the server closing it while idle (its FIN or RST crossed our
+    /// request): like any HTTP client we reopen and count a reconnect, not an error.
+    /// On a fresh connection it is a real failure of this class.
+    BeforeResponse(Failure),
     Failed(Failure),
+}
+
+/// An I/O error before any byte of the response arrived.
+fn early_miss(e: std::io::Error) -> Miss {
+    match Failure::from_io(&e) {
+        f @ (Failure::Reset | Failure::ClosedEarly) => Miss::BeforeResponse(f),
+        f => Miss::Failed(f),
+    }
 }
 
 fn io_miss(e: std::io::Error) -> Miss {
@@ -89,6 +100,8 @@ pub async fn connection(w: Rc<Worker>) {
     let mut buf = vec![0u8; BUF];
     let mut parser = Parser::default();
     let mut conn: Option<TcpStream> = None;
+    // The server closed our last connection: the next connect is a reconnect.
+    let mut server_closed = false;
     let timer = tokio::time::sleep_until(plan.hard.into());
     tokio::pin!(timer);
     loop {
@@ -109,7 +122,9 @@ pub async fn connection(w: Rc<Worker>) {
                 };
                 match attempt {
                     Some(Ok(s)) => {
-                        w.stats.borrow_mut().connected(t0.elapsed());
+                        let mut stats = w.stats.borrow_mut();
+                        stats.connected(t0.elapsed());
+                        stats.reconnects += u64::from(std::mem::take(&mut server_closed));
                         conn.insert(s)
                     }
                     Some(Err(e)) => {
@@ -142,20 +157,14 @@ pub async fn connection(w: Rc<Worker>) {
                     if let Some(s) = conn.take() {
                         await_close(s, &mut buf, timer.as_mut()).await;
                     }
-                    if plan.keepalive {
-                        w.stats.borrow_mut().reconnects += 1;
-                    }
+                    server_closed = plan.keepalive;
                 }
             }
-            Err(Miss::IdleClosed) if !fresh => {
+            Err(Miss::BeforeResponse(_)) if !fresh => {
                 conn = None;
-                w.stats.borrow_mut().reconnects += 1;
+                server_closed = true;
             }
-            Err(Miss::IdleClosed) => {
-                conn = None;
-                w.failure(Failure::ClosedEarly);
-            }
-            Err(Miss::Failed(f)) => {
+            Err(Miss::BeforeResponse(f) | Miss::Failed(f)) => {
                 // Dropping the stream closes it: the server sees the abort (nginx: 499).
                 conn = None;
                 w.failure(f);
@@ -171,7 +180,7 @@ async fn exchange(
     buf: &mut Vec<u8>,
     parser: &mut Parser,
 ) -> Result<Response, Miss> {
-    s.write_all(request).await.map_err(io_miss)?;
+    s.write_all(request).await.map_err(early_miss)?;
     parser.reset();
     let (mut start, mut filled, mut got_any) = (0, 0, false);
     loop {
@@ -186,13 +195,14 @@ async fn exchange(
                 return Err(Miss::Failed(Failure::BadResponse));
             }
         }
-        let n = s.read(&mut buf[filled..]).await.map_err(io_miss)?;
-        if n == 0 {
-            return match (got_any, parser.eof()) {
-                (false, _) => Err(Miss::IdleClosed),
-                (true, r) => r.map_err(parse_miss),
-            };
-        }
+        let read = s.read(&mut buf[filled..]).await;
+        let n = match read {
+            Ok(0) if !got_any => return Err(Miss::BeforeResponse(Failure::ClosedEarly)),
+            Ok(0) => return parser.eof().map_err(parse_miss),
+            Ok(n) => n,
+            Err(e) if !got_any => return Err(early_miss(e)),
+            Err(e) => return Err(io_miss(e)),
+        };
         got_any = true;
         filled += n;
         let (used, done) = parser.feed(&buf[start..filled]).map_err(parse_miss)?;

@@ -41,11 +41,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 
 /// Shows a duration the way a user would type it.
 pub fn show(d: Duration) -> String {
-    if d.as_millis() % 1000 != 0 || d.is_zero() {
+    if !d.as_millis().is_multiple_of(1000) || d.is_zero() {
         format!("{}ms", d.as_millis())
-    } else if d.as_secs() % 3600 == 0 {
+    } else if d.as_secs().is_multiple_of(3600) {
         format!("{}h", d.as_secs() / 3600)
-    } else if d.as_secs() % 60 == 0 {
+    } else if d.as_secs().is_multiple_of(60) {
         format!("{}m", d.as_secs() / 60)
     } else {
         format!("{}s", d.as_secs())
