@@ -114,6 +114,24 @@ async fn dropped_syns_are_connect_timeouts_and_the_run_ends_on_time() {
 }
 
 #[tokio::test]
+async fn latency_includes_the_connect() {
+    let url = servers::late_accept(Duration::from_millis(300)).await;
+    let r = load(&config(&url, 2, 1500, 2000)).await;
+    assert!(r.requests > 0 && r.errors.is_empty(), "{r:?}");
+    assert!(
+        r.connect_ms.max >= 900.0,
+        "the SYN was retransmitted: {:?}",
+        r.connect_ms
+    );
+    assert!(
+        r.latency_ms.max >= r.connect_ms.max,
+        "{:?} vs {:?}",
+        r.latency_ms,
+        r.connect_ms
+    );
+}
+
+#[tokio::test]
 async fn a_port_without_listener_is_refused() {
     let url = servers::closed_port().await;
     let r = load(&config(&url, 2, 300, 500)).await;

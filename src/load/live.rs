@@ -64,19 +64,27 @@ impl Window {
     }
 }
 
-/// The view's own line.
+/// The view's own line, short enough for an 80-column terminal.
 pub fn line(elapsed: Duration, planned: Duration, window: &Window) -> String {
     let (ok, all, errors) = window.rates();
     let secs = elapsed.min(planned + Duration::from_secs(60)).as_secs_f64();
     let tail = if elapsed > planned {
-        " (finishing requests in flight)"
+        "  (finishing requests in flight)"
     } else {
         ""
     };
     format!(
-        "load {secs:>5.1}/{:.0} s   goodput {ok:>9.0} 2xx/s   all {all:>9.0}/s   errors {errors:>8.0}/s{tail}",
-        planned.as_secs_f64()
+        "load {secs:.1}/{} s  goodput {ok:.0} 2xx/s  all {all:.0}/s  errors {errors:.0}/s{tail}",
+        trim(planned.as_secs_f64())
     )
+}
+
+fn trim(secs: f64) -> String {
+    if secs.fract() == 0.0 {
+        format!("{secs:.0}")
+    } else {
+        format!("{secs:.1}")
+    }
 }
 
 /// Samples the counters every tick until `done` resolves, drawing each frame.

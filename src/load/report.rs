@@ -113,11 +113,11 @@ impl LoadReport {
         };
         let _ = writeln!(
             s,
-            "load on {}: {} connections, {mode}, {:.1} s, timeout {} ms{}",
+            "load on {}: {} connections, {mode}, {:.1} s, timeout {}{}",
             self.url,
             self.connections,
             self.duration_s,
-            self.timeout_ms,
+            super::options::show(std::time::Duration::from_millis(self.timeout_ms)),
             if self.interrupted {
                 format!(
                     " (interrupted before its {:.1} s: partial results)",

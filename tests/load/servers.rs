@@ -73,6 +73,21 @@ pub async fn black_hole() -> (TcpListener, String, Vec<TcpStream>) {
     (listener, format!("http://{addr}/"), fillers)
 }
 
+/// Like [`black_hole`] for `after`, then it accepts and answers 200: connects made
+/// meanwhile complete only at the client's SYN retransmission, about a second later.
+pub async fn late_accept(after: Duration) -> String {
+    let (listener, url, fillers) = black_hole().await;
+    tokio::spawn(async move {
+        tokio::time::sleep(after).await;
+        drop(fillers);
+        let c = Arc::new(Counts::default());
+        while let Ok((s, _)) = listener.accept().await {
+            tokio::spawn(serve(s, Behaviour::Statuses(&[200]), c.clone(), 0));
+        }
+    });
+    url
+}
+
 /// A port that nothing listens on.
 pub async fn closed_port() -> String {
     let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
