@@ -7,7 +7,6 @@ use std::time::Duration;
 use anyhow::Context;
 
 use super::Ctx;
-use crate::engine::Lab;
 use crate::flame::{self, advice, FlameError, FlameReport};
 use crate::load::options::{connections_arg, timeout_arg};
 use crate::load::LoadConfig;
@@ -57,7 +56,7 @@ fn function_arg(text: &str) -> Result<String, String> {
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let lab = Lab::connect().await?;
+    let lab = ctx.lab().await?;
     let server = lab.server().await?;
     let mut cfg = LoadConfig::new(&server.url(), &[server.subnet])
         .context("preparing the load for the recording")?;

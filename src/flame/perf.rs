@@ -30,13 +30,14 @@ pub struct PerfRun {
 
 /// The shell script run in the helper: record every CPU with call chains for
 /// `seconds`, then print the samples with only the fields the fold needs
-/// (pid/tid so threads map to their process; no dso or time, to keep it small).
+/// (pid/tid so threads map to their process; the dso names unresolved frames;
+/// no time or period, to keep it small).
 pub fn record_script(seconds: u32) -> String {
     format!(
         "{facts}; command -v perf >/dev/null || {{ echo 'perf: command not found in the helper image' >&2; exit 127; }}; \
          perf record -a -g -e {EVENT} -F {FREQUENCY} -o /tmp/perf.data -- sleep {seconds} >/tmp/record.log 2>&1 \
          || {{ cat /tmp/record.log >&2; exit 3; }}; cat /tmp/record.log >&2; \
-         perf script -F comm,pid,tid,ip,sym -i /tmp/perf.data 2>/tmp/script.log; rc=$?; cat /tmp/script.log >&2; exit $rc",
+         perf script -F comm,pid,tid,ip,sym,dso -i /tmp/perf.data 2>/tmp/script.log; rc=$?; cat /tmp/script.log >&2; exit $rc",
         facts = facts_script()
     )
 }
@@ -222,7 +223,7 @@ mod tests {
     fn the_script_records_for_the_asked_seconds_with_pids() {
         let s = record_script(7);
         assert!(s.contains("-- sleep 7 "), "{s}");
-        assert!(s.contains("-F comm,pid,tid,ip,sym"));
+        assert!(s.contains("-F comm,pid,tid,ip,sym,dso"));
         assert!(s.contains("-e cpu-clock -F 999"));
     }
 }

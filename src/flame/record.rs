@@ -66,14 +66,14 @@ pub async fn record(
     cfg.validate()?;
     let mut pids: HashSet<u32> = server.host_pids().await?.into_iter().collect();
 
+    // The helper is tied to `cancel`: on Ctrl-C it is stopped and removed.
+    let lab = server.lab().clone().with_cancel(cancel.clone());
     let perf = async {
         tokio::select! {
             _ = tokio::time::sleep(WARMUP) => {}
             _ = cancel.cancelled() => return None,
         }
-        // Not raced against `cancel`: dropping the call would leave the helper
-        // behind; it ends by itself after `seconds`.
-        Some(run_record(server.lab(), seconds).await)
+        Some(run_record(&lab, seconds).await)
     };
     let (load, perf) = tokio::join!(run_load(&cfg, cancel), perf);
     if cancel.is_cancelled() {
