@@ -231,6 +231,11 @@ async fn stage5_port_search_is_hot_until_tw_reuse() {
     let server = lab.server().await.expect("the lab just started");
     let cfg = LoadConfig::new(&server.url(), &[server.subnet]).unwrap();
     let cancel = CancellationToken::new();
+    // The learner's observe step: load first, so TIME_WAIT fills nginx's ports as
+    // it does in the course (a fresh lab's first seconds show the search at ~35 %).
+    let mut observe = cfg.clone();
+    observe.duration = Duration::from_secs(10);
+    perflab::load::run_load(&observe, &cancel).await.unwrap();
 
     let before = flame::record(&server, &cfg, 5, "inet_hash_connect", &cancel)
         .await
@@ -243,6 +248,11 @@ async fn stage5_port_search_is_hot_until_tw_reuse() {
     );
     assert!(before.function_share >= 0.30, "{before:#?}");
     assert!(before.kernel_symbols);
+    assert!(
+        before.top[0].stack.contains("inet_hash_connect"),
+        "{:?}",
+        before.top
+    );
     let svg = std::fs::read_to_string(&before.svg).unwrap();
     assert!(svg_titles(&svg)
         .iter()

@@ -18,26 +18,26 @@ const STACK_WIDTH: usize = 100;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Seconds to record, 1 to 60; the load starts 2 s before and ends 3 s after
-    #[arg(long, default_value_t = 5, value_parser = seconds_arg)]
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = seconds_arg)]
     seconds: u32,
     /// Report the share of the server's samples whose stack passes through this
     /// function (part of a symbol name: inet_hash_connect counts __inet_hash_connect)
-    #[arg(long, default_value = flame::DEFAULT_FUNCTION, value_parser = function_arg)]
+    #[arg(long, value_name = "NAME", default_value = flame::DEFAULT_FUNCTION, value_parser = function_arg)]
     function: String,
     /// Print the report as JSON on stdout
     #[arg(long)]
     json: bool,
-    /// Concurrent connections of the load (default: the lab's 1000)
-    #[arg(long, value_parser = connections_arg)]
+    /// Concurrent connections of the load, 1 to 100000 (default: the lab's 1000)
+    #[arg(long, short = 'c', value_name = "N", value_parser = connections_arg)]
     connections: Option<usize>,
-    /// Per-request timeout of the load, e.g. 2s or 500ms (default: the lab's 2s)
-    #[arg(long, value_parser = timeout_arg)]
+    /// Per request and per connect of the load: 500ms, 2s (10ms to 60s; default: the lab's 2s)
+    #[arg(long, value_name = "TIME", value_parser = timeout_arg)]
     timeout: Option<Duration>,
-    /// Reuse connections for many requests (the default)
-    #[arg(long, overrides_with = "close")]
+    /// Reuse connections (the default)
+    #[arg(long, conflicts_with = "close")]
     keepalive: bool,
-    /// A new connection for every request
-    #[arg(long, overrides_with = "keepalive")]
+    /// A new connection for every request (sends `Connection: close`)
+    #[arg(long)]
     close: bool,
 }
 
@@ -64,7 +64,9 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         cfg.connections = n;
     }
     if let Some(t) = args.timeout {
+        // As `perflab load` does: the connect gets the request's timeout.
         cfg.timeout = t;
+        cfg.connect_timeout = t;
     }
     if args.close {
         cfg.keepalive = false;
