@@ -82,15 +82,12 @@ pub fn fold(perf_script: &str, pids: &HashSet<u32>) -> Result<Folded, FoldError>
             }
         } else {
             finish(&mut out, current.take());
-            parse_header(line)
-                .map(|(comm, pid)| {
-                    current = Some(Sample {
-                        comm,
-                        keep: pids.contains(&pid),
-                        frames: Vec::new(),
-                    });
-                })
-                .is_some()
+            current = parse_header(line).map(|(comm, pid)| Sample {
+                comm,
+                keep: pids.contains(&pid),
+                frames: Vec::new(),
+            });
+            current.is_some()
         };
         if parsed {
             good_lines += 1;

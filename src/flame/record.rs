@@ -66,22 +66,42 @@ pub async fn record(
     cfg.validate()?;
     let mut pids: HashSet<u32> = server.host_pids().await?.into_iter().collect();
 
-    // The helper is tied to `cancel`: on Ctrl-C it is stopped and removed.
-    let lab = server.lab().clone().with_cancel(cancel.clone());
+    // One stop for both halves: Ctrl-C, or either half failing, ends the other
+    // early (the helper is then stopped and removed by the engine).
+    let stop = cancel.child_token();
+    let lab = server.lab().clone().with_cancel(stop.clone());
+    let load = async {
+        let r = run_load(&cfg, &stop).await;
+        if r.is_err() {
+            stop.cancel();
+        }
+        r
+    };
     let perf = async {
         tokio::select! {
             _ = tokio::time::sleep(WARMUP) => {}
-            _ = cancel.cancelled() => return None,
+            _ = stop.cancelled() => return None,
         }
-        Some(run_record(&lab, seconds).await)
+        let r = run_record(&lab, seconds).await;
+        if !matches!(r, Ok(Ok(_))) {
+            stop.cancel();
+        }
+        Some(r)
     };
-    let (load, perf) = tokio::join!(run_load(&cfg, cancel), perf);
+    let (load, perf) = tokio::join!(load, perf);
     if cancel.is_cancelled() {
         return Err(FlameError::Cancelled);
     }
-    let perf = perf.ok_or(FlameError::Cancelled)??;
-    let run = perf.map_err(|(reason, facts)| FlameError::PerfUnavailable { reason, facts })?;
+    if let Some(Ok(Err((reason, facts)))) = perf {
+        return Err(FlameError::PerfUnavailable { reason, facts });
+    }
     let load = load?;
+    let run = match perf {
+        Some(Ok(Ok(run))) => run,
+        Some(Err(e)) => return Err(e.into()),
+        // Stopped only by a failed load (returned above) or Ctrl-C.
+        _ => return Err(FlameError::Cancelled),
+    };
     // php-fpm may have started children during the load; they are still there.
     pids.extend(server.host_pids().await?);
 
