@@ -278,4 +278,7 @@ async fn stage5_port_search_is_hot_until_tw_reuse() {
     );
     assert!(after.function_share <= 0.05, "{after:#?}");
     assert!(after.server_samples > 0);
+    for svg in [&before.svg, &after.svg] {
+        std::fs::remove_file(svg).unwrap();
+    }
 }
