@@ -24,13 +24,19 @@ fn styles_apply_only_when_styling_is_on() {
     );
     let plain = plain(md, 80);
     assert!(!plain.contains('\u{1b}'));
-    assert_eq!(plain.trim_end(), "Plain em strong `code` site (https://example.org)");
+    assert_eq!(
+        plain.trim_end(),
+        "Plain em strong `code` site (https://example.org)"
+    );
 }
 
 #[test]
 fn code_blocks_are_indented_and_never_wrapped() {
     let long = "x".repeat(60);
-    let out = plain(&format!("Intro\n\n```console\n$ {long}\nline two\n```\n"), 30);
+    let out = plain(
+        &format!("Intro\n\n```console\n$ {long}\nline two\n```\n"),
+        30,
+    );
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[2], format!("    $ {long}"));
     assert_eq!(lines[3], "    line two");
@@ -40,13 +46,17 @@ fn code_blocks_are_indented_and_never_wrapped() {
 fn nested_lists_indent_and_number() {
     let md = "- one\n  - inner with enough words to wrap\n- two\n\n1. first\n2. second\n";
     let out = plain(md, 20);
-    let expected = "• one\n  ◦ inner with\n    enough words to\n    wrap\n• two\n\n1. first\n2. second\n";
+    let expected =
+        "• one\n  ◦ inner with\n    enough words to\n    wrap\n• two\n\n1. first\n2. second\n";
     assert_eq!(out, expected);
 }
 
 #[test]
 fn block_quotes_carry_their_bar_on_every_line() {
-    let out = plain("> a quoted line that is long enough to wrap\n>\n> second paragraph\n", 20);
+    let out = plain(
+        "> a quoted line that is long enough to wrap\n>\n> second paragraph\n",
+        20,
+    );
     for line in out.lines() {
         assert!(line.starts_with('│'), "{line:?} lacks the quote bar");
     }
@@ -55,8 +65,14 @@ fn block_quotes_carry_their_bar_on_every_line() {
 
 #[test]
 fn links_show_text_and_address_once() {
-    let out = plain("See [the docs](https://docs.rs) or <https://crates.io>.\n", 80);
-    assert_eq!(out.trim_end(), "See the docs (https://docs.rs) or https://crates.io.");
+    let out = plain(
+        "See [the docs](https://docs.rs) or <https://crates.io>.\n",
+        80,
+    );
+    assert_eq!(
+        out.trim_end(),
+        "See the docs (https://docs.rs) or https://crates.io."
+    );
 }
 
 #[test]
@@ -66,10 +82,16 @@ fn chinese_prose_wraps_by_display_width() {
     for width in [20, 33, 50] {
         let out = plain(md, width);
         for line in out.lines() {
-            assert!(measure_text_width(line) <= width, "{line:?} is wider than {width}");
+            assert!(
+                measure_text_width(line) <= width,
+                "{line:?} is wider than {width}"
+            );
         }
         let joined: String = out.lines().collect::<Vec<_>>().join("");
-        assert!(joined.contains("`nf_conntrack_max`"), "inline code was split: {out}");
+        assert!(
+            joined.contains("`nf_conntrack_max`"),
+            "inline code was split: {out}"
+        );
     }
 }
 

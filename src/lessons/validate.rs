@@ -4,13 +4,11 @@
 //! naming the field; agreement with `containers/stages.toml` is in `agree`.
 use std::collections::HashSet;
 
+use super::check_rules;
 use super::fields::FieldKind;
-use super::fix::{Fix, Target};
+use super::fix::Fix;
 use super::problem::Report;
-use super::schema::{
-    At, Check, Investigate, Measure, Op, Operand, Place, Predicate, Question, StageSpec, StepKind,
-    FORMAT,
-};
+use super::schema::{Investigate, Place, Question, StageSpec, StepKind, FORMAT};
 use super::text::Text;
 
 pub(crate) fn stage(spec: &StageSpec, r: &mut Report<'_>) {
@@ -56,10 +54,10 @@ pub(crate) fn stage(spec: &StageSpec, r: &mut Report<'_>) {
         question(q, "predict", r);
     }
     if let Some(c) = &spec.check {
-        check(c, spec.fix.as_ref(), r);
+        check_rules::check(c, spec.fix.as_ref(), r);
     }
     if let Some(m) = &spec.measure {
-        measure(m, r);
+        check_rules::measure(m, r);
     }
     hints(spec, r);
 }
@@ -144,7 +142,7 @@ fn investigate(inv: &Investigate, fix: Option<&Fix>, r: &mut Report<'_>) {
                     );
                 }
                 match &e.seen_when {
-                    Some(p) => predicate(p, fix, &format!("{path}.seen_when"), r),
+                    Some(p) => check_rules::predicate(p, fix, &format!("{path}.seen_when"), r),
                     None => r.add(
                         format!("{path}.seen_when"),
                         "missing: give the predicate that means seen",
@@ -193,106 +191,6 @@ fn question(q: &Question, path: &str, r: &mut Report<'_>) {
     for (i, c) in q.choices.iter().enumerate() {
         text(&c.text, &format!("{path}.choice[{i}].text"), r);
         text(&c.why, &format!("{path}.choice[{i}].why"), r);
-    }
-}
-
-fn check(c: &Check, fix: Option<&Fix>, r: &mut Report<'_>) {
-    text(&c.say, "check.say", r);
-    if c.predicates.is_empty() {
-        r.add(
-            "check.predicate",
-            "no predicates: a check needs at least one",
-        );
-    }
-    for (i, p) in c.predicates.iter().enumerate() {
-        predicate(p, fix, &format!("check.predicate[{i}]"), r);
-    }
-}
-
-/// A predicate reads its field in a way that means something, and has one right-hand side.
-pub(crate) fn predicate(p: &Predicate, fix: Option<&Fix>, path: &str, r: &mut Report<'_>) {
-    for f in std::iter::once(&p.field).chain(&p.of) {
-        match (f.kind(), p.at) {
-            (FieldKind::Counter, At::Now) => r.add(format!("{path}.at"), format!(
-                "{f} is a counter: its total depends on history, so read its growth with at = \"load\""
-            )),
-            (FieldKind::RunFigure | FieldKind::Share, At::Now) => {
-                r.add(format!("{path}.at"), format!("{f} exists only for a run: use at = \"load\""))
-            }
-            _ => {}
-        }
-    }
-    let sides =
-        usize::from(p.value.is_some()) + usize::from(p.of.is_some()) + usize::from(p.before);
-    if p.op == Op::Accepted {
-        if sides != 0 || p.factor.is_some() {
-            r.add(path, "op \"accepted\" compares with the fix's range: give no value, of, before or factor");
-        }
-        let changes = fix.map_or(&[][..], |f| &f.changes);
-        let fixed = changes.iter().any(|c| {
-            let sysctl = c
-                .target_sysctl()
-                .is_some_and(|s| p.field.sysctl() == Some(s));
-            let knob = matches!(&c.target, Target::Knob(k) if p.field.knob() == Some(k.as_str()));
-            sysctl || knob
-        });
-        if !fixed {
-            r.add(
-                format!("{path}.field"),
-                format!(
-                    "op \"accepted\" needs a setting that this stage's fix changes, not {}",
-                    p.field
-                ),
-            );
-        }
-    } else if sides != 1 {
-        r.add(
-            path,
-            "give exactly one right-hand side: value, of or before",
-        );
-    }
-    if p.factor.is_some() && p.value.is_some() {
-        r.add(
-            format!("{path}.factor"),
-            "factor multiplies of or before, not a constant value",
-        );
-    }
-    if p.before && p.at != At::Load {
-        r.add(
-            format!("{path}.before"),
-            "before compares with the observe run: use at = \"load\"",
-        );
-    }
-    if let Some(Operand::Text(_)) = &p.value {
-        if !matches!(p.op, Op::Eq | Op::Ne) || p.field.kind() != FieldKind::Setting {
-            r.add(
-                format!("{path}.value"),
-                "a text value compares only a sysctl, with == or !=",
-            );
-        }
-    }
-    text(&p.explain, &format!("{path}.explain"), r);
-}
-
-fn measure(m: &Measure, r: &mut Report<'_>) {
-    text(&m.say, "measure.say", r);
-    let headlines = m.compares.iter().filter(|c| c.headline).count();
-    if headlines != 1 {
-        r.add(
-            "measure.compare",
-            format!("{headlines} headline figures: mark exactly one (goodput)"),
-        );
-    }
-    for (i, c) in m.compares.iter().enumerate() {
-        if !matches!(c.field.kind(), FieldKind::RunFigure | FieldKind::Counter) {
-            r.add(
-                format!("measure.compare[{i}].field"),
-                format!(
-                    "{} is not a run figure or a counter: a measurement compares two load runs",
-                    c.field
-                ),
-            );
-        }
     }
 }
 
