@@ -108,6 +108,8 @@ pub enum ValueRule {
         min: u64,
         max: u64,
         /// Also above the value now in force (a host-wide value is only raised).
+        /// [`ValueRule::accept`] checks the static range; the tutor compares with
+        /// the live value (and the engine refuses a lower one anyway).
         #[serde(default)]
         above_live: bool,
     },

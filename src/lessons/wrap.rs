@@ -4,6 +4,8 @@
 //! code never breaks unless it is wider than the line.
 use console::Style;
 
+use super::text::is_cjk;
+
 /// How a piece of inline text is styled.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Span {
@@ -66,7 +68,7 @@ pub(crate) fn char_width(c: char) -> usize {
 }
 
 fn wide(c: char) -> bool {
-    char_width(c) >= 2 || super::text::is_cjk(c)
+    char_width(c) >= 2 || is_cjk(c)
 }
 
 const NO_BREAK_BEFORE: &str = "，。、；：！？）】」』》〉”’…—·,.;:!?)]}%）］｝％";
@@ -89,7 +91,8 @@ enum Token {
 fn tokens(pieces: &[Piece]) -> Vec<Token> {
     // Flatten to styled characters; a soft break becomes a space unless wide
     // characters stand on both sides of it (Chinese runs on without spaces, but
-    // keeps one between a Chinese and a Latin word).
+    // keeps one between a Chinese and a Latin word) or it touches full-width
+    // punctuation, which carries its own space.
     let mut cells: Vec<Option<(char, Span)>> = Vec::new();
     for (i, p) in pieces.iter().enumerate() {
         match p {
@@ -101,7 +104,9 @@ fn tokens(pieces: &[Piece]) -> Vec<Token> {
                     Piece::Text(t, _) => t.chars().next(),
                     _ => None,
                 });
-                if !(before.is_some_and(wide) && after.is_some_and(wide)) {
+                let punct = |c: Option<char>| c.is_some_and(|c| wide(c) && !is_cjk(c));
+                let joined = before.is_some_and(wide) && after.is_some_and(wide);
+                if !(joined || punct(before) || punct(after)) {
                     cells.push(Some((' ', Span::default())));
                 }
             }
@@ -243,6 +248,12 @@ mod tests {
             Piece::Text("b".into(), Span::default()),
         ];
         assert_eq!(wrap(&latin, 80, Some(false)), ["a b"]);
+        let after_punct = vec![
+            Piece::Text("画图；".into(), Span::default()),
+            Piece::Soft,
+            Piece::Text("perflab".into(), Span::default()),
+        ];
+        assert_eq!(wrap(&after_punct, 80, Some(false)), ["画图；perflab"]);
     }
 
     #[test]
