@@ -1,7 +1,9 @@
 //! The only code that writes to the terminal. Progress bars hide themselves when
 //! stderr is not a terminal; `NO_COLOR` is honoured by `console`.
+mod live;
 mod progress;
 
+pub use live::LiveBlock;
 pub use progress::Progress;
 
 use console::style;

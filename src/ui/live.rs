@@ -1,0 +1,46 @@
+//! A block of text redrawn in place once a second (`perflab probe --watch`), or,
+//! when stdout is not a terminal, one line a second so a log or a pipe gets a
+//! readable record.
+use console::Term;
+
+pub struct LiveBlock {
+    term: Term,
+    drawn: usize,
+    in_place: bool,
+}
+
+impl LiveBlock {
+    pub fn new() -> LiveBlock {
+        let term = Term::stdout();
+        let in_place = term.is_term();
+        LiveBlock {
+            term,
+            drawn: 0,
+            in_place,
+        }
+    }
+
+    /// Whether the block is redrawn in place (stdout is a terminal).
+    pub fn in_place(&self) -> bool {
+        self.in_place
+    }
+
+    /// Replaces the block shown last with `block`; without a terminal, prints
+    /// `line` instead.
+    pub fn show(&mut self, block: &str, line: &str) {
+        if !self.in_place {
+            super::out(line);
+            return;
+        }
+        // A failed clear only leaves an extra copy on screen: nothing to report.
+        let _ = self.term.clear_last_lines(self.drawn);
+        let _ = self.term.write_line(block);
+        self.drawn = block.lines().count();
+    }
+}
+
+impl Default for LiveBlock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
