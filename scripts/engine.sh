@@ -38,6 +38,8 @@ start_engine() {
     apt_install docker.io iptables
   fi
   need_root "start dockerd"
+  # Containers inherit dockerd's open-file limit: give it room for the lab's connections.
+  ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
   log "starting dockerd in the background (log: /var/log/perflab-dockerd.log)"
   nohup dockerd >/var/log/perflab-dockerd.log 2>&1 &
   for _ in $(seq 1 60); do

@@ -10,4 +10,5 @@ pub mod flame;
 pub mod lessons;
 pub mod load;
 pub mod probe;
+pub mod tutor;
 pub mod ui;

@@ -17,7 +17,8 @@ fn main() -> ExitCode {
         }
     };
     let code = runtime.block_on(perflab::cli::main(cli));
-    // Docker streams may still hold tasks; do not wait on them past our own deadlines.
-    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    // Every teardown was awaited inside block_on; what is left (a blocked stdin
+    // read of `perflab shell`) must not delay the exit.
+    runtime.shutdown_background();
     code
 }

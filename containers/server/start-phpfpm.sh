@@ -3,7 +3,7 @@
 # Its log (low volume: warnings at most once a second) goes both to the container's
 # stderr, for `docker logs`, and to /var/log/perflab/php-fpm.log, for the lab prompt.
 set -e
-while [ ! -f /etc/perflab/php-fpm.conf ]; do sleep 0.05; done
+while [ ! -f /etc/perflab/ready ]; do sleep 0.05; done
 mkdir -p /var/log/perflab
 rm -f /run/php-fpm.log.fifo
 mkfifo /run/php-fpm.log.fifo

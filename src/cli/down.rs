@@ -1,11 +1,39 @@
-//! `perflab down`: being built.
+//! `perflab down`: remove every lab object and restore every journaled host change.
+//! Idempotent, and works after a crash (the sweep goes by label).
 use std::process::ExitCode;
 
 use super::Ctx;
+use crate::engine::state::LabLock;
+use crate::ui::{self, Progress};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
-pub async fn run(_args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`perflab down` is being built")
+pub async fn run(_args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let _lock = LabLock::acquire().map_err(anyhow::Error::msg)?;
+    let lab = ctx.lab().await?;
+    // Teardown is not cancellable: a half-removed lab is worse than a slow exit.
+    let bar = Progress::spinner("removing the lab");
+    let report = lab.down().await?;
+    drop(bar);
+    if report.is_empty() {
+        ui::info("no lab objects and no host changes: nothing to do");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let objects = report.containers.len() + report.networks.len() + report.volumes.len();
+    if objects > 0 {
+        ui::done(&format!(
+            "removed {} containers, {} networks, {} volumes",
+            report.containers.len(),
+            report.networks.len(),
+            report.volumes.len()
+        ));
+    }
+    for r in &report.restored {
+        ui::done(&format!("restored {r}"));
+    }
+    for s in &report.skipped {
+        ui::warn(s);
+    }
+    Ok(ExitCode::SUCCESS)
 }

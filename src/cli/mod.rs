@@ -60,6 +60,15 @@ pub struct Ctx {
     pub cancel: CancellationToken,
 }
 
+impl Ctx {
+    /// A Docker connection whose long operations stop on Ctrl-C and clean up.
+    pub async fn lab(&self) -> Result<crate::engine::Lab, crate::engine::EngineError> {
+        Ok(crate::engine::Lab::connect()
+            .await?
+            .with_cancel(self.cancel.clone()))
+    }
+}
+
 pub async fn main(cli: Cli) -> ExitCode {
     let ctx = Ctx {
         cancel: CancellationToken::new(),

@@ -1,11 +1,41 @@
-//! `perflab up`: being built.
+//! `perflab up [--stage N]`: build the images if needed and start the lab as it is
+//! at the start of stage N (every earlier stage with its reference fix).
 use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
 
 use super::Ctx;
+use crate::config::StagePlan;
+use crate::engine::{state::LabLock, UpOptions};
+use crate::ui;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The stage to start at (0 to 6)
+    #[arg(long, default_value_t = 0)]
+    pub stage: u8,
+}
 
-pub async fn run(_args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`perflab up` is being built")
+pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let plan = StagePlan::embedded().context("loading the stage data")?;
+    plan.check_stage(args.stage).map_err(anyhow::Error::msg)?;
+    let _lock = LabLock::acquire().map_err(anyhow::Error::msg)?;
+    let start = Instant::now();
+    let lab = ctx.lab().await?;
+    let server = lab
+        .up(&plan, UpOptions { stage: args.stage }, &ctx.cancel)
+        .await?;
+    let name = plan
+        .stage(args.stage)
+        .map(|s| s.name.as_str())
+        .unwrap_or("");
+    ui::done(&format!(
+        "the lab is up at stage {} ({name}) in {:.1} s",
+        args.stage,
+        start.elapsed().as_secs_f64()
+    ));
+    ui::out(&format!("server: {}", server.url()));
+    ui::info("next: `perflab load` to measure it, `perflab shell` to look inside, `perflab down` to remove it");
+    Ok(ExitCode::SUCCESS)
 }

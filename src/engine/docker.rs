@@ -15,6 +15,8 @@ pub struct Lab {
     pub(crate) docker: Docker,
     pub(crate) run: String,
     pub(crate) names: super::Names,
+    /// Cancelled on Ctrl-C/SIGTERM: long operations stop and clean up what they made.
+    pub(crate) cancel: tokio_util::sync::CancellationToken,
 }
 
 impl Lab {
@@ -42,7 +44,14 @@ impl Lab {
             docker,
             run: super::labels::run_id(),
             names: super::Names { lab },
+            cancel: tokio_util::sync::CancellationToken::new(),
         })
+    }
+
+    /// Ties this connection's long operations (the host helper) to a cancellation token.
+    pub fn with_cancel(mut self, cancel: tokio_util::sync::CancellationToken) -> Lab {
+        self.cancel = cancel;
+        self
     }
 
     pub fn names(&self) -> &super::Names {

@@ -86,3 +86,79 @@ pub async fn exec(
     })
     .await
 }
+
+/// An exec attached to our terminal or pipes: its output stream and stdin.
+pub struct Attached {
+    pub id: String,
+    pub output: std::pin::Pin<
+        Box<
+            dyn futures_util::Stream<
+                    Item = Result<bollard::container::LogOutput, bollard::errors::Error>,
+                > + Send,
+        >,
+    >,
+    pub input: std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>>,
+}
+
+/// Starts `argv` in `container` with stdin attached (and a TTY if `tty`).
+pub async fn attach(
+    docker: &Docker,
+    container: &str,
+    argv: &[&str],
+    env: &[&str],
+    tty: bool,
+) -> Result<Attached, EngineError> {
+    let created = deadline("creating an exec", super::docker::CALL, async {
+        docker
+            .create_exec(
+                container,
+                CreateExecOptions {
+                    cmd: Some(argv.to_vec()),
+                    env: Some(env.to_vec()),
+                    attach_stdin: Some(true),
+                    attach_stdout: Some(true),
+                    attach_stderr: Some(true),
+                    tty: Some(tty),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(|e| EngineError::docker("creating exec in", container, e))
+    })
+    .await?;
+    let started = deadline("starting an exec", super::docker::CALL, async {
+        docker
+            .start_exec(
+                &created.id,
+                Some(bollard::exec::StartExecOptions {
+                    tty,
+                    ..Default::default()
+                }),
+            )
+            .await
+            .map_err(|e| EngineError::docker("starting exec in", container, e))
+    })
+    .await?;
+    match started {
+        StartExecResults::Attached { output, input } => Ok(Attached {
+            id: created.id,
+            output,
+            input,
+        }),
+        StartExecResults::Detached => Err(EngineError::Lab(format!(
+            "the exec in {container} did not attach"
+        ))),
+    }
+}
+
+/// The exit code of a finished exec.
+pub async fn exit_code(docker: &Docker, id: &str) -> Result<i64, EngineError> {
+    let inspect = deadline("inspecting an exec", super::docker::CALL, async {
+        docker
+            .inspect_exec(id)
+            .await
+            .map_err(|e| EngineError::docker("inspecting exec", id, e))
+    })
+    .await?;
+    Ok(inspect.exit_code.unwrap_or(-1))
+}

@@ -3,9 +3,10 @@
 //!
 //! Every object created here carries the labels of [`labels`], and [`Lab::down`]
 //! plus the sweep by label removes all of them and nothing else.
-// mod conntrack;
+mod configs;
+pub mod conntrack;
 mod docker;
-// mod down;
+mod down;
 mod error;
 mod exec;
 mod images;
@@ -14,14 +15,16 @@ pub mod labels;
 mod server;
 pub mod state;
 mod toolbox;
-// mod up;
+mod up;
 
 pub use docker::Lab;
+pub use down::DownReport;
 pub use error::EngineError;
 pub use exec::ExecOutput;
+pub use images::BASE_IMAGE;
 pub use server::{Server, Side};
 pub use toolbox::ToolboxMode;
-// pub use up::UpOptions;
+pub use up::{http_get_status, UpOptions};
 
 /// Container, network and volume names, derived from the lab name (default
 /// `perflab`), so learners can use `docker logs perflab-nginx`.

@@ -74,6 +74,42 @@ impl Server {
         self.exec(side, &["sh", "-c", script], after).await
     }
 
+    /// Starts `argv` in the server attached to stdin (and a TTY if `tty`).
+    pub async fn attach(
+        &self,
+        side: Side,
+        argv: &[&str],
+        env: &[&str],
+        tty: bool,
+    ) -> Result<super::exec::Attached, EngineError> {
+        super::exec::attach(
+            &self.lab.docker,
+            &side.container(&self.lab.names),
+            argv,
+            env,
+            tty,
+        )
+        .await
+    }
+
+    /// The exit code of an attached exec that has ended.
+    pub async fn exit_code(&self, exec_id: &str) -> Result<i64, EngineError> {
+        super::exec::exit_code(&self.lab.docker, exec_id).await
+    }
+
+    /// Tells an attached TTY exec the terminal's size.
+    pub async fn resize(&self, exec_id: &str, width: u16, height: u16) -> Result<(), EngineError> {
+        let opts = bollard::exec::ResizeExecOptions { width, height };
+        deadline("resizing the shell", CALL, async {
+            self.lab
+                .docker
+                .resize_exec(exec_id, opts)
+                .await
+                .map_err(|e| EngineError::docker("resizing exec", exec_id, e))
+        })
+        .await
+    }
+
     /// Host pids of every process of both containers (for perf's filter).
     pub async fn host_pids(&self) -> Result<Vec<u32>, EngineError> {
         let mut pids = Vec::new();

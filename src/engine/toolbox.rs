@@ -31,7 +31,9 @@ impl ToolboxMode {
             ToolboxMode::HostNet => HostConfig {
                 network_mode: Some("host".into()),
                 cap_add: Some(vec!["NET_ADMIN".into()]),
-                security_opt: Some(vec!["systempaths=unconfined".into()]),
+                // `--security-opt systempaths=unconfined` of the CLI: /proc/sys writable.
+                masked_paths: Some(vec![]),
+                readonly_paths: Some(vec![]),
                 ..base
             },
             ToolboxMode::HostPid => HostConfig {
@@ -52,7 +54,8 @@ impl ToolboxMode {
 }
 
 impl Lab {
-    /// Runs `argv` in a fresh helper container of `mode`, then removes it (also on error).
+    /// Runs `argv` in a fresh helper container of `mode`, then removes it (also on
+    /// error and on cancellation through [`Lab::with_cancel`]).
     pub async fn toolbox(
         &self,
         mode: ToolboxMode,
@@ -95,7 +98,10 @@ impl Lab {
                     .map_err(|e| EngineError::docker("starting", &name, e))
             })
             .await?;
-            exec(&self.docker, &name, argv, after).await
+            tokio::select! {
+                r = exec(&self.docker, &name, argv, after) => r,
+                _ = self.cancel.cancelled() => Err(EngineError::Cancelled),
+            }
         }
         .await;
         let removed = self.remove_container(&name).await;

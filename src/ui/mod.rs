@@ -2,9 +2,11 @@
 //! stderr is not a terminal; `NO_COLOR` is honoured by `console`.
 mod live;
 mod progress;
+mod raw;
 
 pub use live::LiveBlock;
 pub use progress::Progress;
+pub use raw::{passthrough, terminal_size, RawMode};
 
 use console::style;
 
@@ -39,4 +41,24 @@ pub fn out(text: &str) {
 /// Whether stdout is a terminal: live views and colours only then.
 pub fn stdout_is_terminal() -> bool {
     console::Term::stdout().is_term()
+}
+
+/// A numbered menu for line-based prompting (no terminal).
+pub fn prompt_menu(prompt: &str, items: &[String]) {
+    eprintln!("{}", style(prompt).bold());
+    for (i, item) in items.iter().enumerate() {
+        eprintln!("  {}. {item}", i + 1);
+    }
+}
+
+/// The prompt of a line-based question.
+pub fn prompt_line(prompt: &str) {
+    use std::io::Write;
+    eprint!("{} ", style(format!("{prompt}>")).cyan());
+    let _ = std::io::stderr().flush();
+}
+
+/// A question answered from a script, echoed so the transcript reads like a session.
+pub fn prompt_answered(prompt: &str, answer: &str) {
+    eprintln!("{} {answer}", style(format!("{prompt}>")).cyan());
 }

@@ -1,0 +1,158 @@
+//! The server's config files and knobs, kept in the lab's `etc` volume so both
+//! containers (and the lab prompt) see them, and fixes applied to a running lab.
+use std::time::Duration;
+
+use bollard::query_parameters::UploadToContainerOptionsBuilder;
+
+use super::docker::CALL;
+use super::error::{deadline, EngineError};
+use super::server::{Server, Side};
+use super::Lab;
+use crate::config::{render_nginx, render_phpfpm, Knobs, KnobsPatch, StagePlan};
+
+const KNOBS_FILE: &str = "/etc/perflab/knobs.json";
+
+fn tar_of(files: &[(&str, &[u8])]) -> Result<Vec<u8>, std::io::Error> {
+    let mut tar = tar::Builder::new(Vec::new());
+    for (path, bytes) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_mtime(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0),
+        );
+        header.set_cksum();
+        tar.append_data(&mut header, path, *bytes)?;
+    }
+    tar.into_inner()
+}
+
+impl Lab {
+    /// Renders and uploads nginx.conf, php-fpm.conf and knobs.json; `ready` comes
+    /// last in the archive, so the start scripts never see half a config.
+    pub(crate) async fn write_configs(
+        &self,
+        knobs: &Knobs,
+        title: &str,
+    ) -> Result<(), EngineError> {
+        let nginx = render_nginx(knobs, title);
+        let phpfpm = render_phpfpm(knobs, title);
+        let json = serde_json::to_vec_pretty(knobs).expect("knobs serialize");
+        let tar = tar_of(&[
+            ("nginx.conf", nginx.as_bytes()),
+            ("php-fpm.conf", phpfpm.as_bytes()),
+            ("knobs.json", &json),
+            ("ready", b"1\n"),
+        ])
+        .map_err(|e| EngineError::Lab(format!("packing the server configs: {e}")))?;
+        let container = self.names.nginx();
+        let opts = UploadToContainerOptionsBuilder::new()
+            .path("/etc/perflab")
+            .build();
+        deadline("uploading the server configs", CALL, async {
+            self.docker
+                .upload_to_container(&container, Some(opts), bollard::body_full(tar.into()))
+                .await
+                .map_err(|e| EngineError::docker("uploading configs to", &container, e))
+        })
+        .await
+    }
+}
+
+impl Server {
+    /// The knobs the running server was configured with.
+    pub async fn knobs(&self) -> Result<Knobs, EngineError> {
+        let out = self
+            .exec(Side::Nginx, &["cat", KNOBS_FILE], CALL)
+            .await?
+            .ok("reading the server's knobs")?;
+        serde_json::from_str(&out.stdout).map_err(|e| {
+            EngineError::Lab(format!("{KNOBS_FILE} in the server does not parse: {e}"))
+        })
+    }
+
+    /// Applies stage `stage`'s reference fix (the course's "skip" and `run --auto`).
+    pub async fn apply_fix(&self, plan: &StagePlan, stage: u8) -> Result<Knobs, EngineError> {
+        let s = plan.check_stage(stage).map_err(EngineError::Lab)?;
+        self.apply(&s.fix, &format!("stage {stage} ({}) fixed", s.name))
+            .await
+    }
+
+    /// Changes the running server: sysctls with `sysctl -w` (they act at once,
+    /// except somaxconn, which acts at the next listen()), nginx by reload, php-fpm
+    /// by a restart of its container, the conntrack fill by a flush of the table.
+    pub async fn apply(&self, patch: &KnobsPatch, title: &str) -> Result<Knobs, EngineError> {
+        let before = self.knobs().await?;
+        let mut after = before.clone();
+        after.apply(patch);
+        after.validate().map_err(EngineError::Lab)?;
+        for ((key, old), (_, new)) in before.sysctls().into_iter().zip(after.sysctls()) {
+            if old != new {
+                self.exec(
+                    Side::Nginx,
+                    &["sysctl", "-w", &format!("{key}={new}")],
+                    CALL,
+                )
+                .await?
+                .ok(&format!("sysctl -w {key}={new}"))?;
+            }
+        }
+        if before.conntrack_fill && !after.conntrack_fill {
+            self.exec(Side::Nginx, &["conntrack", "-F"], Duration::from_secs(60))
+                .await?
+                .ok("flushing the server's conntrack table")?;
+        }
+        self.lab().write_configs(&after, title).await?;
+        let nginx_changed = render_nginx(&before, "") != render_nginx(&after, "");
+        if nginx_changed {
+            self.exec(
+                Side::Nginx,
+                &["nginx", "-c", "/etc/perflab/nginx.conf", "-s", "reload"],
+                CALL,
+            )
+            .await?
+            .ok("reloading nginx")?;
+        }
+        if render_phpfpm(&before, "") != render_phpfpm(&after, "") {
+            self.lab().restart_phpfpm().await?;
+        }
+        Ok(after)
+    }
+}
+
+impl Lab {
+    async fn restart_phpfpm(&self) -> Result<(), EngineError> {
+        let name = self.names.phpfpm();
+        deadline("restarting php-fpm", CALL, async {
+            self.docker
+                .restart_container(
+                    &name,
+                    Some(
+                        bollard::query_parameters::RestartContainerOptionsBuilder::new()
+                            .t(5)
+                            .build(),
+                    ),
+                )
+                .await
+                .map_err(|e| EngineError::docker("restarting", &name, e))
+        })
+        .await?;
+        // php-fpm is back when its port listens again.
+        let server = self.server().await?;
+        for _ in 0..100 {
+            let out = server
+                .exec(Side::Nginx, &["ss", "-Hltn", "sport = :9000"], CALL)
+                .await?;
+            if out.stdout.contains("9000") {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err(EngineError::Lab(format!(
+            "php-fpm did not listen on :9000 again after its restart; see `docker logs {name}`"
+        )))
+    }
+}

@@ -1,0 +1,137 @@
+//! The conntrack stage: the server namespace's own table filled up to the global
+//! limit with synthetic long-lived entries, and the host-wide limit raised (the
+//! seed's fix) through the host helper, journaled first.
+use std::time::Duration;
+
+use super::error::EngineError;
+use super::journal::{Journal, ALLOWED};
+use super::server::{Server, Side};
+use super::toolbox::ToolboxMode;
+use super::{state, Lab};
+
+/// Free entries left after the fill: the lab's first requests fill them at once.
+pub const HEADROOM: u64 = 64;
+/// Above this global limit the fill would pin over ~1 GB of kernel memory.
+pub const MAX_FILL: u64 = 1_100_000;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Filled {
+    pub count: u64,
+    pub max: u64,
+}
+
+/// Reads `count max` of the server namespace's table.
+pub async fn table(server: &Server) -> Result<Filled, EngineError> {
+    let out = server
+        .exec(
+            Side::Nginx,
+            &[
+                "cat",
+                "/proc/sys/net/netfilter/nf_conntrack_count",
+                "/proc/sys/net/netfilter/nf_conntrack_max",
+            ],
+            super::docker::CALL,
+        )
+        .await?
+        .ok("reading the server's conntrack count")?;
+    let mut nums = out.stdout.split_whitespace().map(str::parse::<u64>);
+    match (nums.next(), nums.next()) {
+        (Some(Ok(count)), Some(Ok(max))) => Ok(Filled { count, max }),
+        _ => Err(EngineError::Lab(format!(
+            "unexpected conntrack count/max: {:?}",
+            out.stdout
+        ))),
+    }
+}
+
+impl Lab {
+    /// Fills the server's table to `max - HEADROOM` with ESTABLISHED/ASSURED
+    /// entries between addresses of the benchmark range 198.18.0.0/15, which no
+    /// real packet uses, loaded in one batch with `conntrack -R`.
+    pub(crate) async fn fill_conntrack(&self, server: &Server) -> Result<Filled, EngineError> {
+        let now = table(server).await?;
+        if now.max > MAX_FILL {
+            return Err(EngineError::Lab(format!(
+                "the host's net.netfilter.nf_conntrack_max is {}: filling that many entries would pin over 1 GB of kernel memory, \
+                 so stages 0 and 1 need a limit of at most {MAX_FILL}; start at `--stage 2` instead",
+                now.max
+            )));
+        }
+        let want = now.max.saturating_sub(HEADROOM).saturating_sub(now.count);
+        let script = format!(
+            "awk 'BEGIN {{ for (i = 0; i < {want}; i++) {{ h = int(i / 60000); \
+             printf \"-I -s 198.18.%d.%d -d 198.19.0.1 -p tcp --sport %d --dport 80 --state ESTABLISHED -t 432000 -u ASSURED\\n\", \
+             int(h / 250), 1 + h % 250, 1 + i % 60000 }} }}' > /tmp/conntrack-fill && \
+             conntrack -R /tmp/conntrack-fill 2>&1 | tail -n 1; rm -f /tmp/conntrack-fill"
+        );
+        server
+            .sh(Side::Nginx, &script, Duration::from_secs(120))
+            .await?
+            .ok("filling the server's conntrack table")?;
+        let after = table(server).await?;
+        if after.count + HEADROOM * 2 < after.max {
+            return Err(EngineError::Lab(format!(
+                "the conntrack fill stopped at {} of {} entries",
+                after.count, after.max
+            )));
+        }
+        Ok(after)
+    }
+
+    /// Raises a host-wide value (never lowers it): journaled and synced before the
+    /// change, restored by `perflab down`.
+    pub async fn raise_host_sysctl(&self, key: &str, value: u64) -> Result<u64, EngineError> {
+        let path = host_path(key)?;
+        let current = read_host_value(path)?;
+        if value <= current {
+            return Err(EngineError::Lab(format!(
+                "{key} is {current} on this host; perflab only raises host-wide values, so {value} is refused: give a value above {current}"
+            )));
+        }
+        let dir = state::ensure_dir().map_err(|e| EngineError::Lab(e.to_string()))?;
+        let mut journal = Journal::load(&dir).map_err(|e| EngineError::Lab(e.to_string()))?;
+        journal.record(key, &current.to_string(), &value.to_string());
+        journal
+            .save(&dir)
+            .map_err(|e| EngineError::Lab(e.to_string()))?;
+        self.write_host_value(key, value).await?;
+        let now = read_host_value(path)?;
+        if now != value {
+            return Err(EngineError::Lab(format!(
+                "{key} is {now} after writing {value}"
+            )));
+        }
+        Ok(current)
+    }
+
+    pub(crate) async fn write_host_value(&self, key: &str, value: u64) -> Result<(), EngineError> {
+        self.toolbox(
+            ToolboxMode::HostNet,
+            &["sysctl", "-w", &format!("{key}={value}")],
+            super::docker::CALL,
+        )
+        .await?
+        .ok(&format!("sysctl -w {key}={value} on the host"))
+        .map(|_| ())
+    }
+}
+
+pub(crate) fn host_path(key: &str) -> Result<&'static str, EngineError> {
+    ALLOWED
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, p)| *p)
+        .ok_or_else(|| EngineError::Lab(format!("{key} is not a host value perflab changes")))
+}
+
+/// Reads a host value straight from /proc/sys (perflab runs on the host).
+pub fn read_host_value(path: &str) -> Result<u64, EngineError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        EngineError::Lab(format!(
+            "reading {path}: {e}; is the nf_conntrack module loaded?"
+        ))
+    })?;
+    text.trim()
+        .parse()
+        .map_err(|_| EngineError::Lab(format!("{path} holds {:?}, not a number", text.trim())))
+}

@@ -1,0 +1,351 @@
+//! `up`: the lab network, the server's two containers in one network namespace,
+//! the stage's configs and sysctls, conntrack switched on and (stages 0–1) filled.
+//! On error or Ctrl-C everything created so far is removed again.
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use bollard::models::{ContainerCreateBody, HostConfig, NetworkCreateRequest, VolumeCreateOptions};
+use bollard::query_parameters::{CreateContainerOptionsBuilder, StartContainerOptions};
+use tokio_util::sync::CancellationToken;
+
+use super::docker::CALL;
+use super::error::{deadline, EngineError};
+use super::images::Image;
+use super::server::{Server, Side};
+use super::{labels, Lab};
+use crate::config::{Knobs, StagePlan};
+use crate::ui::{self, Progress};
+
+/// The server must answer its first request within this long after its start.
+const FIRST_ANSWER: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone, Copy)]
+pub struct UpOptions {
+    pub stage: u8,
+}
+
+impl Lab {
+    /// Starts the lab as it is at the start of `opts.stage`. Refuses if one runs.
+    pub async fn up(
+        &self,
+        plan: &StagePlan,
+        opts: UpOptions,
+        cancel: &CancellationToken,
+    ) -> Result<Server, EngineError> {
+        plan.check_stage(opts.stage).map_err(EngineError::Lab)?;
+        if let Some(running) = self.find_server().await? {
+            let stage = running
+                .stage
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "unknown".into());
+            return Err(EngineError::AlreadyRunning { stage });
+        }
+        self.recover().await?;
+        // Docker finishes a create even when its client goes away, so a Docker call
+        // is never abandoned half-way: cancellation is checked between calls, and
+        // only the long waits (build, first answer, fill) are cut short.
+        let result = self.up_inner(plan, opts, cancel).await;
+        let result = match result {
+            Err(e) if !matches!(e, EngineError::Cancelled) => Err(self.with_logs(e).await),
+            other => other,
+        };
+        if result.is_err() {
+            let _bar = Progress::spinner("cleaning up what was started");
+            if let Err(e) = self.remove_objects().await {
+                ui::warn(&format!(
+                    "cleaning up after a failed start: {e}; run `perflab down`"
+                ));
+            }
+        }
+        result
+    }
+
+    async fn up_inner(
+        &self,
+        plan: &StagePlan,
+        opts: UpOptions,
+        cancel: &CancellationToken,
+    ) -> Result<Server, EngineError> {
+        let step = || {
+            if cancel.is_cancelled() {
+                Err(EngineError::Cancelled)
+            } else {
+                Ok(())
+            }
+        };
+        let knobs = plan.knobs_at_start(opts.stage);
+        let title = format!(
+            "stage {} ({})",
+            opts.stage,
+            plan.stage(opts.stage)
+                .map(|s| s.name.as_str())
+                .unwrap_or("")
+        );
+        let image = until_cancelled(cancel, self.ensure_image(Image::Server)).await?;
+        let bar = Progress::spinner("creating the lab network and volumes");
+        step()?;
+        self.create_network().await?;
+        for v in [self.names.etc_volume(), self.names.log_volume()] {
+            step()?;
+            self.create_volume(&v).await?;
+        }
+        step()?;
+        bar.set_message("starting nginx (it owns the server's network namespace)");
+        let nginx = self.names.nginx();
+        self.create_server_container(&nginx, &image, Side::Nginx, &knobs, opts.stage)
+            .await?;
+        step()?;
+        self.start(&nginx).await?;
+        step()?;
+        self.write_configs(&knobs, &title).await?;
+        step()?;
+        bar.set_message("starting php-fpm (it joins nginx's namespace)");
+        let phpfpm = self.names.phpfpm();
+        self.create_server_container(&phpfpm, &image, Side::PhpFpm, &knobs, opts.stage)
+            .await?;
+        step()?;
+        self.start(&phpfpm).await?;
+        step()?;
+        let server = self.server().await?;
+        bar.set_message("switching conntrack on in the server's namespace");
+        server
+            .exec(
+                Side::Nginx,
+                &[
+                    "iptables",
+                    "-A",
+                    "INPUT",
+                    "-m",
+                    "conntrack",
+                    "--ctstate",
+                    "NEW,ESTABLISHED,RELATED",
+                    "-j",
+                    "ACCEPT",
+                ],
+                CALL,
+            )
+            .await?
+            .ok("installing the stateful firewall rule")?;
+        bar.set_message(format!("waiting for the server at {}", server.url()));
+        until_cancelled(cancel, wait_for_answer(&server)).await?;
+        if knobs.conntrack_fill {
+            bar.set_message("filling the server's conntrack table (its own, not the host's)");
+            let filled = until_cancelled(cancel, self.fill_conntrack(&server)).await?;
+            drop(bar);
+            ui::done(&format!(
+                "filled the server's conntrack table: {} of {} entries",
+                filled.count, filled.max
+            ));
+        }
+        Ok(server)
+    }
+
+    /// Adds the last log lines of the server's containers to a start error, since
+    /// the cleanup removes the containers and their logs with them.
+    async fn with_logs(&self, err: EngineError) -> EngineError {
+        use bollard::query_parameters::LogsOptionsBuilder;
+        use futures_util::StreamExt;
+        let mut text = String::new();
+        for name in [self.names.nginx(), self.names.phpfpm()] {
+            let opts = LogsOptionsBuilder::new()
+                .stdout(true)
+                .stderr(true)
+                .tail("5")
+                .build();
+            let mut stream = self.docker.logs(&name, Some(opts));
+            let mut lines = String::new();
+            let collect = async {
+                while let Some(Ok(chunk)) = stream.next().await {
+                    lines.push_str(&String::from_utf8_lossy(&chunk.into_bytes()));
+                }
+            };
+            let _ = tokio::time::timeout(Duration::from_secs(5), collect).await;
+            if !lines.trim().is_empty() {
+                text.push_str(&format!(
+                    "\n  last log lines of {name}:\n    {}",
+                    lines.trim().replace('\n', "\n    ")
+                ));
+            }
+        }
+        if text.is_empty() {
+            err
+        } else {
+            EngineError::Lab(format!("{err}{text}"))
+        }
+    }
+
+    async fn create_network(&self) -> Result<(), EngineError> {
+        let name = self.names.network();
+        let req = NetworkCreateRequest {
+            name: name.clone(),
+            driver: Some("bridge".into()),
+            labels: Some(labels::labels(&self.names.lab, &self.run, "network")),
+            ..Default::default()
+        };
+        deadline("creating the lab network", CALL, async {
+            self.docker
+                .create_network(req)
+                .await
+                .map_err(|e| EngineError::docker("creating network", &name, e))
+        })
+        .await
+        .map(|_| ())
+    }
+
+    async fn create_volume(&self, name: &str) -> Result<(), EngineError> {
+        let req = VolumeCreateOptions {
+            name: Some(name.to_string()),
+            labels: Some(labels::labels(&self.names.lab, &self.run, "volume")),
+            ..Default::default()
+        };
+        deadline("creating a volume", CALL, async {
+            self.docker
+                .create_volume(req)
+                .await
+                .map_err(|e| EngineError::docker("creating volume", name, e))
+        })
+        .await
+        .map(|_| ())
+    }
+
+    async fn create_server_container(
+        &self,
+        name: &str,
+        image: &str,
+        side: Side,
+        knobs: &Knobs,
+        stage: u8,
+    ) -> Result<(), EngineError> {
+        let mut container_labels = labels::labels(
+            &self.names.lab,
+            &self.run,
+            match side {
+                Side::Nginx => "server-nginx",
+                Side::PhpFpm => "server-phpfpm",
+            },
+        );
+        container_labels.insert(labels::STAGE.into(), stage.to_string());
+        let binds = vec![
+            format!("{}:/etc/perflab", self.names.etc_volume()),
+            format!("{}:/var/log/perflab", self.names.log_volume()),
+        ];
+        let host_config = match side {
+            // The namespace owner: the per-namespace sysctls are set here at create
+            // time, and NET_ADMIN + a writable /proc/sys let the learner change them.
+            Side::Nginx => HostConfig {
+                network_mode: Some(self.names.network()),
+                sysctls: Some(
+                    knobs
+                        .sysctls()
+                        .into_iter()
+                        .map(|(k, v)| (k.to_string(), v))
+                        .collect::<HashMap<_, _>>(),
+                ),
+                cap_add: Some(vec!["NET_ADMIN".into()]),
+                // `--security-opt systempaths=unconfined` of the CLI: /proc/sys writable.
+                masked_paths: Some(vec![]),
+                readonly_paths: Some(vec![]),
+                binds: Some(binds),
+                privileged: Some(false),
+                ..Default::default()
+            },
+            Side::PhpFpm => HostConfig {
+                network_mode: Some(format!("container:{}", self.names.nginx())),
+                binds: Some(binds),
+                privileged: Some(false),
+                ..Default::default()
+            },
+        };
+        let script = match side {
+            Side::Nginx => "/usr/local/bin/start-nginx.sh",
+            Side::PhpFpm => "/usr/local/bin/start-phpfpm.sh",
+        };
+        let body = ContainerCreateBody {
+            image: Some(image.to_string()),
+            cmd: Some(vec![script.into()]),
+            hostname: if side == Side::Nginx {
+                Some("server".into())
+            } else {
+                None
+            },
+            labels: Some(container_labels),
+            host_config: Some(host_config),
+            ..Default::default()
+        };
+        let opts = CreateContainerOptionsBuilder::new().name(name).build();
+        deadline("creating a container", CALL, async {
+            self.docker
+                .create_container(Some(opts), body)
+                .await
+                .map_err(|e| EngineError::docker("creating container", name, e))
+        })
+        .await
+        .map(|_| ())
+    }
+
+    pub(crate) async fn start(&self, name: &str) -> Result<(), EngineError> {
+        deadline("starting a container", CALL, async {
+            self.docker
+                .start_container(name, None::<StartContainerOptions>)
+                .await
+                .map_err(|e| EngineError::docker("starting container", name, e))
+        })
+        .await
+    }
+}
+
+async fn until_cancelled<T>(
+    cancel: &CancellationToken,
+    fut: impl std::future::Future<Output = Result<T, EngineError>>,
+) -> Result<T, EngineError> {
+    tokio::select! {
+        r = fut => r,
+        _ = cancel.cancelled() => Err(EngineError::Cancelled),
+    }
+}
+
+/// Waits until the server's PHP page answers 200 to a request from the host.
+async fn wait_for_answer(server: &Server) -> Result<(), EngineError> {
+    let start = Instant::now();
+    let mut last = String::new();
+    while start.elapsed() < FIRST_ANSWER {
+        match http_get_status(server.ip).await {
+            Ok(200) => return Ok(()),
+            Ok(code) => last = format!("status {code}"),
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err(EngineError::Lab(format!(
+        "the server at {} did not answer 200 within {} s (last: {last}); see `docker logs {}` and `docker logs {}`",
+        server.url(),
+        FIRST_ANSWER.as_secs(),
+        server.lab().names().nginx(),
+        server.lab().names().phpfpm()
+    )))
+}
+
+/// One `GET /` to the lab's server; returns the status code.
+pub async fn http_get_status(ip: std::net::Ipv4Addr) -> std::io::Result<u16> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let fut = async {
+        let mut s = tokio::net::TcpStream::connect((ip, 80)).await?;
+        s.write_all(b"GET / HTTP/1.1\r\nHost: perflab\r\nConnection: close\r\n\r\n")
+            .await?;
+        let mut buf = Vec::with_capacity(512);
+        s.read_to_end(&mut buf).await?;
+        let head = String::from_utf8_lossy(&buf[..buf.len().min(64)]).to_string();
+        head.split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .ok_or_else(|| std::io::Error::other(format!("not an HTTP response: {head:?}")))
+    };
+    tokio::time::timeout(Duration::from_secs(2), fut)
+        .await
+        .unwrap_or_else(|_| {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "no answer within 2 s",
+            ))
+        })
+}
