@@ -38,7 +38,7 @@ pub fn parse_snapshot(raw: &str) -> Result<Snapshot, ProbeError> {
     let kernel = match s.find(DMESG) {
         None => Kernel {
             conntrack_full_lines: None,
-            note: "the kernel log was not read (it needs a host helper container; the live view skips it)".into(),
+            note: "not read: the live views skip the kernel log, which needs a host helper container".into(),
             netns: Some(netns),
         },
         Some(sec) => match sec.failure() {

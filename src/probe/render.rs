@@ -82,7 +82,7 @@ pub fn render(s: &Snapshot) -> String {
         None => {
             let _ = write!(
                 o,
-                "kernel     conntrack \"table full\" lines: unknown: {}",
+                "kernel     conntrack \"table full\" lines: {}",
                 s.kernel.note
             );
         }

@@ -35,12 +35,32 @@ impl LiveBlock {
         // A failed clear only leaves an extra copy on screen: nothing to report.
         let _ = self.term.clear_last_lines(self.drawn);
         let _ = self.term.write_line(block);
-        self.drawn = block.lines().count();
+        self.drawn = rows(block, self.term.size().1);
     }
+}
+
+/// Screen rows `block` takes on a terminal `cols` wide: long lines wrap, and a
+/// wrapped line left uncleared would tear the next frame.
+fn rows(block: &str, cols: u16) -> usize {
+    let cols = usize::from(cols.max(1));
+    block
+        .lines()
+        .map(|l| console::measure_text_width(l).max(1).div_ceil(cols))
+        .sum()
 }
 
 impl Default for LiveBlock {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wrapped_lines_count_as_several_rows() {
+        assert_eq!(super::rows("ab\n\ncdef", 80), 3);
+        assert_eq!(super::rows(&"x".repeat(81), 80), 2);
+        assert_eq!(super::rows(&"x".repeat(160), 80), 2);
     }
 }
