@@ -24,7 +24,8 @@ pub fn parse_snapshot(raw: &str) -> Result<Snapshot, ProbeError> {
     let ext = netstat::parse_tcpext(s.get(NETSTAT)?)?;
     let (active_opens, passive_opens) = netstat::parse_tcp_opens(s.get(SNMP)?)?;
     let socks = sockets::parse_ss(s.get(SOCKETS)?)?;
-    let time_wait = sockets::parse_sockstat_tw(s.get(SOCKSTAT)?)?;
+    let tw = sockets::parse_time_wait(s.get(TIME_WAIT)?)?;
+    let time_wait = tw.total();
     let mut states = socks.states;
     states.insert("TIME-WAIT".to_string(), time_wait);
 
@@ -68,8 +69,8 @@ pub fn parse_snapshot(raw: &str) -> Result<Snapshot, ProbeError> {
         },
         tcp: Tcp {
             time_wait,
-            time_wait_ephemeral: s.get(TW_EPHEMERAL)?.single()?,
-            time_wait_9000: s.get(TW_9000)?.single()?,
+            time_wait_ephemeral: tw.remote9000,
+            time_wait_9000: tw.local9000,
             listen_overflows: ext.listen_overflows,
             listen_drops: ext.listen_drops,
             syn_retrans: ext.syn_retrans,
@@ -127,53 +128,65 @@ pub(crate) fn continue_logs(mut snap: Snapshot, prev: &Snapshot) -> Snapshot {
 mod tests {
     use super::*;
 
-    /// The script's real output in a server under load (ports 20000-20099,
-    /// somaxconn 10, after the conntrack table had been full).
+    /// The script's real output in the lab at stage 5 under load (nginx closes its
+    /// FastCGI connections first: TIME_WAIT on its ephemeral ports).
     const OUTPUT: &str = include_str!("../../tests/fixtures/probe/probe-output.txt");
     const DMESG_TEXT: &str = include_str!("../../tests/fixtures/probe/dmesg.txt");
 
-    fn output() -> String {
-        format!("{OUTPUT}==> {END} <==\n")
-    }
-
     #[test]
     fn parses_a_captured_probe() {
-        let s = parse_snapshot(&output()).unwrap();
-        assert_eq!((s.conntrack.count, s.conntrack.max), (5766, 262144));
-        assert_eq!((s.conntrack.drops, s.conntrack.insert_failed), (857, 0));
-        assert_eq!(s.tcp.time_wait_ephemeral, 73);
+        let s = parse_snapshot(OUTPUT).unwrap();
+        assert_eq!((s.conntrack.count, s.conntrack.max), (27260, 262144));
+        assert_eq!((s.conntrack.drops, s.conntrack.insert_failed), (0, 0));
+        assert_eq!(s.tcp.time_wait_ephemeral, 16787);
         assert_eq!(s.tcp.time_wait_9000, 0);
-        assert!(s.tcp.time_wait >= 73);
+        assert_eq!(s.tcp.time_wait, 16787 + 9539);
         assert_eq!(s.tcp.states.get("TIME-WAIT"), Some(&s.tcp.time_wait));
+        assert_eq!(s.tcp.states.get("LISTEN"), Some(&3));
+        assert_eq!((s.tcp.active_opens, s.tcp.passive_opens), (16748, 33773));
         assert_eq!(
-            s.listen
-                .iter()
-                .map(|l| (l.port, l.send_q))
-                .collect::<Vec<_>>(),
-            vec![(80, 10), (9000, 10)]
+            (
+                s.tcp.listen_overflows,
+                s.tcp.listen_drops,
+                s.tcp.syn_retrans
+            ),
+            (0, 0, 0)
         );
-        assert_eq!(s.sysctl["net.ipv4.ip_local_port_range"], "20000 20099");
-        assert_eq!(s.nginx.status_counts.get("502"), Some(&83458));
-        assert_eq!(s.nginx.status_counts.get("200"), Some(&9646));
-        assert_eq!(s.nginx.status_counts.get("499"), Some(&128));
-        assert_eq!(s.nginx.eaddrnotavail, 83458);
+        let listen: Vec<(u16, u64, u64)> = s
+            .listen
+            .iter()
+            .map(|l| (l.port, l.recv_q, l.send_q))
+            .collect();
+        assert_eq!(listen, vec![(80, 0, 8192), (9000, 0, 8192)]);
+        assert_eq!(s.sysctl["net.ipv4.ip_local_port_range"], "10000 65535");
+        assert_eq!(s.sysctl["net.core.somaxconn"], "65536");
+        assert_eq!(s.sysctl["net.ipv4.tcp_tw_reuse"], "0");
+        assert_eq!(s.nginx.status_counts.len(), 1);
+        assert_eq!(s.nginx.status_counts.get("200"), Some(&16854));
+        assert_eq!(s.nginx.eaddrnotavail, 0);
         assert_eq!(s.phpfpm.max_children_warnings, 2);
-        assert_eq!(s.kernel.netns, Some(4026532184));
+        assert_eq!(s.kernel.netns, Some(4026532219));
         assert_eq!(s.kernel.conntrack_full_lines, None);
         assert!(s.kernel.note.contains("not read"), "{}", s.kernel.note);
-        assert_eq!(s.cursors.access.cursor.map(|c| c.offset), Some(6982497));
+        assert_eq!(s.cursors.access.cursor.map(|c| c.offset), Some(1247196));
     }
 
     #[test]
     fn reads_the_kernel_log_or_says_why_not() {
-        let with = format!("{}==> {DMESG} <==\n{DMESG_TEXT}", output());
+        let with = format!("{OUTPUT}==> {DMESG} <==\n{DMESG_TEXT}");
+        let k = parse_snapshot(&with).unwrap().kernel;
+        assert_eq!(
+            k.conntrack_full_lines,
+            Some(0),
+            "the capture's lines are another namespace's"
+        );
+        let with = with.replace("net:[4026532219]", "net:[4026532184]");
         assert_eq!(
             parse_snapshot(&with).unwrap().kernel.conntrack_full_lines,
             Some(10)
         );
         let failed = format!(
-            "{}==> {DMESG} <==\ndmesg: read kernel buffer failed: Operation not permitted\n!failed\n",
-            output()
+            "{OUTPUT}==> {DMESG} <==\ndmesg: read kernel buffer failed: Operation not permitted\n!failed\n"
         );
         let k = parse_snapshot(&failed).unwrap().kernel;
         assert_eq!(k.conntrack_full_lines, None);
@@ -182,14 +195,13 @@ mod tests {
 
     #[test]
     fn output_cut_anywhere_is_an_error_never_a_panic() {
-        let full = output();
-        let mut cuts: Vec<usize> = full.match_indices('\n').map(|(i, _)| i).collect();
-        cuts.extend((0..full.len()).step_by(97));
+        let mut cuts: Vec<usize> = OUTPUT.match_indices('\n').map(|(i, _)| i).collect();
+        cuts.extend((0..OUTPUT.len()).step_by(97));
         for cut in cuts {
-            let Some(text) = full.get(..cut) else {
+            let Some(text) = OUTPUT.get(..cut) else {
                 continue;
             };
-            if text.trim_end() == full.trim_end() {
+            if text.trim_end() == OUTPUT.trim_end() {
                 continue;
             }
             assert!(parse_snapshot(text).is_err(), "cut at byte {cut} parsed");
@@ -198,30 +210,41 @@ mod tests {
 
     #[test]
     fn a_garbled_source_is_named_with_its_line() {
-        let bad = output().replace("net.core.somaxconn = 10", "net.core.somaxconn 10");
+        let bad = OUTPUT.replace("net.core.somaxconn = 65536", "net.core.somaxconn 65536");
         let err = parse_snapshot(&bad).unwrap_err().to_string();
         assert!(
             err.contains("parsing sysctl net.core.somaxconn") && err.contains("line 1"),
             "{err}"
         );
-        let gone = output().replace("==> /proc/net/snmp <==", "==> /proc/net/snmp6 <==");
+        let bad = OUTPUT.replacen("ESTAB ", "ESTABLISHED ", 1);
+        let err = parse_snapshot(&bad).unwrap_err().to_string();
+        assert!(
+            err.contains("parsing ss -Htan, line") && err.contains("ESTABLISHED"),
+            "{err}"
+        );
+        let gone = OUTPUT.replace("==> /proc/net/snmp <==", "==> /proc/net/snmp6 <==");
         let err = parse_snapshot(&gone).unwrap_err().to_string();
         assert!(err.contains("no section for /proc/net/snmp"), "{err}");
     }
 
     #[test]
     fn continued_counts_add_the_previous_ones() {
-        let prev = parse_snapshot(&output()).unwrap();
-        let next_text = output().replace(
-            "from 0 size 6982497\ncounted 6982497\n502 83458\n200 9646\n499 128",
-            "from 6982497 size 6990000\ncounted 7000\n502 90\n200 2",
+        let prev = parse_snapshot(OUTPUT).unwrap();
+        let next_text = OUTPUT.replace(
+            "from 0 size 1247196\ncounted 1247196\n200 16854",
+            "from 1247196 size 1250000\ncounted 2800\n200 40\n502 2",
         );
+        assert_ne!(next_text, OUTPUT);
         let next = continue_logs(parse_snapshot(&next_text).unwrap(), &prev);
-        assert_eq!(next.nginx.status_counts.get("502"), Some(&(83458 + 90)));
-        assert_eq!(next.nginx.status_counts.get("200"), Some(&9648));
+        assert_eq!(next.nginx.status_counts.get("200"), Some(&(16854 + 40)));
+        assert_eq!(next.nginx.status_counts.get("502"), Some(&2));
         assert_eq!(
-            next.nginx.eaddrnotavail, 83458,
-            "the error log was counted from 0 again"
+            next.phpfpm.max_children_warnings, 2,
+            "php-fpm's log was counted from 0 again"
+        );
+        assert_eq!(
+            next.cursors.access.cursor.map(|c| c.offset),
+            Some(1247196 + 2800)
         );
     }
 }

@@ -1,8 +1,9 @@
 //! The one shell script that reads every source inside the server, each behind a
-//! `==> NAME <==` marker. It runs in one `docker exec` (~50 ms) because the live
-//! view runs it every second during load, so it lists no TIME_WAIT socket and
-//! ships no log: the server counts them itself (awk, bytes of complete lines
-//! only, starting from the previous probe's offset when the file is the same).
+//! `==> NAME <==` marker. It runs in one `docker exec` because the live view runs
+//! it every second during load, so it ships neither the TIME_WAIT sockets (30k in
+//! stage 5) nor the logs (500k lines in stage 4): the server counts them itself
+//! (awk; for logs, bytes of complete lines only, starting from the previous
+//! probe's offset when the file is the same).
 use super::snapshot::Cursors;
 
 pub const CONNTRACK_COUNT: &str = "/proc/sys/net/netfilter/nf_conntrack_count";
@@ -10,10 +11,10 @@ pub const CONNTRACK_MAX: &str = "/proc/sys/net/netfilter/nf_conntrack_max";
 pub const CONNTRACK_STAT: &str = "/proc/net/stat/nf_conntrack";
 pub const NETSTAT: &str = "/proc/net/netstat";
 pub const SNMP: &str = "/proc/net/snmp";
-pub const SOCKSTAT: &str = "/proc/net/sockstat";
-pub const SOCKETS: &str = "ss -Htan exclude time-wait";
-pub const TW_EPHEMERAL: &str = "ss -Htn state time-wait dport = :9000 (count)";
-pub const TW_9000: &str = "ss -Htn state time-wait sport = :9000 (count)";
+/// Every TCP socket but those in TIME-WAIT, as `ss` prints them.
+pub const SOCKETS: &str = "ss -Htan";
+/// The TIME-WAIT sockets of the same listing, counted by which side has port 9000.
+pub const TIME_WAIT: &str = "ss -Htan (TIME-WAIT counted by port)";
 pub const SYSCTL: &str =
     "sysctl net.core.somaxconn net.ipv4.ip_local_port_range net.ipv4.tcp_tw_reuse net.ipv4.tcp_max_syn_backlog";
 pub const NETNS: &str = "readlink /proc/self/ns/net";
@@ -34,8 +35,19 @@ pub const MAX_CHILDREN: (&str, &str) = ("max_children", "max_children setting");
 pub const FUNCTIONS: &str = r#"export LC_ALL=C
 mark() { printf '==> %s <==\n' "$1"; }
 show() { mark "$1"; cat "$1" 2>&1 || echo '!failed'; }
-# Counts lines, or passes a failure (the command's message, then !failed) on.
-count() { awk 'f { next } $0 == "!failed" { print last; print; f = 1; next } { n++; last = $0 } END { if (!f) print n + 0 }'; }
+# sockets MARKER: every TCP socket, but the TIME-WAIT ones (30k in stage 5) only
+# counted by port side, behind MARKER. One listing, because every `ss` walks the
+# kernel's host-wide socket hash, which other namespaces' sockets may fill.
+sockets() { { ss -Htan 2>&1 || echo '!failed'; } | twsplit "$1"; }
+twsplit() {
+  awk -v tw="$1" '
+    $1 == "TIME-WAIT" && NF >= 5 { l = $4; r = $5; sub(/.*:/, "", l); sub(/.*:/, "", r)
+      if (l == "9000") n["local9000"]++; else if (r == "9000") n["remote9000"]++; else n["other"]++
+      next }
+    { print }
+    END { print tw; print "remote9000", n["remote9000"] + 0
+      print "local9000", n["local9000"] + 0; print "other", n["other"] + 0 }'
+}
 # logcount FILE INODE OFFSET KEY PATTERN: counts lines of FILE from OFFSET when
 # FILE is still inode INODE and not shorter, else from 0. KEY "status" counts by
 # the access log's status (third field from the end). A last line without its
@@ -68,18 +80,11 @@ pub fn script(cursors: &Cursors) -> String {
         CONNTRACK_STAT,
         NETSTAT,
         SNMP,
-        SOCKSTAT,
     ] {
         s.push_str(&format!("show {file}\n"));
     }
-    s.push_str(&format!(
-        "mark '{SOCKETS}'\n{SOCKETS} 2>&1 || echo '!failed'\n"
-    ));
-    for (name, filter) in [(TW_EPHEMERAL, "dport = :9000"), (TW_9000, "sport = :9000")] {
-        s.push_str(&format!(
-            "mark '{name}'\n{{ ss -Htn state time-wait {filter} 2>&1 || echo '!failed'; }} | count\n"
-        ));
-    }
+    let tw = super::sections::marker_line(TIME_WAIT);
+    s.push_str(&format!("mark '{SOCKETS}'\nsockets '{tw}'\n"));
     for cmd in [SYSCTL, NETNS] {
         s.push_str(&format!("mark '{cmd}'\n{cmd} 2>&1 || echo '!failed'\n"));
     }
@@ -191,6 +196,46 @@ mod tests {
     }
 
     #[test]
+    fn time_wait_sockets_are_counted_by_port_side_and_the_rest_listed() {
+        let fixture = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/probe/ss-Htan.txt"
+        );
+        let script = format!("{FUNCTIONS}twsplit '==> tw <==' < {fixture}\n");
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&script)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let raw = format!("==> ss <==\n{}", String::from_utf8(out.stdout).unwrap());
+        let s = Sections::split(&raw).unwrap();
+        let tw = crate::probe::sockets::parse_time_wait(s.get("tw").unwrap()).unwrap();
+        assert_eq!((tw.remote9000, tw.local9000, tw.other), (200, 0, 185));
+        let listed = crate::probe::sockets::parse_ss(s.get("ss").unwrap()).unwrap();
+        assert_eq!(listed.states.get("TIME-WAIT"), None);
+        assert_eq!(listed.states.values().sum::<u64>(), 15);
+        // A php-fpm-side TIME-WAIT (local :9000) and a failed ss pass through right.
+        let text = "TIME-WAIT 0 0 127.0.0.1:9000 127.0.0.1:40000\nss: netlink failed\n!failed\n";
+        let script = format!("{FUNCTIONS}printf '{text}' | twsplit '==> tw <=='\n");
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&script)
+            .output()
+            .unwrap();
+        let raw = format!("==> ss <==\n{}", String::from_utf8(out.stdout).unwrap());
+        let s = Sections::split(&raw).unwrap();
+        let tw = crate::probe::sockets::parse_time_wait(s.get("tw").unwrap()).unwrap();
+        assert_eq!(tw.local9000, 1);
+        let err = crate::probe::sockets::parse_ss(s.get("ss").unwrap()).unwrap_err();
+        assert!(err.to_string().contains("netlink failed"), "{err}");
+    }
+
+    #[test]
     fn a_missing_log_counts_nothing() {
         let c = count(&temp("never-written.log"), 0, 0, "status", "");
         assert_eq!(c, LogCount::default());
@@ -214,14 +259,7 @@ mod tests {
         assert!(s.contains(
             "logcount /var/log/perflab/php-fpm.log 0 0 max_children 'max_children setting'"
         ));
-        for name in [
-            CONNTRACK_STAT,
-            NETSTAT,
-            SOCKETS,
-            TW_EPHEMERAL,
-            SYSCTL,
-            NETNS,
-        ] {
+        for name in [CONNTRACK_STAT, NETSTAT, SOCKETS, TIME_WAIT, SYSCTL, NETNS] {
             assert!(s.contains(name), "{name}");
         }
     }

@@ -1,8 +1,7 @@
-//! The namespace's TCP sockets. TIME_WAIT sockets can number 30k during a load
-//! run, and the kernel takes ~1.6 µs to format each one, so they are never listed
-//! in full: the total comes from /proc/net/sockstat and the two sides from `ss`
-//! with a kernel-side filter, counted inside the server. Every other socket (a few
-//! thousand at most) is listed by `ss -Htan exclude time-wait` and parsed here.
+//! The namespace's TCP sockets, from one `ss -Htan`. TIME_WAIT sockets can number
+//! 30k during a load run, so the server counts them by port side itself (see
+//! `script`) and only the others (a few thousand at most) are shipped and parsed
+//! here.
 use std::collections::BTreeMap;
 
 use super::error::ProbeError;
@@ -27,7 +26,7 @@ const STATES: [&str; 11] = [
     "CLOSING",
 ];
 
-/// What `ss -Htan exclude time-wait` shows.
+/// What `ss -Htan` shows.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sockets {
     pub states: BTreeMap<String, u64>,
@@ -76,23 +75,53 @@ fn port_of(addr: &str) -> Option<u16> {
     addr.rsplit_once(':')?.1.parse().ok()
 }
 
-/// The `tw` figure of the `TCP:` line of /proc/net/sockstat (per namespace).
-pub fn parse_sockstat_tw(sec: &Section) -> Result<u64, ProbeError> {
-    let lines = sec.ok_lines()?;
-    let (i, line) = lines
-        .iter()
-        .enumerate()
-        .find(|(_, l)| l.starts_with("TCP:"))
-        .ok_or_else(|| sec.err(lines.len(), "no `TCP:` line"))?;
-    let words: Vec<&str> = line["TCP:".len()..].split_whitespace().collect();
-    let at = words
-        .iter()
-        .position(|w| *w == "tw")
-        .ok_or_else(|| sec.err(i, "the TCP line has no `tw` figure"))?;
-    let value = words
-        .get(at + 1)
-        .ok_or_else(|| sec.err(i, "the TCP line ends after `tw` (truncated?)"))?;
-    sec.number(i, "tw", value, 10)
+/// TIME-WAIT sockets by which side holds port 9000.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TimeWait {
+    /// Remote port 9000: nginx closed first and holds one of its ephemeral ports.
+    pub remote9000: u64,
+    /// Local port 9000: php-fpm closed first.
+    pub local9000: u64,
+    pub other: u64,
+}
+
+impl TimeWait {
+    pub fn total(&self) -> u64 {
+        self.remote9000 + self.local9000 + self.other
+    }
+}
+
+/// The counts `remote9000 N`, `local9000 N`, `other N`, each exactly once.
+pub fn parse_time_wait(sec: &Section) -> Result<TimeWait, ProbeError> {
+    let mut seen: [Option<u64>; 3] = [None; 3];
+    const KEYS: [&str; 3] = ["remote9000", "local9000", "other"];
+    for (i, line) in sec.ok_lines()?.iter().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let [key, n] = line.split_whitespace().collect::<Vec<_>>()[..] else {
+            return Err(sec.err(i, format!("expected `SIDE COUNT`, found {line:?}")));
+        };
+        let at = KEYS
+            .iter()
+            .position(|k| *k == key)
+            .ok_or_else(|| sec.err(i, format!("unknown side {key:?}")))?;
+        if seen[at].is_some() {
+            return Err(sec.err(i, format!("{key} is counted twice")));
+        }
+        seen[at] = Some(sec.number(i, key, n, 10)?);
+    }
+    match seen {
+        [Some(remote9000), Some(local9000), Some(other)] => Ok(TimeWait {
+            remote9000,
+            local9000,
+            other,
+        }),
+        _ => Err(sec.err(
+            sec.lines.len(),
+            "expected the counts remote9000, local9000 and other (truncated?)",
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -100,8 +129,11 @@ mod tests {
     use super::*;
     use crate::probe::sections::Sections;
 
-    const SS: &str = include_str!("../../tests/fixtures/probe/ss-Htan-exclude-time-wait.txt");
-    const SOCKSTAT: &str = include_str!("../../tests/fixtures/probe/proc-net-sockstat.txt");
+    /// Under load with somaxconn 10 and both backlogs 10 (stage 3), TIME-WAIT left out.
+    const SS: &str = include_str!("../../tests/fixtures/probe/ss-Htan-backlog10.txt");
+    /// Under load in stage 5 (backlogs 8192), with TIME-WAIT sockets: the first 200
+    /// lines of `ss -Htan` and 200 later ones of 127.0.0.1:9000.
+    const SS5: &str = include_str!("../../tests/fixtures/probe/ss-Htan.txt");
 
     fn with<T>(
         name: &str,
@@ -116,7 +148,6 @@ mod tests {
     #[test]
     fn counts_states_and_reads_the_listen_queues() {
         let s = with("ss", SS, parse_ss).unwrap();
-        // Captured under load, stage 3's mistuning (backlogs and somaxconn 10).
         assert_eq!(s.states.get("ESTAB"), Some(&177));
         assert_eq!(s.states.get("FIN-WAIT-1"), Some(&10));
         assert_eq!(s.states.get("FIN-WAIT-2"), Some(&241));
@@ -129,6 +160,16 @@ mod tests {
             .collect();
         assert_eq!(ports, vec![(80, 0, 10), (9000, 0, 10)]);
         assert_eq!(s.listen[1].addr, "127.0.0.1:9000");
+
+        let s = with("ss", SS5, parse_ss).unwrap();
+        assert_eq!(s.states.get("TIME-WAIT"), Some(&385));
+        assert_eq!(s.states.get("LISTEN"), Some(&3));
+        let ports: Vec<(u16, u64)> = s.listen.iter().map(|l| (l.port, l.send_q)).collect();
+        assert_eq!(
+            ports,
+            vec![(80, 8192), (9000, 8192)],
+            "Docker's DNS listener is left out"
+        );
     }
 
     #[test]
@@ -150,11 +191,11 @@ mod tests {
     fn a_truncated_line_names_the_line() {
         let mut lines: Vec<&str> = SS.lines().take(5).collect();
         lines[4] = "ESTAB      0      0      172.17";
-        let err = with("ss -Htan exclude time-wait", &lines.join("\n"), parse_ss)
+        let err = with("ss -Htan", &lines.join("\n"), parse_ss)
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("ss -Htan exclude time-wait, line 5") && err.contains("truncated"),
+            err.contains("ss -Htan, line 5") && err.contains("truncated"),
             "{err}"
         );
     }
@@ -179,22 +220,28 @@ mod tests {
     }
 
     #[test]
-    fn reads_time_wait_from_sockstat() {
-        assert_eq!(
-            with("/proc/net/sockstat", SOCKSTAT, parse_sockstat_tw).unwrap(),
-            18810
-        );
-        let err = with(
-            "/proc/net/sockstat",
-            "sockets: used 1\nTCP: inuse 2 orphan 0 tw",
-            parse_sockstat_tw,
+    fn reads_the_time_wait_counts() {
+        let tw = with(
+            "tw",
+            "remote9000 30512\nlocal9000 3\nother 12\n",
+            parse_time_wait,
         )
-        .unwrap_err()
-        .to_string();
-        assert!(err.contains("line 2") && err.contains("truncated"), "{err}");
-        let err = with("/proc/net/sockstat", "sockets: used 1\n", parse_sockstat_tw)
+        .unwrap();
+        assert_eq!(
+            (tw.remote9000, tw.local9000, tw.other, tw.total()),
+            (30512, 3, 12, 30527)
+        );
+        let err = with("tw", "remote9000 1\nlocal9000 2\n", parse_time_wait)
             .unwrap_err()
             .to_string();
-        assert!(err.contains("no `TCP:` line"), "{err}");
+        assert!(err.contains("truncated"), "{err}");
+        let err = with("tw", "remote9000 1\nremote9000 2\n", parse_time_wait)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2") && err.contains("twice"), "{err}");
+        let err = with("tw", "remote 1\n", parse_time_wait)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown side"), "{err}");
     }
 }
