@@ -1,10 +1,10 @@
 //! The only code that writes to the terminal. Progress bars hide themselves when
 //! stderr is not a terminal; `NO_COLOR` is honoured by `console`.
-mod live;
+mod block;
 mod progress;
 mod raw;
 
-pub use live::LiveBlock;
+pub use block::LiveBlock;
 pub use progress::Progress;
 pub use raw::{passthrough, terminal_size, RawMode};
 
