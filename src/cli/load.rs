@@ -1,11 +1,110 @@
-//! `perflab load`: not built yet.
+//! `perflab load`: drive HTTP load at the lab (or a loopback URL) and print goodput,
+//! errors by class and latency. Every option is checked before anything acts, and
+//! the target guard runs before any socket to the target is opened.
+use std::net::Ipv4Addr;
 use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context as _;
 
 use super::Ctx;
+use crate::engine::Lab;
+use crate::load::{options, run_load_live, target, LoadConfig, LoadError};
+use crate::ui;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The target (default: the running lab's nginx); only loopback or the lab network
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// Concurrent connections (1 to 100000)
+    #[arg(long, short = 'c', value_name = "N", default_value = "1000", value_parser = options::connections_arg)]
+    connections: usize,
+    /// How long to send requests: 10, 10s, 500ms, 1m (100ms to 1h)
+    #[arg(long, short = 'd', value_name = "TIME", default_value = "10s", value_parser = options::duration_arg)]
+    duration: Duration,
+    /// Per request: then it is aborted and its connection closed (10ms to 60s)
+    #[arg(long, value_name = "TIME", default_value = "2s", value_parser = options::timeout_arg)]
+    timeout: Duration,
+    /// Per connect (10ms to 60s; default: the request timeout)
+    #[arg(long, value_name = "TIME", value_parser = options::timeout_arg)]
+    connect_timeout: Option<Duration>,
+    /// Reuse connections (the default)
+    #[arg(long, conflicts_with = "close")]
+    keepalive: bool,
+    /// A new connection for every request (sends `Connection: close`)
+    #[arg(long)]
+    close: bool,
+    /// Load threads (default: one a core)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+    /// Print the result as JSON on stdout
+    #[arg(long)]
+    json: bool,
+}
 
-pub async fn run(_args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`perflab load` is not built yet")
+pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let (url, subnets) = resolve_target(args.url.as_deref()).await?;
+    let mut cfg = LoadConfig::new(&url, &subnets)?;
+    cfg.connections = args.connections;
+    cfg.duration = args.duration;
+    cfg.timeout = args.timeout;
+    cfg.connect_timeout = args.connect_timeout.unwrap_or(args.timeout);
+    cfg.keepalive = !args.close;
+    if let Some(t) = args.threads {
+        cfg.threads = usize::from(t);
+    }
+    if !args.json {
+        ui::info(&format!(
+            "loading {} with {} connections for {} ({}, timeout {})",
+            cfg.url,
+            cfg.connections,
+            options::show(cfg.duration),
+            if cfg.keepalive {
+                "keep-alive"
+            } else {
+                "a new connection per request"
+            },
+            options::show(cfg.timeout)
+        ));
+    }
+    let report = run_load_live(&cfg, &ctx.cancel, None)
+        .await
+        .with_context(|| format!("running load against {}", cfg.url))?;
+    if args.json {
+        ui::out(&serde_json::to_string_pretty(&report).context("writing the report as JSON")?);
+    } else {
+        ui::out(&report.summary());
+    }
+    if report.interrupted {
+        ui::warn("interrupted: the figures above cover only the part that ran");
+        return Ok(ExitCode::from(130));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The URL and the subnets it may be in. A loopback URL needs no Docker; any other
+/// address is allowed only inside the running lab's network, asked of the engine.
+async fn resolve_target(url: Option<&str>) -> anyhow::Result<(String, Vec<(Ipv4Addr, u8)>)> {
+    let Some(url) = url else {
+        let server = async { Lab::connect().await?.server().await }
+            .await
+            .context(
+                "finding the lab to load (or give --url http://127.0.0.1:PORT/ for a local server)",
+            )?;
+        return Ok((server.url(), vec![server.subnet]));
+    };
+    let ip = target::parse_url(url)?.addr.ip();
+    if target::is_loopback(ip) {
+        return Ok((url.to_string(), Vec::new()));
+    }
+    match async { Lab::connect().await?.server().await }.await {
+        Ok(server) => Ok((url.to_string(), vec![server.subnet])),
+        Err(err) => Err(LoadError::Refused {
+            addr: ip,
+            reason: format!("it is not loopback, and the lab network is unknown ({err})"),
+            allowed: Vec::new(),
+        }
+        .into()),
+    }
 }

@@ -1,0 +1,156 @@
+//! What one run does. [`LoadConfig::new`] applies the target guard and the lab's
+//! default load (1000 connections, 10 s, 2 s timeout, keep-alive); callers change
+//! the public fields, and [`run_load`](super::run_load) validates them all again.
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use super::options;
+use super::target::{check_target, parse_url};
+use super::LoadError;
+
+#[derive(Debug, Clone)]
+pub struct LoadConfig {
+    pub url: String,
+    pub addr: SocketAddr,
+    pub connections: usize,
+    pub duration: Duration,
+    /// Per request: at this point the request is aborted and its connection closed.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// false: `Connection: close` and a new connection for every request.
+    pub keepalive: bool,
+    /// OS threads, each with its own single-threaded runtime; default: one a core.
+    pub threads: usize,
+    /// The Host header and the request target.
+    pub host_header: String,
+    pub path: String,
+    /// Kept so that run_load can re-check `addr` after callers changed it.
+    allowed_subnets: Vec<(Ipv4Addr, u8)>,
+}
+
+impl LoadConfig {
+    /// Parses the URL and applies the guard (loopback or one of `allowed_subnets`),
+    /// with the lab's default load. Opens no socket and looks no name up.
+    pub fn new(url: &str, allowed_subnets: &[(Ipv4Addr, u8)]) -> Result<LoadConfig, LoadError> {
+        let target = parse_url(url)?;
+        check_target(target.addr.ip(), allowed_subnets)?;
+        Ok(LoadConfig {
+            url: url.to_string(),
+            addr: target.addr,
+            connections: 1000,
+            duration: Duration::from_secs(10),
+            timeout: Duration::from_secs(2),
+            connect_timeout: Duration::from_secs(2),
+            keepalive: true,
+            threads: default_threads(),
+            host_header: target.authority,
+            path: target.path,
+            allowed_subnets: allowed_subnets.to_vec(),
+        })
+    }
+
+    /// Every option in range and the address still allowed.
+    pub fn validate(&self) -> Result<(), LoadError> {
+        check_target(self.addr.ip(), &self.allowed_subnets)?;
+        options::check_connections(self.connections).map_err(LoadError::Invalid)?;
+        options::check_duration("duration", self.duration, &options::DURATION)
+            .map_err(LoadError::Invalid)?;
+        options::check_duration("timeout", self.timeout, &options::TIMEOUT)
+            .map_err(LoadError::Invalid)?;
+        options::check_duration("connect timeout", self.connect_timeout, &options::TIMEOUT)
+            .map_err(LoadError::Invalid)?;
+        if self.threads == 0 || self.threads > 1024 {
+            return Err(LoadError::Invalid(format!(
+                "{} threads is out of range; accepted: 1 to 1024",
+                self.threads
+            )));
+        }
+        if !self.path.starts_with('/') || self.host_header.is_empty() {
+            return Err(LoadError::Invalid(format!(
+                "request target `{}` for host `{}` must start with `/` and name a host",
+                self.path, self.host_header
+            )));
+        }
+        Ok(())
+    }
+
+    /// The request, built once for the whole run.
+    pub fn request_bytes(&self) -> Vec<u8> {
+        let connection = if self.keepalive {
+            "keep-alive"
+        } else {
+            "close"
+        };
+        format!(
+            "GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: perflab/{}\r\nAccept: */*\r\nConnection: {connection}\r\n\r\n",
+            self.path,
+            self.host_header,
+            env!("CARGO_PKG_VERSION")
+        )
+        .into_bytes()
+    }
+}
+
+fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_labs_load() {
+        let c = LoadConfig::new("http://127.0.0.1:8080/x", &[]).unwrap();
+        assert_eq!((c.connections, c.keepalive), (1000, true));
+        assert_eq!(
+            (c.duration, c.timeout, c.connect_timeout),
+            (
+                Duration::from_secs(10),
+                Duration::from_secs(2),
+                Duration::from_secs(2)
+            )
+        );
+        assert!(c.validate().is_ok());
+        let req = String::from_utf8(c.request_bytes()).unwrap();
+        assert!(
+            req.starts_with("GET /x HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n"),
+            "{req}"
+        );
+        assert!(req.ends_with("Connection: keep-alive\r\n\r\n"));
+    }
+
+    #[test]
+    fn validate_catches_changed_fields() {
+        let mut c = LoadConfig::new("http://127.0.0.1/", &[]).unwrap();
+        c.connections = 0;
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("0 connections"));
+        c.connections = 10;
+        c.timeout = Duration::from_millis(1);
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("timeout 1ms"));
+        c.timeout = Duration::from_secs(1);
+        c.addr = "8.8.8.8:80".parse().unwrap();
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("refusing to load 8.8.8.8"));
+    }
+
+    #[test]
+    fn close_mode_says_so() {
+        let mut c = LoadConfig::new("http://127.0.0.1/", &[]).unwrap();
+        c.keepalive = false;
+        assert!(String::from_utf8(c.request_bytes())
+            .unwrap()
+            .contains("Connection: close\r\n"));
+    }
+}

@@ -1,0 +1,168 @@
+//! The live line of a run: goodput and errors per second over the last second,
+//! sampled ~4×/s from the threads' counters (read without locks).
+use std::collections::VecDeque;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::conn::Counters;
+
+pub const TICK: Duration = Duration::from_millis(250);
+const WINDOW: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Sample {
+    pub at: Duration,
+    pub ok: u64,
+    pub responses: u64,
+    pub errors: u64,
+}
+
+pub fn sample(counters: &[Arc<Counters>], at: Duration) -> Sample {
+    counters.iter().fold(
+        Sample {
+            at,
+            ..Sample::default()
+        },
+        |s, c| Sample {
+            ok: s.ok + c.ok.load(Ordering::Relaxed),
+            responses: s.responses + c.responses.load(Ordering::Relaxed),
+            errors: s.errors + c.errors.load(Ordering::Relaxed),
+            ..s
+        },
+    )
+}
+
+/// The last second of samples, for rates that do not jitter at 4 frames a second.
+#[derive(Default)]
+pub struct Window {
+    samples: VecDeque<Sample>,
+}
+
+impl Window {
+    pub fn push(&mut self, s: Sample) {
+        self.samples.push_back(s);
+        while self.samples.len() > 2 && s.at - self.samples[1].at >= WINDOW {
+            self.samples.pop_front();
+        }
+    }
+
+    /// (goodput/s, responses/s, errors/s) between the oldest and newest sample.
+    pub fn rates(&self) -> (f64, f64, f64) {
+        match (self.samples.front(), self.samples.back()) {
+            (Some(a), Some(b)) if b.at > a.at => {
+                let secs = (b.at - a.at).as_secs_f64();
+                let r = |x: u64, y: u64| (y - x) as f64 / secs;
+                (
+                    r(a.ok, b.ok),
+                    r(a.responses, b.responses),
+                    r(a.errors, b.errors),
+                )
+            }
+            _ => (0.0, 0.0, 0.0),
+        }
+    }
+}
+
+/// The view's own line, short enough for an 80-column terminal.
+pub fn line(elapsed: Duration, planned: Duration, window: &Window) -> String {
+    let (ok, all, errors) = window.rates();
+    let secs = elapsed.min(planned + Duration::from_secs(60)).as_secs_f64();
+    let tail = if elapsed > planned {
+        "  (finishing requests in flight)"
+    } else {
+        ""
+    };
+    format!(
+        "load {secs:.1}/{} s  goodput {ok:.0} 2xx/s  all {all:.0}/s  errors {errors:.0}/s{tail}",
+        trim(planned.as_secs_f64())
+    )
+}
+
+fn trim(secs: f64) -> String {
+    if secs.fract() == 0.0 {
+        format!("{secs:.0}")
+    } else {
+        format!("{secs:.1}")
+    }
+}
+
+/// Samples the counters every tick until `done` resolves, drawing each frame.
+pub async fn show<T>(
+    start: Instant,
+    planned: Duration,
+    counters: &[Arc<Counters>],
+    mut extra: Option<tokio::sync::watch::Receiver<String>>,
+    done: impl std::future::Future<Output = T>,
+) -> T {
+    let mut view = crate::ui::LiveView::start();
+    tokio::pin!(done);
+    let mut tick = tokio::time::interval(TICK);
+    let mut window = Window::default();
+    loop {
+        tokio::select! {
+            r = &mut done => return r,
+            _ = tick.tick() => {
+                let elapsed = start.elapsed();
+                window.push(sample(counters, elapsed));
+                if let Some(view) = view.as_mut() {
+                    let own = line(elapsed, planned, &window);
+                    let more = extra.as_mut().map(|rx| rx.borrow_and_update().clone()).unwrap_or_default();
+                    let lines: Vec<&str> = std::iter::once(own.as_str()).chain(more.lines()).collect();
+                    view.draw(&lines);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(ms: u64, ok: u64, errors: u64) -> Sample {
+        Sample {
+            at: Duration::from_millis(ms),
+            ok,
+            responses: ok + 10,
+            errors,
+        }
+    }
+
+    #[test]
+    fn rates_over_the_last_second() {
+        let mut w = Window::default();
+        assert_eq!(w.rates(), (0.0, 0.0, 0.0));
+        for (i, ms) in [0u64, 250, 500, 750, 1000, 1250, 1500]
+            .into_iter()
+            .enumerate()
+        {
+            // 1000 ok/s and 100 errors/s for the first second, then 2000 and 0.
+            let (ok, err) = if ms <= 1000 {
+                (ms, ms / 10)
+            } else {
+                (1000 + 2 * (ms - 1000), 100)
+            };
+            w.push(s(ms, ok, err));
+            assert!(
+                w.samples.len() <= 6,
+                "sample {i}: the window keeps about a second"
+            );
+        }
+        let (ok, _, err) = w.rates();
+        assert!((ok - 1500.0).abs() < 1.0, "{ok}");
+        assert!((err - 50.0).abs() < 1.0, "{err}");
+    }
+
+    #[test]
+    fn the_line_names_elapsed_goodput_and_errors() {
+        let mut w = Window::default();
+        w.push(s(0, 0, 0));
+        w.push(s(1000, 500, 7));
+        let l = line(Duration::from_millis(2500), Duration::from_secs(10), &w);
+        assert!(
+            l.contains("2.5/10 s") && l.contains("500 2xx/s") && l.contains("7/s"),
+            "{l}"
+        );
+    }
+}

@@ -1,0 +1,225 @@
+//! The result of a run: goodput first, then everything that was not goodput.
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use hdrhistogram::Histogram;
+use serde::Serialize;
+
+use super::stats::{rate, Stats};
+
+/// Latency percentiles in milliseconds; `count` says how many samples they rest on.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Latency {
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub max: f64,
+    pub count: u64,
+}
+
+impl Latency {
+    /// Percentiles of a microsecond histogram; all zero when it is empty.
+    pub fn from_histogram(h: &Histogram<u64>) -> Latency {
+        if h.is_empty() {
+            return Latency::default();
+        }
+        let ms = |us: u64| us as f64 / 1000.0;
+        Latency {
+            p50: ms(h.value_at_quantile(0.50)),
+            p90: ms(h.value_at_quantile(0.90)),
+            p99: ms(h.value_at_quantile(0.99)),
+            max: ms(h.max()),
+            count: h.len(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadReport {
+    pub url: String,
+    /// 2xx responses per second: the headline.
+    pub goodput_rps: f64,
+    /// Every response (any status) per second.
+    pub total_rps: f64,
+    pub status_counts: BTreeMap<u16, u64>,
+    /// Requests that got no response, by class.
+    pub errors: BTreeMap<String, u64>,
+    /// Time to a complete response, connect included on a fresh connection.
+    pub latency_ms: Latency,
+    pub connect_ms: Latency,
+    /// From the first request to the last one settled (at most duration + timeout).
+    pub duration_s: f64,
+    /// The duration asked for.
+    pub planned_s: f64,
+    pub connections: usize,
+    pub keepalive: bool,
+    pub timeout_ms: u64,
+    /// Responses received, any status.
+    pub requests: u64,
+    pub connects: u64,
+    /// Kept-alive connections the server closed, reopened.
+    pub reconnects: u64,
+    /// Stopped by Ctrl-C (or the caller) before its duration.
+    pub interrupted: bool,
+    /// Server-side counter deltas over the run, attached by the caller.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deltas: Option<serde_json::Value>,
+}
+
+/// What a run was asked to do, for the report.
+pub struct RunShape<'a> {
+    pub url: &'a str,
+    pub connections: usize,
+    pub keepalive: bool,
+    pub timeout_ms: u64,
+    pub planned_s: f64,
+}
+
+impl LoadReport {
+    /// Builds the report from the merged counts and the measured run time.
+    pub fn build(shape: &RunShape, stats: &Stats, secs: f64, interrupted: bool) -> LoadReport {
+        LoadReport {
+            url: shape.url.to_string(),
+            goodput_rps: rate(stats.ok(), secs),
+            total_rps: rate(stats.responses(), secs),
+            status_counts: stats.status_counts(),
+            errors: stats.errors(),
+            latency_ms: Latency::from_histogram(&stats.latency),
+            connect_ms: Latency::from_histogram(&stats.connect),
+            duration_s: secs,
+            planned_s: shape.planned_s,
+            connections: shape.connections,
+            keepalive: shape.keepalive,
+            timeout_ms: shape.timeout_ms,
+            requests: stats.responses(),
+            connects: stats.connects,
+            reconnects: stats.reconnects,
+            interrupted,
+            deltas: None,
+        }
+    }
+
+    pub fn error_total(&self) -> u64 {
+        self.errors.values().sum()
+    }
+
+    /// The text summary, for a terminal or a log.
+    pub fn summary(&self) -> String {
+        let mut s = String::new();
+        let mode = if self.keepalive {
+            "keep-alive"
+        } else {
+            "a new connection per request"
+        };
+        let _ = writeln!(
+            s,
+            "load on {}: {} connections, {mode}, {:.1} s, timeout {}{}",
+            self.url,
+            self.connections,
+            self.duration_s,
+            super::options::show(std::time::Duration::from_millis(self.timeout_ms)),
+            if self.interrupted {
+                format!(
+                    " (interrupted before its {:.1} s: partial results)",
+                    self.planned_s
+                )
+            } else {
+                String::new()
+            }
+        );
+        let _ = writeln!(s, "  goodput     {:>10.1} 2xx/s", self.goodput_rps);
+        let _ = writeln!(
+            s,
+            "  all         {:>10.1} responses/s ({} responses)",
+            self.total_rps, self.requests
+        );
+        let statuses: Vec<String> = self
+            .status_counts
+            .iter()
+            .map(|(c, n)| format!("{c}: {n}"))
+            .collect();
+        let _ = writeln!(
+            s,
+            "  status      {}",
+            if statuses.is_empty() {
+                "none".into()
+            } else {
+                statuses.join(", ")
+            }
+        );
+        if self.errors.is_empty() {
+            let _ = writeln!(s, "  errors      none");
+        } else {
+            let _ = writeln!(
+                s,
+                "  errors      {} requests got no response",
+                self.error_total()
+            );
+            for (class, n) in &self.errors {
+                let _ = writeln!(s, "    {:<28} {n}", label(class));
+            }
+        }
+        let _ = writeln!(s, "  latency     {}", percentiles(&self.latency_ms, true));
+        let _ = writeln!(s, "  connect     {}", percentiles(&self.connect_ms, false));
+        let _ = write!(
+            s,
+            "  connections {} opened, {} reopened after the server closed them",
+            self.connects, self.reconnects
+        );
+        s
+    }
+}
+
+fn percentiles(l: &Latency, full: bool) -> String {
+    if l.count == 0 {
+        return "no samples".into();
+    }
+    if full {
+        format!(
+            "p50 {} · p90 {} · p99 {} · max {}",
+            ms(l.p50),
+            ms(l.p90),
+            ms(l.p99),
+            ms(l.max)
+        )
+    } else {
+        format!("p50 {} · p99 {} · max {}", ms(l.p50), ms(l.p99), ms(l.max))
+    }
+}
+
+fn ms(v: f64) -> String {
+    if v < 10.0 {
+        format!("{v:.2} ms")
+    } else {
+        format!("{v:.0} ms")
+    }
+}
+
+/// A readable name for an error class key.
+pub fn label(key: &str) -> String {
+    match key {
+        "connect_timeout" => "connect timeout".into(),
+        "refused" => "connection refused".into(),
+        "eaddrnotavail" => "no local port (EADDRNOTAVAIL)".into(),
+        "reset" => "reset by the server".into(),
+        "request_timeout" => "request timeout (aborted)".into(),
+        "closed_early" => "closed before the response".into(),
+        "bad_response" => "not a valid HTTP response".into(),
+        other => match other.strip_prefix("errno_").and_then(|n| n.parse().ok()) {
+            Some(n) => {
+                let text = std::io::Error::from_raw_os_error(n).to_string();
+                let text = text
+                    .split(" (os error")
+                    .next()
+                    .unwrap_or_default()
+                    .to_lowercase();
+                format!("errno {n}: {text}")
+            }
+            None => other.into(),
+        },
+    }
+}
+
+#[cfg(test)]
+#[path = "report_tests.rs"]
+mod tests;

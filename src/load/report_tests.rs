@@ -1,0 +1,90 @@
+use std::time::Duration;
+
+use super::*;
+use crate::load::stats::Failure;
+
+fn shape() -> RunShape<'static> {
+    RunShape {
+        url: "http://127.0.0.1:8080/",
+        connections: 10,
+        keepalive: true,
+        timeout_ms: 2000,
+        planned_s: 2.0,
+    }
+}
+
+fn sample() -> Stats {
+    let mut s = Stats::default();
+    for ms in 1..=100 {
+        s.response(if ms <= 80 { 200 } else { 502 }, Duration::from_millis(ms));
+    }
+    s.failure(Failure::RequestTimeout);
+    s.failure(Failure::Other(libc::EHOSTUNREACH));
+    s.connected(Duration::from_micros(300));
+    s
+}
+
+#[test]
+fn rates_and_percentiles() {
+    let r = LoadReport::build(&shape(), &sample(), 2.0, false);
+    assert_eq!((r.goodput_rps, r.total_rps, r.requests), (40.0, 50.0, 100));
+    assert!((r.latency_ms.p50 - 50.0).abs() < 0.1, "{:?}", r.latency_ms);
+    assert!((r.latency_ms.p90 - 90.0).abs() < 0.1);
+    assert!((r.latency_ms.p99 - 99.0).abs() < 0.1);
+    assert!((r.latency_ms.max - 100.0).abs() < 0.1);
+    assert!((r.connect_ms.p50 - 0.3).abs() < 0.01);
+    assert_eq!(r.error_total(), 2);
+}
+
+#[test]
+fn json_has_the_agreed_fields() {
+    let r = LoadReport::build(&shape(), &sample(), 2.0, false);
+    let v = serde_json::to_value(&r).unwrap();
+    for key in [
+        "goodput_rps",
+        "total_rps",
+        "status_counts",
+        "errors",
+        "latency_ms",
+        "connect_ms",
+        "duration_s",
+        "connections",
+        "requests",
+        "reconnects",
+        "interrupted",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["status_counts"]["200"], 80);
+    assert_eq!(v["errors"]["request_timeout"], 1);
+    assert!(
+        v.get("deltas").is_none(),
+        "deltas are left out until attached"
+    );
+    let mut with = r.clone();
+    with.deltas = Some(serde_json::json!({"ListenOverflows": 3}));
+    assert_eq!(
+        serde_json::to_value(&with).unwrap()["deltas"]["ListenOverflows"],
+        3
+    );
+}
+
+#[test]
+fn summary_names_goodput_errors_and_interruption() {
+    let r = LoadReport::build(&shape(), &sample(), 2.0, true);
+    let s = r.summary();
+    assert!(s.contains("goodput") && s.contains("40.0 2xx/s"), "{s}");
+    assert!(s.contains("200: 80, 502: 20"), "{s}");
+    assert!(
+        s.contains("request timeout (aborted)") && s.contains("no route to host"),
+        "{s}"
+    );
+    assert!(s.contains("interrupted"), "{s}");
+}
+
+#[test]
+fn an_empty_run_has_no_samples() {
+    let r = LoadReport::build(&shape(), &Stats::default(), 0.0, false);
+    assert_eq!((r.goodput_rps, r.latency_ms.count), (0.0, 0));
+    assert!(r.summary().contains("no samples"));
+}

@@ -1,0 +1,298 @@
+//! The load generator against servers these tests start on loopback, each wrong in
+//! one way, and the `perflab load` binary's refusals.
+#[path = "load/servers.rs"]
+mod servers;
+
+use std::process::Command;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use perflab::load::{run_load, run_load_live, LoadConfig, LoadError, LoadReport};
+use servers::Behaviour;
+use tokio_util::sync::CancellationToken;
+
+fn config(url: &str, connections: usize, duration_ms: u64, timeout_ms: u64) -> LoadConfig {
+    let mut c = LoadConfig::new(url, &[]).expect("a loopback url passes the guard");
+    c.connections = connections;
+    c.duration = Duration::from_millis(duration_ms);
+    c.timeout = Duration::from_millis(timeout_ms);
+    c.connect_timeout = Duration::from_millis(timeout_ms);
+    c
+}
+
+/// Runs the load and checks that it ended on time: within duration + timeout + 1 s.
+async fn load(cfg: &LoadConfig) -> LoadReport {
+    let t = Instant::now();
+    let r = run_load(cfg, &CancellationToken::new())
+        .await
+        .expect("the run completes");
+    let limit = cfg.duration + cfg.timeout.max(cfg.connect_timeout) + Duration::from_secs(1);
+    assert!(
+        t.elapsed() <= limit,
+        "took {:?}, limit {limit:?}",
+        t.elapsed()
+    );
+    assert!(!r.interrupted);
+    r
+}
+
+fn err(r: &LoadReport, class: &str) -> u64 {
+    r.errors.get(class).copied().unwrap_or(0)
+}
+
+#[tokio::test]
+async fn counts_every_status_and_only_2xx_as_goodput() {
+    let srv = servers::start(Behaviour::Statuses(&[200, 404, 502])).await;
+    let r = load(&config(&srv.url, 6, 800, 1000)).await;
+    let sent = srv.counts.sent.lock().unwrap().clone();
+    assert_eq!(
+        r.status_counts, sent,
+        "the report counts exactly what the server sent"
+    );
+    assert!(r.status_counts.len() == 3 && r.requests > 30, "{r:?}");
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let ratio = r.goodput_rps / r.total_rps;
+    assert!((ratio - sent[&200] as f64 / r.requests as f64).abs() < 1e-9);
+    assert!(
+        r.latency_ms.count == r.requests
+            && r.latency_ms.p50 > 0.0
+            && r.latency_ms.max >= r.latency_ms.p99
+    );
+    assert_eq!(r.connects, 6, "keep-alive: one connect a slot");
+}
+
+#[tokio::test]
+async fn reads_chunked_and_content_length_bodies() {
+    for b in [Behaviour::Chunked, Behaviour::Big(100_000)] {
+        let srv = servers::start(b).await;
+        let r = load(&config(&srv.url, 4, 600, 1000)).await;
+        let sent = srv.counts.sent.lock().unwrap()[&200];
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_eq!(
+            (r.status_counts[&200], r.connects),
+            (sent, 4),
+            "keep-alive held after each body"
+        );
+        assert!(sent > 10, "{sent}");
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_gives_request_timeouts_and_the_run_ends_on_time() {
+    let srv = servers::start(Behaviour::Silent).await;
+    let r = load(&config(&srv.url, 3, 1000, 300)).await;
+    assert_eq!(r.requests, 0);
+    // 3 slots, each timing out every 300 ms for ~1 s (the last ones after the end).
+    assert!(
+        (9..=15).contains(&err(&r, "request_timeout")),
+        "{:?}",
+        r.errors
+    );
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let aborted = srv.counts.aborted.load(Ordering::Relaxed);
+    assert_eq!(
+        aborted,
+        err(&r, "request_timeout"),
+        "each timeout closed its connection"
+    );
+}
+
+#[tokio::test]
+async fn a_trickling_body_is_cut_at_the_timeout() {
+    let srv = servers::start(Behaviour::Trickle).await;
+    let r = load(&config(&srv.url, 2, 500, 400)).await;
+    assert_eq!(r.requests, 0);
+    assert!(err(&r, "request_timeout") >= 2, "{:?}", r.errors);
+}
+
+#[tokio::test]
+async fn dropped_syns_are_connect_timeouts_and_the_run_ends_on_time() {
+    let (_listener, url, _fillers) = servers::black_hole().await;
+    let r = load(&config(&url, 4, 600, 250)).await;
+    assert_eq!(r.requests, 0);
+    assert!(err(&r, "connect_timeout") >= 4, "{:?}", r.errors);
+}
+
+#[tokio::test]
+async fn latency_includes_the_connect() {
+    let url = servers::late_accept(Duration::from_millis(300)).await;
+    let r = load(&config(&url, 2, 1500, 2000)).await;
+    assert!(r.requests > 0 && r.errors.is_empty(), "{r:?}");
+    assert!(
+        r.connect_ms.max >= 900.0,
+        "the SYN was retransmitted: {:?}",
+        r.connect_ms
+    );
+    assert!(
+        r.latency_ms.max >= r.connect_ms.max,
+        "{:?} vs {:?}",
+        r.latency_ms,
+        r.connect_ms
+    );
+}
+
+#[tokio::test]
+async fn a_port_without_listener_is_refused() {
+    let url = servers::closed_port().await;
+    let r = load(&config(&url, 2, 300, 500)).await;
+    assert_eq!(r.requests, 0);
+    assert!(err(&r, "refused") > 10, "{:?}", r.errors);
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+}
+
+#[tokio::test]
+async fn server_closes_are_reconnects_not_errors() {
+    let srv = servers::start(Behaviour::CloseAfterResponse).await;
+    let r = load(&config(&srv.url, 4, 600, 1000)).await;
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let sent = srv.counts.sent.lock().unwrap()[&200];
+    assert_eq!(r.status_counts[&200], sent);
+    assert!(r.requests > 20, "{}", r.requests);
+    assert_eq!(
+        r.reconnects,
+        r.connects - 4,
+        "every connection after each slot's first was a reopening"
+    );
+    assert!(r.reconnects + 4 >= r.requests, "one response a connection");
+}
+
+#[tokio::test]
+async fn resets_are_counted() {
+    let srv = servers::start(Behaviour::Reset).await;
+    let r = load(&config(&srv.url, 2, 400, 500)).await;
+    assert_eq!(r.requests, 0);
+    assert!(err(&r, "reset") > 5, "{:?}", r.errors);
+    assert_eq!(
+        err(&r, "reset"),
+        srv.counts.requests.load(Ordering::Relaxed)
+    );
+}
+
+#[tokio::test]
+async fn close_mode_opens_a_connection_per_request() {
+    let srv = servers::start(Behaviour::Statuses(&[200])).await;
+    let mut cfg = config(&srv.url, 3, 500, 1000);
+    cfg.keepalive = false;
+    let r = load(&cfg).await;
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(r.connects, r.requests);
+    assert_eq!(r.connects, srv.counts.accepted.load(Ordering::Relaxed));
+    assert_eq!(r.reconnects, 0);
+    assert!(r.connect_ms.count == r.connects && r.connect_ms.p50 > 0.0);
+}
+
+#[tokio::test]
+async fn cancel_stops_the_run_and_keeps_what_was_measured() {
+    let srv = servers::start(Behaviour::Statuses(&[200])).await;
+    let cfg = config(&srv.url, 2, 5000, 1000);
+    let cancel = CancellationToken::new();
+    let c2 = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        c2.cancel();
+    });
+    let (_tx, rx) = tokio::sync::watch::channel(String::from("server gauges"));
+    let t = Instant::now();
+    let r = run_load_live(&cfg, &cancel, Some(rx)).await.unwrap();
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    assert!(
+        r.interrupted && r.requests > 0 && r.duration_s < 1.5,
+        "{r:?}"
+    );
+    assert!(r.summary().contains("interrupted"));
+}
+
+#[test]
+fn the_guard_refuses_other_networks_without_a_socket() {
+    let lab = [("172.18.0.0".parse().unwrap(), 16)];
+    for addr in ["10.0.0.1", "192.168.1.1", "8.8.8.8"] {
+        let e = LoadConfig::new(&format!("http://{addr}/"), &lab).unwrap_err();
+        assert!(matches!(e, LoadError::Refused { .. }), "{e}");
+        let text = e.to_string();
+        assert!(
+            text.contains(addr) && text.contains("127.0.0.0/8") && text.contains("172.18.0.0/16"),
+            "{text}"
+        );
+    }
+    assert!(LoadConfig::new("http://172.18.0.5/", &lab).is_ok());
+    assert!(matches!(
+        LoadConfig::new("http://example.com/", &lab),
+        Err(LoadError::HostName { .. })
+    ));
+}
+
+fn perflab(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_perflab"))
+        .args(args)
+        // No engine: the subnet of the lab cannot be known, so nothing but loopback passes.
+        .env("DOCKER_HOST", "unix:///nonexistent/perflab-test.sock")
+        .output()
+        .expect("run perflab");
+    let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+    (out.status.code(), text(out.stdout), text(out.stderr))
+}
+
+#[test]
+fn the_cli_refuses_a_target_outside_the_lab() {
+    let (code, out, err) = perflab(&["load", "--url", "http://10.0.0.1/", "--duration", "1s"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("refusing to load 10.0.0.1") && err.contains("127.0.0.0/8"),
+        "{err}"
+    );
+    let (code, _, err) = perflab(&["load", "--url", "http://example.com/"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("does not look names up"), "{err}");
+}
+
+#[test]
+fn the_cli_refuses_bad_options_with_value_and_range() {
+    for (args, needle) in [
+        (
+            &["--connections", "0"][..],
+            "0 connections is out of range; accepted: 1 to 100000",
+        ),
+        (
+            &["--duration", "50ms"][..],
+            "duration 50ms is out of range; accepted: 100ms to 1h",
+        ),
+        (
+            &["--timeout", "2m"][..],
+            "timeout 2m is out of range; accepted: 10ms to 1m",
+        ),
+        (&["--duration", "soon"][..], "`soon` is not a duration"),
+    ] {
+        let mut all = vec!["load", "--url", "http://127.0.0.1:9/"];
+        all.extend_from_slice(args);
+        let (code, _, err) = perflab(&all);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains(needle), "{err}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_measures_a_loopback_server_without_docker() {
+    let srv = servers::start(Behaviour::Statuses(&[200, 502])).await;
+    let url = srv.url.clone();
+    let (code, out, err) = tokio::task::spawn_blocking(move || {
+        perflab(&[
+            "load",
+            "--url",
+            &url,
+            "--connections",
+            "4",
+            "--duration",
+            "500ms",
+            "--json",
+        ])
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("--json prints JSON");
+    let sent = srv.counts.sent.lock().unwrap().clone();
+    assert_eq!(v["status_counts"]["200"].as_u64(), sent.get(&200).copied());
+    assert_eq!(v["status_counts"]["502"].as_u64(), sent.get(&502).copied());
+    assert!(v["goodput_rps"].as_f64().unwrap() > 0.0 && v["connections"] == 4);
+}
