@@ -5,7 +5,6 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use super::Ctx;
-use crate::engine::Lab;
 use crate::probe::{self, Snapshot};
 use crate::ui;
 
@@ -21,7 +20,7 @@ pub struct Args {
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let lab = Lab::connect().await?;
+    let lab = ctx.lab().await?;
     let server = lab.server().await?;
     if args.watch {
         return watch(&server, args.json, ctx).await;
