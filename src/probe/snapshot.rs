@@ -142,3 +142,66 @@ impl Snapshot {
         self.listen.iter().find(|l| l.port == port)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names the tutor, `perflab load --json` and the docs rely on.
+    const FIXED: [&str; 17] = [
+        "conntrack.count",
+        "conntrack.max",
+        "conntrack.drops",
+        "conntrack.insert_failed",
+        "tcp.time_wait",
+        "tcp.time_wait_ephemeral",
+        "tcp.time_wait_9000",
+        "tcp.listen_overflows",
+        "tcp.listen_drops",
+        "tcp.syn_retrans",
+        "listen",
+        "sysctl",
+        "nginx.status_counts",
+        "nginx.eaddrnotavail",
+        "phpfpm.max_children_warnings",
+        "kernel.conntrack_full_lines",
+        "kernel.note",
+    ];
+
+    #[test]
+    fn json_has_the_fixed_field_names_and_reads_back() {
+        let mut s = Snapshot::default();
+        s.listen.push(Listen {
+            port: 80,
+            recv_q: 1,
+            send_q: 10,
+            addr: "0.0.0.0:80".into(),
+        });
+        s.nginx.status_counts.insert("502".into(), 7);
+        let v = serde_json::to_value(&s).unwrap();
+        for path in FIXED {
+            let found = path.split('.').try_fold(&v, |at, key| at.get(key));
+            assert!(found.is_some(), "{path} is missing from {v}");
+        }
+        assert_eq!(v["listen"][0]["send_q"], 10);
+        assert_eq!(v["nginx"]["status_counts"]["502"], 7);
+        assert!(v["kernel"]["conntrack_full_lines"].is_null());
+        let back: Snapshot = serde_json::from_value(v).unwrap();
+        assert_eq!(back, s);
+        // Older or hand-written JSON without the extra fields still reads.
+        let minimal = r#"{"conntrack":{"count":1,"max":2,"drops":3,"insert_failed":4},
+            "tcp":{"time_wait":0,"time_wait_ephemeral":0,"time_wait_9000":0,"listen_overflows":5,
+            "listen_drops":5,"syn_retrans":0},"listen":[{"port":9000,"recv_q":0,"send_q":10}],
+            "sysctl":{},"nginx":{"status_counts":{},"eaddrnotavail":0},
+            "phpfpm":{"max_children_warnings":0},"kernel":{"conntrack_full_lines":null,"note":""}}"#;
+        let m: Snapshot = serde_json::from_str(minimal).unwrap();
+        assert_eq!(
+            (
+                m.conntrack.drops,
+                m.tcp.listen_overflows,
+                m.listen[0].send_q
+            ),
+            (3, 5, 10)
+        );
+    }
+}
