@@ -1,11 +1,74 @@
-//! `perflab probe`: not built yet.
+//! `perflab probe`: the evidence snapshot of the server, once or every second.
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
 
 use super::Ctx;
+use crate::probe::{self, Snapshot};
+use crate::ui;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Print the snapshot as JSON (with --watch: one JSON object a line)
+    #[arg(long)]
+    pub json: bool,
+    /// Refresh every second until Ctrl-C (skips the kernel log, which needs a
+    /// helper container each time)
+    #[arg(long)]
+    pub watch: bool,
+}
 
-pub async fn run(_args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`perflab probe` is not built yet")
+pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let lab = ctx.lab().await?;
+    let server = lab.server().await?;
+    if args.watch {
+        return watch(&server, args.json, ctx).await;
+    }
+    let snap = {
+        let _spin = ui::Progress::spinner("probing the server and reading the kernel log");
+        probe::collect(&server, true)
+            .await
+            .context("taking the evidence snapshot of the server")?
+    };
+    if args.json {
+        ui::out(&serde_json::to_string_pretty(&snap)?);
+    } else {
+        ui::out(&probe::render(&snap));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn watch(server: &crate::engine::Server, json: bool, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let mut live = ui::LiveBlock::new();
+    let mut prev: Option<(Snapshot, Instant)> = None;
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = ctx.cancel.cancelled() => return Ok(ExitCode::SUCCESS),
+            _ = tick.tick() => {}
+        }
+        let probing = async {
+            match &prev {
+                Some((p, _)) => probe::collect_since(server, p, false).await,
+                None => probe::collect(server, false).await,
+            }
+        };
+        let snap = tokio::select! {
+            _ = ctx.cancel.cancelled() => return Ok(ExitCode::SUCCESS),
+            r = probing => r.context("probing the server")?,
+        };
+        let now = Instant::now();
+        let line = match &prev {
+            Some((p, at)) => probe::live_line(p, &snap, now.duration_since(*at).as_secs_f64()),
+            None => probe::live_line(&snap, &snap, 1.0),
+        };
+        if json {
+            ui::out(&serde_json::to_string(&snap)?);
+        } else {
+            live.show(&format!("{line}\n\n{}", probe::render(&snap)), &line);
+        }
+        prev = Some((snap, now));
+    }
 }

@@ -1,9 +1,11 @@
 //! The only code that writes to the terminal. Progress bars hide themselves when
 //! stderr is not a terminal; `NO_COLOR` is honoured by `console`.
+mod block;
 mod live;
 mod progress;
 mod raw;
 
+pub use block::LiveBlock;
 pub use live::LiveView;
 pub use progress::Progress;
 pub use raw::{passthrough, terminal_size, RawMode};

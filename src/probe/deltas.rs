@@ -1,0 +1,235 @@
+//! How the evidence moved between two snapshots: counters subtract, gauges give
+//! the later value. Serialized with the snapshot's own field names, so the tutor
+//! reads `tcp.listen_overflows` the same way in both.
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::snapshot::{Conntrack, Kernel, Listen, LogMark, Nginx, PhpFpm, Snapshot, Tcp};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Deltas {
+    pub conntrack: Conntrack,
+    pub tcp: Tcp,
+    pub listen: Vec<Listen>,
+    pub sysctl: BTreeMap<String, String>,
+    pub nginx: Nginx,
+    pub phpfpm: PhpFpm,
+    pub kernel: Kernel,
+}
+
+/// A counter's growth. A counter that went down was reset (a new namespace, a
+/// new log file), so everything it holds now is growth.
+fn grew(before: u64, after: u64) -> u64 {
+    if after >= before {
+        after - before
+    } else {
+        after
+    }
+}
+
+/// Whether a log was replaced between the snapshots (known only for snapshots
+/// collected by this process: cursors are not serialized).
+fn replaced(before: &LogMark, after: &LogMark) -> bool {
+    matches!((before.cursor, after.cursor), (Some(b), Some(a)) if a.inode != b.inode)
+}
+
+fn grew_log(before: u64, after: u64, replaced: bool) -> u64 {
+    if replaced {
+        after
+    } else {
+        grew(before, after)
+    }
+}
+
+pub fn deltas(before: &Snapshot, after: &Snapshot) -> Deltas {
+    let access_new = replaced(&before.cursors.access, &after.cursors.access);
+    let mut status_counts = BTreeMap::new();
+    for (code, &n) in &after.nginx.status_counts {
+        let was = before.nginx.status_counts.get(code).copied().unwrap_or(0);
+        let d = grew_log(was, n, access_new);
+        if d > 0 {
+            status_counts.insert(code.clone(), d);
+        }
+    }
+    let kernel = match (
+        before.kernel.conntrack_full_lines,
+        after.kernel.conntrack_full_lines,
+    ) {
+        (Some(b), Some(a)) if before.kernel.netns == after.kernel.netns => Kernel {
+            conntrack_full_lines: Some(grew(b, a)),
+            ..after.kernel.clone()
+        },
+        (Some(_), Some(a)) => Kernel {
+            conntrack_full_lines: Some(a),
+            ..after.kernel.clone()
+        },
+        (None, _) => Kernel {
+            conntrack_full_lines: None,
+            note: before.kernel.note.clone(),
+            netns: after.kernel.netns,
+        },
+        (_, None) => Kernel {
+            conntrack_full_lines: None,
+            ..after.kernel.clone()
+        },
+    };
+    Deltas {
+        conntrack: Conntrack {
+            drops: grew(before.conntrack.drops, after.conntrack.drops),
+            insert_failed: grew(
+                before.conntrack.insert_failed,
+                after.conntrack.insert_failed,
+            ),
+            ..after.conntrack.clone()
+        },
+        tcp: Tcp {
+            listen_overflows: grew(before.tcp.listen_overflows, after.tcp.listen_overflows),
+            listen_drops: grew(before.tcp.listen_drops, after.tcp.listen_drops),
+            syn_retrans: grew(before.tcp.syn_retrans, after.tcp.syn_retrans),
+            active_opens: grew(before.tcp.active_opens, after.tcp.active_opens),
+            passive_opens: grew(before.tcp.passive_opens, after.tcp.passive_opens),
+            ..after.tcp.clone()
+        },
+        listen: after.listen.clone(),
+        sysctl: after.sysctl.clone(),
+        nginx: Nginx {
+            status_counts,
+            eaddrnotavail: grew_log(
+                before.nginx.eaddrnotavail,
+                after.nginx.eaddrnotavail,
+                replaced(&before.cursors.error, &after.cursors.error),
+            ),
+            unparsed_lines: grew_log(
+                before.nginx.unparsed_lines,
+                after.nginx.unparsed_lines,
+                access_new,
+            ),
+        },
+        phpfpm: PhpFpm {
+            max_children_warnings: grew_log(
+                before.phpfpm.max_children_warnings,
+                after.phpfpm.max_children_warnings,
+                replaced(&before.cursors.phpfpm, &after.cursors.phpfpm),
+            ),
+        },
+        kernel,
+    }
+}
+
+impl Deltas {
+    /// Responses with a 5xx status during the interval.
+    pub fn responses_5xx(&self) -> u64 {
+        self.nginx
+            .status_counts
+            .iter()
+            .filter(|(code, _)| code.starts_with('5'))
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::snapshot::Cursor;
+
+    fn snap(drops: u64, tw: u64, c200: u64, c502: u64, errno99: u64) -> Snapshot {
+        let mut s = Snapshot::default();
+        s.conntrack.count = 100 + drops;
+        s.conntrack.max = 262144;
+        s.conntrack.drops = drops;
+        s.tcp.time_wait = tw;
+        s.tcp.listen_overflows = drops * 2;
+        s.nginx.status_counts.insert("200".into(), c200);
+        s.nginx.status_counts.insert("502".into(), c502);
+        s.nginx.eaddrnotavail = errno99;
+        s.sysctl
+            .insert("net.core.somaxconn".into(), format!("{}", 10 + drops));
+        s
+    }
+
+    #[test]
+    fn counters_subtract_and_gauges_take_the_later_value() {
+        let (a, b) = (snap(5, 900, 10, 3, 3), snap(12, 400, 70, 3, 3));
+        let d = deltas(&a, &b);
+        assert_eq!(d.conntrack.drops, 7);
+        assert_eq!(d.tcp.listen_overflows, 14);
+        assert_eq!(d.conntrack.count, 112);
+        assert_eq!(d.conntrack.max, 262144);
+        assert_eq!(d.tcp.time_wait, 400);
+        assert_eq!(d.sysctl["net.core.somaxconn"], "22");
+        assert_eq!(d.nginx.status_counts.get("200"), Some(&60));
+        assert_eq!(
+            d.nginx.status_counts.get("502"),
+            None,
+            "unchanged codes are left out"
+        );
+        assert_eq!(d.nginx.eaddrnotavail, 0);
+    }
+
+    #[test]
+    fn a_reset_counter_counts_from_zero() {
+        let d = deltas(&snap(50, 0, 500, 10, 9), &snap(4, 0, 20, 1, 2));
+        assert_eq!(d.conntrack.drops, 4);
+        assert_eq!(d.nginx.status_counts.get("200"), Some(&20));
+        assert_eq!(d.nginx.eaddrnotavail, 2);
+    }
+
+    #[test]
+    fn a_replaced_log_counts_all_its_lines() {
+        let (mut a, mut b) = (snap(0, 0, 10, 0, 0), snap(0, 0, 30, 0, 0));
+        a.cursors.access.cursor = Some(Cursor {
+            inode: 1,
+            offset: 800,
+        });
+        b.cursors.access.cursor = Some(Cursor {
+            inode: 2,
+            offset: 2400,
+        });
+        assert_eq!(deltas(&a, &b).nginx.status_counts.get("200"), Some(&30));
+    }
+
+    #[test]
+    fn the_kernel_field_is_null_unless_both_snapshots_read_it() {
+        let (mut a, mut b) = (snap(0, 0, 0, 0, 0), snap(0, 0, 0, 0, 0));
+        a.kernel = Kernel {
+            conntrack_full_lines: Some(3),
+            note: "n".into(),
+            netns: Some(7),
+        };
+        b.kernel = Kernel {
+            conntrack_full_lines: Some(10),
+            note: "n".into(),
+            netns: Some(7),
+        };
+        assert_eq!(deltas(&a, &b).kernel.conntrack_full_lines, Some(7));
+        b.kernel.conntrack_full_lines = None;
+        b.kernel.note = "could not be read".into();
+        let d = deltas(&a, &b);
+        assert_eq!(d.kernel.conntrack_full_lines, None);
+        assert_eq!(d.kernel.note, "could not be read");
+    }
+
+    #[test]
+    fn serializes_with_the_snapshot_s_field_names() {
+        let s = snap(1, 2, 3, 4, 5);
+        let d = deltas(&Snapshot::default(), &s);
+        let (sv, dv) = (
+            serde_json::to_value(&s).unwrap(),
+            serde_json::to_value(&d).unwrap(),
+        );
+        let keys = |v: &serde_json::Value| -> Vec<String> {
+            let mut out = Vec::new();
+            for (k, inner) in v.as_object().unwrap() {
+                match inner.as_object() {
+                    Some(o) if k != "sysctl" => out.extend(o.keys().map(|i| format!("{k}.{i}"))),
+                    _ => out.push(k.clone()),
+                }
+            }
+            out
+        };
+        assert_eq!(keys(&sv), keys(&dv));
+        assert_eq!(dv["conntrack"]["drops"], 1);
+    }
+}

@@ -1,0 +1,183 @@
+//! The snapshot as a compact table for the terminal, and the one-line gauge the
+//! load view shows every second.
+use std::fmt::Write;
+
+use super::deltas::deltas;
+use super::snapshot::Snapshot;
+
+/// A readable table of every field, grouped as the course's stages read them.
+pub fn render(s: &Snapshot) -> String {
+    let mut o = String::new();
+    let pct = if s.conntrack.max > 0 {
+        format!(
+            " ({:.0}% full)",
+            100.0 * s.conntrack.count as f64 / s.conntrack.max as f64
+        )
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        o,
+        "conntrack  {} of {} entries{pct}; drops {}, insert_failed {}",
+        s.conntrack.count, s.conntrack.max, s.conntrack.drops, s.conntrack.insert_failed
+    );
+    let _ = writeln!(
+        o,
+        "tcp        TIME_WAIT {}: {} on nginx's ephemeral ports (remote :9000), {} on php-fpm's :9000",
+        s.tcp.time_wait, s.tcp.time_wait_ephemeral, s.tcp.time_wait_9000
+    );
+    let _ = writeln!(
+        o,
+        "           ListenOverflows {}, ListenDrops {}, TCPSynRetrans {}, ActiveOpens {}",
+        s.tcp.listen_overflows, s.tcp.listen_drops, s.tcp.syn_retrans, s.tcp.active_opens
+    );
+    let states: Vec<String> = s
+        .tcp
+        .states
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
+    let _ = writeln!(o, "           sockets: {}", states.join(", "));
+    if s.listen.is_empty() {
+        let _ = writeln!(o, "listen     nothing listens on :80 or :9000");
+    }
+    for (i, l) in s.listen.iter().enumerate() {
+        let head = if i == 0 { "listen" } else { "" };
+        let _ = writeln!(
+            o,
+            "{head:<10} {:<16} Recv-Q {:<5} Send-Q {} (accept queue limit)",
+            l.addr, l.recv_q, l.send_q
+        );
+    }
+    for (i, (k, v)) in s.sysctl.iter().enumerate() {
+        let head = if i == 0 { "sysctl" } else { "" };
+        let _ = writeln!(o, "{head:<10} {k} = {v}");
+    }
+    let codes: Vec<String> = s
+        .nginx
+        .status_counts
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
+    let codes = if codes.is_empty() {
+        "none yet".to_string()
+    } else {
+        codes.join(", ")
+    };
+    let _ = writeln!(o, "nginx      responses {codes}");
+    let _ = writeln!(
+        o,
+        "           \"(99: Cannot assign requested address)\" lines: {}",
+        s.nginx.eaddrnotavail
+    );
+    let _ = writeln!(
+        o,
+        "php-fpm    \"server reached max_children setting\" warnings: {}",
+        s.phpfpm.max_children_warnings
+    );
+    match s.kernel.conntrack_full_lines {
+        Some(n) => {
+            let _ = write!(o, "kernel     conntrack \"table full\" lines: {n}");
+        }
+        None => {
+            let _ = write!(
+                o,
+                "kernel     conntrack \"table full\" lines: {}",
+                s.kernel.note
+            );
+        }
+    }
+    o
+}
+
+/// One line of gauges between two snapshots `secs` apart: the conntrack table,
+/// TIME_WAIT, and per-second rates of the counters that signal each stage.
+pub fn live_line(prev: &Snapshot, cur: &Snapshot, secs: f64) -> String {
+    let d = deltas(prev, cur);
+    let secs = if secs.is_finite() && secs > 0.0 {
+        secs
+    } else {
+        1.0
+    };
+    let rate = |n: u64| compact((n as f64 / secs).round() as u64);
+    format!(
+        "conntrack {}/{} drops {}/s · TIME_WAIT {} (nginx {}) · overflows {}/s · 5xx {}/s · 2xx {}/s",
+        compact(cur.conntrack.count),
+        compact(cur.conntrack.max),
+        rate(d.conntrack.drops),
+        compact(cur.tcp.time_wait),
+        compact(cur.tcp.time_wait_ephemeral),
+        rate(d.tcp.listen_overflows),
+        rate(d.responses_5xx()),
+        rate(d.nginx.status_counts.iter().filter(|(c, _)| c.starts_with('2')).map(|(_, n)| n).sum()),
+    )
+}
+
+/// 950, 9.5k, 262k, 1.1M: wide enough to read, narrow enough for one line.
+fn compact(n: u64) -> String {
+    match n {
+        0..=9_999 => n.to_string(),
+        10_000..=99_999 => format!("{:.1}k", n as f64 / 1e3),
+        100_000..=999_999 => format!("{}k", n / 1000),
+        _ => format!("{:.1}M", n as f64 / 1e6),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_numbers() {
+        assert_eq!(compact(950), "950");
+        assert_eq!(compact(18_810), "18.8k");
+        assert_eq!(compact(262_144), "262k");
+        assert_eq!(compact(1_100_000), "1.1M");
+    }
+
+    #[test]
+    fn the_live_line_shows_rates_over_the_interval() {
+        let mut a = Snapshot::default();
+        a.conntrack.max = 262_144;
+        let mut b = a.clone();
+        b.conntrack.count = 262_080;
+        b.conntrack.drops = 860;
+        b.tcp.time_wait = 31_000;
+        b.tcp.time_wait_ephemeral = 30_500;
+        b.tcp.listen_overflows = 240;
+        b.nginx.status_counts.insert("502".into(), 66);
+        b.nginx.status_counts.insert("200".into(), 4000);
+        let line = live_line(&a, &b, 2.0);
+        assert_eq!(
+            line,
+            "conntrack 262k/262k drops 430/s · TIME_WAIT 31.0k (nginx 30.5k) · overflows 120/s · 5xx 33/s · 2xx 2000/s"
+        );
+        assert!(
+            live_line(&a, &b, 0.0).contains("overflows 240/s"),
+            "a zero interval counts as one second"
+        );
+    }
+
+    #[test]
+    fn render_shows_every_field_and_the_kernel_reason() {
+        let mut s = Snapshot::default();
+        s.listen.push(crate::probe::Listen {
+            port: 80,
+            recv_q: 3,
+            send_q: 10,
+            addr: "0.0.0.0:80".into(),
+        });
+        s.sysctl.insert("net.core.somaxconn".into(), "10".into());
+        s.kernel.note = "the kernel log could not be read: permission denied".into();
+        let text = render(&s);
+        for want in [
+            "0.0.0.0:80",
+            "Send-Q 10",
+            "net.core.somaxconn = 10",
+            "permission denied",
+            "ListenOverflows 0",
+        ] {
+            assert!(text.contains(want), "{want} in\n{text}");
+        }
+    }
+}

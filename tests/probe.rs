@@ -1,0 +1,164 @@
+//! The evidence of every stage on the real lab: for stages 1 to 5, a short load
+//! run at the stage's start makes that stage's symptom counter grow, and after
+//! the stage's reference fix the same run leaves it flat (stage 5: TIME_WAIT on
+//! nginx's ephemeral ports stops growing). Needs a Docker Engine and FAILS, never
+//! skips, without one. Uses its own lab (`PERFLAB_LAB=probe`) and state dir.
+use std::time::Duration;
+
+use perflab::config::StagePlan;
+use perflab::engine::state::LabLock;
+use perflab::engine::{Lab, Server, UpOptions};
+use perflab::load::{run_load, LoadConfig, LoadReport};
+use perflab::probe::{self, Deltas, Snapshot};
+use tokio_util::sync::CancellationToken;
+
+/// The same run before and after each fix. Stage 5 runs longer: TIME_WAIT must
+/// pass 10000 at about 1500 connections a second on a busy 2-core machine.
+fn run_length(stage: u8) -> Duration {
+    Duration::from_secs(if stage == 5 { 12 } else { 5 })
+}
+
+async fn measured(
+    server: &Server,
+    stage: u8,
+    kernel_log: bool,
+) -> (Snapshot, Snapshot, LoadReport) {
+    let before = probe::collect(server, kernel_log)
+        .await
+        .expect("probe before the run");
+    let mut cfg =
+        LoadConfig::new(&server.url(), &[server.subnet]).expect("a load config for the lab");
+    cfg.duration = run_length(stage);
+    let report = run_load(&cfg, &CancellationToken::new())
+        .await
+        .expect("the load run");
+    // nginx flushes its access log buffer every second.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let after = probe::collect_since(server, &before, kernel_log)
+        .await
+        .expect("probe after the run");
+    (before, after, report)
+}
+
+/// The counter that shows stage `stage`'s fault, over one run.
+fn symptom(stage: u8, before: &Snapshot, after: &Snapshot, d: &Deltas) -> u64 {
+    match stage {
+        1 => d.conntrack.drops,
+        2 => d.phpfpm.max_children_warnings,
+        3 => d.tcp.listen_overflows,
+        4 => d.nginx.eaddrnotavail,
+        // A gauge: its growth over the run.
+        5 => after
+            .tcp
+            .time_wait_ephemeral
+            .saturating_sub(before.tcp.time_wait_ephemeral),
+        _ => unreachable!(),
+    }
+}
+
+fn summary(stage: u8, when: &str, d: &Deltas, after: &Snapshot, r: &LoadReport) -> String {
+    format!(
+        "stage {stage} {when}: goodput {:.0}/s, errors {:?}; drops {}, max_children warnings {}, \
+         overflows {}, errno-99 {}, TIME_WAIT ephemeral {} / :9000 {}, conntrack {}/{}, kernel lines {:?}",
+        r.goodput_rps,
+        r.errors,
+        d.conntrack.drops,
+        d.phpfpm.max_children_warnings,
+        d.tcp.listen_overflows,
+        d.nginx.eaddrnotavail,
+        after.tcp.time_wait_ephemeral,
+        after.tcp.time_wait_9000,
+        after.conntrack.count,
+        after.conntrack.max,
+        d.kernel.conntrack_full_lines,
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_stage_s_symptom_grows_under_load_and_stays_flat_after_its_fix() {
+    // Set before anything reads them: this test binary has no other test.
+    std::env::set_var("PERFLAB_LAB", "probe");
+    std::env::set_var(
+        "PERFLAB_STATE_DIR",
+        std::env::temp_dir().join("perflab-test-probe"),
+    );
+    let _lock = LabLock::acquire().expect("the probe lab's lock");
+    let lab = Lab::connect()
+        .await
+        .expect("a Docker Engine (this test needs one)");
+    let plan = StagePlan::embedded().unwrap();
+    let cancel = CancellationToken::new();
+    lab.down().await.expect("removing a leftover probe lab");
+
+    for stage in 1..=5u8 {
+        let server = lab
+            .up(&plan, UpOptions { stage }, &cancel)
+            .await
+            .expect("perflab up");
+        let kernel_log = stage == 1;
+
+        let (b, a, r) = measured(&server, stage, kernel_log).await;
+        let d = probe::deltas(&b, &a);
+        eprintln!("{}", summary(stage, "at its start", &d, &a, &r));
+        let grew = symptom(stage, &b, &a, &d);
+        if stage == 5 {
+            assert!(
+                a.tcp.time_wait_ephemeral > 10_000,
+                "stage 5: TIME_WAIT on nginx's ephemeral ports is {} after the run",
+                a.tcp.time_wait_ephemeral
+            );
+        } else {
+            assert!(
+                grew > 0,
+                "stage {stage}: the symptom counter did not grow: {d:#?}"
+            );
+        }
+        if stage == 1 {
+            assert!(
+                a.conntrack.count + 100 >= a.conntrack.max,
+                "stage 1: the table is not full"
+            );
+            if let Some(lines) = d.kernel.conntrack_full_lines {
+                assert!(
+                    lines > 0,
+                    "stage 1: no kernel `table full` line for the server's namespace"
+                );
+            } else {
+                eprintln!("stage 1: kernel log not readable here: {}", d.kernel.note);
+            }
+        }
+
+        server
+            .apply_fix(&plan, stage)
+            .await
+            .expect("the reference fix");
+        let (b2, a2, r2) = measured(&server, stage, kernel_log).await;
+        let d2 = probe::deltas(&b2, &a2);
+        eprintln!("{}", summary(stage, "after its fix", &d2, &a2, &r2));
+        let after_fix = symptom(stage, &b2, &a2, &d2);
+        if stage == 5 {
+            // tcp_tw_reuse lets connect() take over ports in TIME_WAIT, so the count
+            // stops growing although every request still opens a connection.
+            assert!(
+                after_fix * 10 < grew,
+                "stage 5: TIME_WAIT on nginx's ports grew by {after_fix} after the fix, {grew} before"
+            );
+            assert!(
+                d2.tcp.active_opens > 10_000,
+                "stage 5: the run after the fix opened few connections"
+            );
+        } else {
+            assert_eq!(
+                after_fix, 0,
+                "stage {stage}: the symptom counter moved after the fix: {d2:#?}"
+            );
+        }
+        if stage == 1 {
+            assert!(
+                a2.conntrack.count * 2 < a2.conntrack.max,
+                "stage 1: the table is still nearly full"
+            );
+        }
+        lab.down().await.expect("perflab down");
+    }
+}
