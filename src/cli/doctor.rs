@@ -165,5 +165,8 @@ async fn perf(lab: &Lab) -> Check {
     let result = crate::flame::perf_available(lab)
         .await
         .map(|()| "perf record -a works in the host helper".to_string());
-    Check { name: "perf", result }
+    Check {
+        name: "perf",
+        result,
+    }
 }
