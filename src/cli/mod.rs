@@ -1,10 +1,14 @@
 //! The command line: one file per subcommand, each with its `Args` and `run`.
 //! Arguments are parsed and validated completely before anything acts.
+mod check;
+mod course;
 mod doctor;
 mod down;
 mod flame;
 mod load;
 mod probe;
+mod reset;
+mod run;
 mod shell;
 mod status;
 mod up;
@@ -28,7 +32,10 @@ HTTP load at it, and lets you diagnose and fix it stage by stage on the real ker
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    /// Without a command: the interactive course, resumed where you left off
+    #[command(flatten)]
+    pub course: course::Args,
 }
 
 #[derive(Debug, Subcommand)]
@@ -49,6 +56,12 @@ pub enum Command {
     Probe(probe::Args),
     /// Sample the kernel's stacks under load and draw a flame graph
     Flame(flame::Args),
+    /// Check the current stage's fix against the real system
+    Check(check::Args),
+    /// The whole course unattended: measure, reference fix, check, measure again
+    Run(run::Args),
+    /// Put a stage (and the ones after it) or the whole course back to its start
+    Reset(reset::Args),
     /// Tools for perflab's developers
     #[command(hide = true)]
     Dev(dev::Args),
@@ -75,6 +88,23 @@ pub async fn main(cli: Cli) -> ExitCode {
     };
     spawn_signal_watch(ctx.cancel.clone());
     let result = match cli.command {
+        None => course::run(cli.course, &ctx).await,
+        Some(command) => run_command(command, &ctx).await,
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            if err.downcast_ref::<ui::Reported>().is_none() {
+                ui::error(&format!("{err:#}"));
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run_command(command: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let ctx = ctx.clone();
+    match command {
         Command::Doctor(a) => doctor::run(a, &ctx).await,
         Command::Up(a) => up::run(a, &ctx).await,
         Command::Down(a) => down::run(a, &ctx).await,
@@ -83,18 +113,10 @@ pub async fn main(cli: Cli) -> ExitCode {
         Command::Load(a) => load::run(a, &ctx).await,
         Command::Probe(a) => probe::run(a, &ctx).await,
         Command::Flame(a) => flame::run(a, &ctx).await,
+        Command::Check(a) => check::run(a, &ctx).await,
+        Command::Run(a) => run::run(a, &ctx).await,
+        Command::Reset(a) => reset::run(a, &ctx).await,
         Command::Dev(a) => dev::run(a, &ctx).await,
-    };
-    match result {
-        Ok(code) => code,
-        Err(err) => {
-            if let Some(reported) = err.downcast_ref::<ui::Reported>() {
-                let _ = reported;
-            } else {
-                ui::error(&format!("{err:#}"));
-            }
-            ExitCode::FAILURE
-        }
     }
 }
 

@@ -81,7 +81,10 @@ pub fn resolve(field: &FieldRef, at: At, facts: &Facts) -> Result<Value, String>
             .ok_or_else(|| format!("{field} needs a flame-graph recording under load"));
     }
     if let Some(knob) = field.knob() {
-        let knobs = facts.knobs.as_ref().ok_or_else(|| format!("{field}: the server's settings were not read"))?;
+        let knobs = facts
+            .knobs
+            .as_ref()
+            .ok_or_else(|| format!("{field}: the server's settings were not read"))?;
         let v = serde_json::to_value(knobs).map_err(|e| e.to_string())?;
         return Ok(json_value(&v[knob]));
     }
@@ -90,7 +93,10 @@ pub fn resolve(field: &FieldRef, at: At, facts: &Facts) -> Result<Value, String>
         (FieldKind::Counter, At::Load) => serde_json::to_value(&run()?.deltas),
         (_, At::Load) => serde_json::to_value(&run()?.after),
         (_, At::Now) => serde_json::to_value(
-            facts.now.as_ref().ok_or_else(|| format!("{field}: no snapshot of the server was taken"))?,
+            facts
+                .now
+                .as_ref()
+                .ok_or_else(|| format!("{field}: no snapshot of the server was taken"))?,
         ),
     }
     .map_err(|e| e.to_string())?;
@@ -117,7 +123,10 @@ fn snapshot_field(field: &FieldRef, s: &serde_json::Value) -> Result<Value, Stri
                 .ok_or_else(|| format!("{field}: nothing listens on port {key}"))
         }
         "nginx.status_counts" => {
-            let counts = s["nginx"]["status_counts"].as_object().cloned().unwrap_or_default();
+            let counts = s["nginx"]["status_counts"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
             let sum: u64 = counts
                 .iter()
                 .filter(|(code, _)| status_matches(code, key))
@@ -131,7 +140,9 @@ fn snapshot_field(field: &FieldRef, s: &serde_json::Value) -> Result<Value, Stri
                 v = &v[part];
             }
             if v.is_null() {
-                Err(format!("{field} is not known now (the probe could not read it)"))
+                Err(format!(
+                    "{field} is not known now (the probe could not read it)"
+                ))
             } else {
                 Ok(json_value(v))
             }

@@ -16,7 +16,13 @@ pub struct Verdict {
 }
 
 /// Evaluates `p` now (`after`) against the facts of the run before the fix (`before`).
-pub fn predicate(p: &Predicate, after: &Facts, before: &Facts, fix: Option<&Fix>, lang: Lang) -> Verdict {
+pub fn predicate(
+    p: &Predicate,
+    after: &Facts,
+    before: &Facts,
+    fix: Option<&Fix>,
+    lang: Lang,
+) -> Verdict {
     let verdict = |ok: bool, observed: String, expected: String| Verdict {
         ok,
         field: p.field.text.clone(),
@@ -40,7 +46,11 @@ pub fn predicate(p: &Predicate, after: &Facts, before: &Facts, fix: Option<&Fix>
                 Ok(_) => verdict(true, lhs.to_string(), rule.describe()),
                 Err(why) => verdict(false, lhs.to_string(), why),
             },
-            None => verdict(false, lhs.to_string(), "a value the fix accepts (no rule found)".into()),
+            None => verdict(
+                false,
+                lhs.to_string(),
+                "a value the fix accepts (no rule found)".into(),
+            ),
         };
     }
     let factor = p.factor.unwrap_or(1.0);
@@ -57,10 +67,20 @@ pub fn predicate(p: &Predicate, after: &Facts, before: &Facts, fix: Option<&Fix>
     } else if p.before {
         match resolve(&p.field, At::Load, before) {
             Ok(v) => scale(v, factor),
-            Err(e) => return verdict(false, lhs.to_string(), format!("unreadable before the fix: {e}")),
+            Err(e) => {
+                return verdict(
+                    false,
+                    lhs.to_string(),
+                    format!("unreadable before the fix: {e}"),
+                )
+            }
         }
     } else {
-        return verdict(false, lhs.to_string(), "a right-hand side (lesson error)".into());
+        return verdict(
+            false,
+            lhs.to_string(),
+            "a right-hand side (lesson error)".into(),
+        );
     };
     let ok = compare(&lhs, p.op, &rhs);
     verdict(ok, lhs.to_string(), format!("{} {rhs}", op_text(p.op)))
@@ -157,8 +177,12 @@ pub enum Outcome {
 pub const NOISE: f64 = 0.10;
 
 pub fn comparison(c: &Compare, before: &Facts, after: &Facts) -> Comparison {
-    let b = resolve(&c.field, At::Load, before).ok().and_then(|v| v.number());
-    let a = resolve(&c.field, At::Load, after).ok().and_then(|v| v.number());
+    let b = resolve(&c.field, At::Load, before)
+        .ok()
+        .and_then(|v| v.number());
+    let a = resolve(&c.field, At::Load, after)
+        .ok()
+        .and_then(|v| v.number());
     let outcome = match (b, a) {
         (Some(b), Some(a)) => {
             let scale = b.abs().max(a.abs()).max(1e-9);

@@ -1,0 +1,108 @@
+//! What the course does with a stage that `run --auto` does too: apply its
+//! reference fix, check it (predicates and the symptom under a load run), and
+//! compare the runs before and after.
+use crate::lessons::{At, FieldRef, Lang, Need, StageSpec};
+
+use super::facts::Facts;
+use super::grade::{self, Comparison, SymptomVerdict, Verdict};
+use super::ops::LabOps;
+
+/// The reference fix of a stage, applied as a learner's typed fix would be.
+/// With `need = "any"`, the first change that has a reference.
+pub fn apply_reference(ops: &mut dyn LabOps, spec: &StageSpec) -> anyhow::Result<Vec<String>> {
+    let Some(fix) = &spec.fix else {
+        return Ok(Vec::new());
+    };
+    let mut done = Vec::new();
+    for change in fix
+        .changes
+        .iter()
+        .filter(|c| c.reference.is_some() || !c.target.takes_value())
+    {
+        done.push(ops.apply(change, change.reference.as_deref())?);
+        if fix.need == Need::Any {
+            break;
+        }
+    }
+    ops.restart(&fix.restart)?;
+    Ok(done)
+}
+
+/// The one flame-graph function a stage's check or measure reads, if any.
+pub fn flame_function(spec: &StageSpec) -> Option<String> {
+    let mut fields: Vec<&FieldRef> = Vec::new();
+    if let Some(c) = &spec.check {
+        fields.extend(c.predicates.iter().map(|p| &p.field));
+    }
+    if let Some(m) = &spec.measure {
+        fields.extend(m.compares.iter().map(|c| &c.field));
+    }
+    fields
+        .into_iter()
+        .find(|f| f.info.name == "flame.share")
+        .and_then(|f| f.key.clone())
+}
+
+/// The outcome of a stage's check.
+#[derive(Debug, Clone)]
+pub struct CheckOutcome {
+    pub verdicts: Vec<Verdict>,
+    pub symptom: Option<(f64, f64, SymptomVerdict)>,
+    /// The load run of the check (it doubles as the measure step's "after").
+    pub after: Facts,
+}
+
+impl CheckOutcome {
+    pub fn passed(&self) -> bool {
+        self.verdicts.iter().all(|v| v.ok)
+            && !matches!(self.symptom, Some((_, _, SymptomVerdict::StillThere)))
+    }
+
+    pub fn failures(&self) -> impl Iterator<Item = &Verdict> {
+        self.verdicts.iter().filter(|v| !v.ok)
+    }
+}
+
+/// Checks the stage after its fix: one load run (with a flame recording if the
+/// stage reads one), every predicate, and the symptom against `before`.
+pub fn check(
+    ops: &mut dyn LabOps,
+    spec: &StageSpec,
+    before: &Facts,
+    live: bool,
+    lang: Lang,
+) -> anyhow::Result<CheckOutcome> {
+    let flame = flame_function(spec);
+    let after = ops.run_load(live, flame.as_deref())?;
+    let verdicts = spec
+        .check
+        .iter()
+        .flat_map(|c| c.predicates.iter())
+        .map(|p| grade::predicate(p, &after, before, spec.fix.as_ref(), lang))
+        .collect();
+    let symptom = spec.symptom.as_ref().and_then(|s| {
+        let b = grade::symptom_growth(s, before)?;
+        let a = grade::symptom_growth(s, &after)?;
+        Some((b, a, grade::symptom(s, b, a)))
+    });
+    Ok(CheckOutcome {
+        verdicts,
+        symptom,
+        after,
+    })
+}
+
+/// The measure step's comparisons of the runs before and after the fix.
+pub fn compare(spec: &StageSpec, before: &Facts, after: &Facts) -> Vec<Comparison> {
+    spec.measure
+        .iter()
+        .flat_map(|m| m.compares.iter())
+        .map(|c| grade::comparison(c, before, after))
+        .collect()
+}
+
+/// A field read from a run, for tables.
+pub fn figure(field: &str, facts: &Facts) -> Option<f64> {
+    let f = FieldRef::parse(field).ok()?;
+    super::facts::resolve(&f, At::Load, facts).ok()?.number()
+}
