@@ -39,10 +39,15 @@ pub trait LabOps {
     /// The lab as it is at the start of `stage`: left alone if it already runs at
     /// that point of the course (`fresh` = false), started (again) otherwise.
     fn start_stage(&mut self, stage: u8, fresh: bool) -> anyhow::Result<()>;
+    /// Moves the running lab from the end of stage `stage - 1` to the start of
+    /// `stage`: the change that stage begins with (stage 5's half-finished
+    /// keep-alive change), applied on top of whatever the learner fixed.
+    fn advance(&mut self, stage: u8) -> anyhow::Result<()>;
     /// A snapshot of the server now, with its knobs.
     fn facts_now(&mut self) -> anyhow::Result<Facts>;
     /// One measured load run; `flame` names a function whose flame-graph share is
-    /// recorded under load as well.
+    /// recorded under load as well. The TIME_WAIT sockets a previous run left in
+    /// the server are cleared first, so that every run starts alike.
     fn run_load(&mut self, live: bool, flame: Option<&str>) -> anyhow::Result<Facts>;
     /// A command typed at the lab prompt: inside the server, or for host evidence
     /// (the kernel log) in the host helper. Its output and exit code.
@@ -127,6 +132,16 @@ impl LabOps for RealLab {
         Ok(())
     }
 
+    fn advance(&mut self, stage: u8) -> anyhow::Result<()> {
+        let server = self.server()?;
+        let s = self.plan.check_stage(stage).map_err(anyhow::Error::msg)?;
+        if s.on_start != KnobsPatch::default() {
+            let title = format!("stage {stage} ({})", s.name);
+            self.rt.block_on(server.apply(&s.on_start, &title))?;
+        }
+        Ok(())
+    }
+
     fn facts_now(&mut self) -> anyhow::Result<Facts> {
         let server = self.server()?;
         let now = self.rt.block_on(crate::probe::collect(&server, true))?;
@@ -141,6 +156,13 @@ impl LabOps for RealLab {
     fn run_load(&mut self, live: bool, flame: Option<&str>) -> anyhow::Result<Facts> {
         let server = self.server()?;
         let cfg = self.load_config()?;
+        // `ss -K` destroys sockets (TIME_WAIT too, on kernels since 6.x); older
+        // kernels refuse, and then runs simply start with what is left.
+        let _ = self.rt.block_on(server.sh(
+            Side::Nginx,
+            "ss -K state time-wait >/dev/null 2>&1",
+            Duration::from_secs(30),
+        ));
         let m = self.rt.block_on(crate::measure::measured_run(
             &server,
             &cfg,
