@@ -1,5 +1,6 @@
 //! The guided course: a synchronous state machine over the lessons, talking to
 //! the learner through a [`Prompter`] and to the lab through [`LabOps`].
+pub mod auto;
 pub mod facts;
 pub mod grade;
 pub mod ops;

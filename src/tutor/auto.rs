@@ -1,0 +1,146 @@
+//! `perflab run --auto`: every stage unattended, for instructors preparing a
+//! classroom machine and for CI. Per stage: measure, apply the reference fix,
+//! check (one more run, which is also the measurement after), and record
+//! whether the symptom grew before the fix and stayed flat after it.
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::lessons::{Course, Lang};
+
+use super::facts::Facts;
+use super::grade::{self, SymptomVerdict};
+use super::ops::LabOps;
+use super::stage_eval;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SymptomResult {
+    pub field: String,
+    /// The counter's growth during the run before the fix, and after it.
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+    /// Grew before the fix.
+    pub grew: bool,
+    /// Stayed flat (within the lesson's tolerance) after it.
+    pub flat_after: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub passed: bool,
+    /// Failing predicates: `field: observed (expected ...)`.
+    pub failures: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StageResult {
+    pub stage: u8,
+    pub name: String,
+    pub goodput_before: f64,
+    pub goodput_after: Option<f64>,
+    pub p99_before_ms: f64,
+    pub p99_after_ms: Option<f64>,
+    pub symptom: Option<SymptomResult>,
+    pub check: Option<CheckResult>,
+    /// What the reference fix did.
+    pub fix: Vec<String>,
+}
+
+impl StageResult {
+    /// The stage did what the course promises: check passed, symptom grew then stayed flat.
+    pub fn ok(&self) -> bool {
+        self.check.as_ref().is_none_or(|c| c.passed)
+            && self.symptom.as_ref().is_none_or(|s| s.grew && s.flat_after)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AutoReport {
+    pub stages: Vec<StageResult>,
+    pub duration_s: f64,
+    /// Goodput after the last fix over the baseline's (at least 1 2xx/s assumed).
+    pub speedup: Option<f64>,
+    pub passed: bool,
+}
+
+/// Runs stages `from..=to` in order on the lab `ops` drives, starting from a
+/// fresh lab at `from`. `progress` is told each stage as it starts.
+pub fn run_auto(
+    ops: &mut dyn LabOps,
+    course: &Course,
+    from: u8,
+    to: u8,
+    live: bool,
+    progress: &mut dyn FnMut(&str),
+) -> anyhow::Result<AutoReport> {
+    let start = Instant::now();
+    ops.start_stage(from, true)?;
+    let mut stages = Vec::new();
+    for n in from..=to {
+        let lesson = course
+            .stage(n)
+            .ok_or_else(|| anyhow::anyhow!("the course has no stage {n}"))?;
+        let spec = &lesson.spec;
+        if n > from {
+            ops.advance(n)?;
+        }
+        progress(&format!("stage {n} ({}): measuring before the fix", spec.name));
+        let flame = stage_eval::flame_function(spec);
+        let before = ops.run_load(live, flame.as_deref())?;
+        let mut result = StageResult {
+            stage: n,
+            name: spec.name.clone(),
+            goodput_before: goodput(&before),
+            goodput_after: None,
+            p99_before_ms: p99(&before),
+            p99_after_ms: None,
+            symptom: None,
+            check: None,
+            fix: Vec::new(),
+        };
+        if spec.fix.is_some() {
+            progress(&format!("stage {n} ({}): applying the reference fix", spec.name));
+            result.fix = stage_eval::apply_reference(ops, spec)?;
+            progress(&format!("stage {n} ({}): checking and measuring after the fix", spec.name));
+            let outcome = stage_eval::check(ops, spec, &before, live, Lang::En)?;
+            result.goodput_after = Some(goodput(&outcome.after));
+            result.p99_after_ms = Some(p99(&outcome.after));
+            result.check = Some(CheckResult {
+                passed: outcome.passed(),
+                failures: outcome
+                    .failures()
+                    .map(|v| format!("{}: {} (expected {})", v.field, v.observed, v.expected))
+                    .collect(),
+            });
+            result.symptom = spec.symptom.as_ref().map(|s| {
+                let b = grade::symptom_growth(s, &before);
+                let a = grade::symptom_growth(s, &outcome.after);
+                let verdict = match (b, a) {
+                    (Some(b), Some(a)) => grade::symptom(s, b, a),
+                    _ => SymptomVerdict::NotShown,
+                };
+                SymptomResult {
+                    field: s.field.text.clone(),
+                    before: b,
+                    after: a,
+                    grew: b.is_some_and(|b| b > 0.0),
+                    flat_after: verdict == SymptomVerdict::Fixed,
+                }
+            });
+        }
+        stages.push(result);
+    }
+    let baseline = stages.first().map(|s| s.goodput_before.max(1.0));
+    let last = stages.last().and_then(|s| s.goodput_after.or(Some(s.goodput_before)));
+    let speedup = baseline.zip(last).map(|(b, l)| l / b);
+    let passed = stages.iter().all(StageResult::ok);
+    Ok(AutoReport { stages, duration_s: start.elapsed().as_secs_f64(), speedup, passed })
+}
+
+fn goodput(f: &Facts) -> f64 {
+    f.run.as_ref().map(|r| r.report.goodput_rps).unwrap_or(0.0)
+}
+
+fn p99(f: &Facts) -> f64 {
+    f.run.as_ref().map(|r| r.report.latency_ms.p99).unwrap_or(0.0)
+}
