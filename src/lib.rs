@@ -9,6 +9,7 @@ pub mod engine;
 pub mod flame;
 pub mod lessons;
 pub mod load;
+pub mod measure;
 pub mod probe;
 pub mod tutor;
 pub mod ui;

@@ -1,11 +1,76 @@
-//! `perflab dev`: not built yet.
+//! `perflab dev`: tools for the course's authors. `perflab dev check` validates
+//! the lessons (the embedded copy, or a folder with `--dir`) and the stage plan,
+//! printing one line per problem, naming the file and the field; CI runs it.
+//! `perflab dev render FILE` shows a Markdown file as the course draws it.
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
+
 use super::Ctx;
+use crate::lessons::{embedded_files, render_markdown, Course, Files};
+use crate::ui;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    command: DevCommand,
+}
 
-pub async fn run(_args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`perflab dev` is not built yet")
+#[derive(Debug, clap::Subcommand)]
+enum DevCommand {
+    /// Validate every lesson file and the stage plan; exit 1 if anything is wrong
+    Check {
+        /// Check a lessons folder on disk instead of the copy built into perflab
+        #[arg(long, value_name = "PATH")]
+        dir: Option<PathBuf>,
+    },
+    /// Render a Markdown file as the course shows it in the terminal
+    Render {
+        /// The Markdown file, e.g. lessons/3-listen-queues/zh.md
+        file: PathBuf,
+        /// Columns to wrap at (display width: a CJK character counts two)
+        #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(20..=400))]
+        width: u16,
+    },
+}
+
+pub async fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    match args.command {
+        DevCommand::Check { dir } => check(dir),
+        DevCommand::Render { file, width } => {
+            let md = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}; check the path", file.display()))?;
+            ui::out(render_markdown(&md, usize::from(width)).trim_end());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn check(dir: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let (files, root): (Files, String) = match &dir {
+        Some(d) => (
+            Course::read_files(d)
+                .with_context(|| format!("checking the lessons in {}", d.display()))?,
+            d.display().to_string().trim_end_matches('/').to_string(),
+        ),
+        None => (embedded_files(), "lessons".to_string()),
+    };
+    let (course, problems) = Course::check(&files, &root);
+    for p in &problems {
+        ui::out(&p.to_string());
+    }
+    if !problems.is_empty() {
+        ui::error(&format!(
+            "{} problem(s) in {root}: fix each file and field above, then run `perflab dev check` again",
+            problems.len()
+        ));
+        return Ok(ExitCode::FAILURE);
+    }
+    ui::done(&format!(
+        "{root}: {} stages, {} files, every rule holds",
+        course.stages.len(),
+        files.len()
+    ));
+    Ok(ExitCode::SUCCESS)
 }

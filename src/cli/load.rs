@@ -8,8 +8,9 @@ use std::time::Duration;
 use anyhow::Context as _;
 
 use super::Ctx;
-use crate::engine::Lab;
+use crate::engine::Server;
 use crate::load::{options, run_load_live, target, LoadConfig, LoadError};
+use crate::measure::measured_run;
 use crate::ui;
 
 #[derive(Debug, clap::Args)]
@@ -44,7 +45,7 @@ pub struct Args {
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let (url, subnets) = resolve_target(args.url.as_deref()).await?;
+    let (url, subnets, server) = resolve_target(args.url.as_deref(), ctx).await?;
     let mut cfg = LoadConfig::new(&url, &subnets)?;
     cfg.connections = args.connections;
     cfg.duration = args.duration;
@@ -68,13 +69,32 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             options::show(cfg.timeout)
         ));
     }
-    let report = run_load_live(&cfg, &ctx.cancel, None)
-        .await
-        .with_context(|| format!("running load against {}", cfg.url))?;
+    // Against the lab, the server's evidence is probed around the run (deltas)
+    // and its gauges shown live; against a loopback server there is none.
+    let (report, deltas) = match &server {
+        Some(server) => {
+            let m = measured_run(server, &cfg, &ctx.cancel, !args.json, false)
+                .await
+                .with_context(|| format!("running load against {}", cfg.url))?;
+            (m.report, Some(m.deltas))
+        }
+        None => (
+            run_load_live(&cfg, &ctx.cancel, None)
+                .await
+                .with_context(|| format!("running load against {}", cfg.url))?,
+            None,
+        ),
+    };
     if args.json {
         ui::out(&serde_json::to_string_pretty(&report).context("writing the report as JSON")?);
     } else {
         ui::out(&report.summary());
+        if let Some(d) = &deltas {
+            ui::out(&format!(
+                "server evidence over the run:\n{}",
+                crate::measure::render_deltas(d)
+            ));
+        }
     }
     if report.interrupted {
         ui::warn("interrupted: the figures above cover only the part that ran");
@@ -85,21 +105,30 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 
 /// The URL and the subnets it may be in. A loopback URL needs no Docker; any other
 /// address is allowed only inside the running lab's network, asked of the engine.
-async fn resolve_target(url: Option<&str>) -> anyhow::Result<(String, Vec<(Ipv4Addr, u8)>)> {
+/// The lab's server comes back when the target is the lab, for the evidence deltas.
+async fn resolve_target(
+    url: Option<&str>,
+    ctx: &Ctx,
+) -> anyhow::Result<(String, Vec<(Ipv4Addr, u8)>, Option<Server>)> {
     let Some(url) = url else {
-        let server = async { Lab::connect().await?.server().await }
-            .await
-            .context(
-                "finding the lab to load (or give --url http://127.0.0.1:PORT/ for a local server)",
-            )?;
-        return Ok((server.url(), vec![server.subnet]));
+        let server = async { ctx.lab().await?.server().await }.await.context(
+            "finding the lab to load (or give --url http://127.0.0.1:PORT/ for a local server)",
+        )?;
+        return Ok((server.url(), vec![server.subnet], Some(server)));
     };
     let ip = target::parse_url(url)?.addr.ip();
     if target::is_loopback(ip) {
-        return Ok((url.to_string(), Vec::new()));
+        return Ok((url.to_string(), Vec::new(), None));
     }
-    match async { Lab::connect().await?.server().await }.await {
-        Ok(server) => Ok((url.to_string(), vec![server.subnet])),
+    match async { ctx.lab().await?.server().await }.await {
+        Ok(server) => {
+            let is_server = std::net::IpAddr::V4(server.ip) == ip;
+            Ok((
+                url.to_string(),
+                vec![server.subnet],
+                is_server.then_some(server),
+            ))
+        }
         Err(err) => Err(LoadError::Refused {
             addr: ip,
             reason: format!("it is not loopback, and the lab network is unknown ({err})"),

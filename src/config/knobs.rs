@@ -143,3 +143,83 @@ impl Knobs {
         Ok(())
     }
 }
+
+impl KnobsPatch {
+    /// A patch of one knob from its name and a value as typed (`"20"`,
+    /// `"10000 65535"`, `"on"`), or why it is refused (an unknown knob names
+    /// the known ones).
+    pub fn single(name: &str, value: &str) -> Result<KnobsPatch, String> {
+        let candidates = [
+            value.parse::<u64>().ok().map(serde_json::Value::from),
+            match value {
+                "true" | "on" | "yes" => Some(true.into()),
+                "false" | "off" | "no" => Some(false.into()),
+                _ => None,
+            },
+            Some(serde_json::Value::from(value)),
+        ];
+        let mut last = String::new();
+        for v in candidates.into_iter().flatten() {
+            match serde_json::from_value::<KnobsPatch>(serde_json::json!({ name: v })) {
+                Ok(p) => return Ok(p),
+                Err(e) => last = e.to_string(),
+            }
+        }
+        Err(format!(
+            "{name} = {value:?} is not a valid server setting: {last}"
+        ))
+    }
+
+    /// The patch that sets a server sysctl the knobs track, if it is one of them.
+    pub fn sysctl(name: &str, value: &str) -> Option<Result<KnobsPatch, String>> {
+        let knob = match name {
+            "net.core.somaxconn" => "somaxconn",
+            "net.ipv4.ip_local_port_range" => "ip_local_port_range",
+            "net.ipv4.tcp_tw_reuse" => "tcp_tw_reuse",
+            _ => return None,
+        };
+        Some(Self::single(knob, value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_knobs_from_typed_values() {
+        assert_eq!(
+            KnobsPatch::single("pm_max_children", "20")
+                .unwrap()
+                .pm_max_children,
+            Some(20)
+        );
+        assert_eq!(
+            KnobsPatch::single("ip_local_port_range", "10000 65535")
+                .unwrap()
+                .ip_local_port_range
+                .as_deref(),
+            Some("10000 65535")
+        );
+        assert_eq!(
+            KnobsPatch::single("fastcgi_keep_conn", "on")
+                .unwrap()
+                .fastcgi_keep_conn,
+            Some(true)
+        );
+        assert_eq!(
+            KnobsPatch::single("phpfpm_backlog", "8192")
+                .unwrap()
+                .phpfpm_backlog,
+            Some(Backlog::Value(8192))
+        );
+        assert!(KnobsPatch::single("pm_max_children", "abc").is_err());
+        assert!(KnobsPatch::single("no_such_knob", "1")
+            .unwrap_err()
+            .contains("no_such_knob"));
+        assert!(KnobsPatch::sysctl("net.core.somaxconn", "65536")
+            .unwrap()
+            .is_ok());
+        assert!(KnobsPatch::sysctl("kernel.panic", "1").is_none());
+    }
+}

@@ -82,7 +82,7 @@ mod tests {
     fn stage_six_fix_renders_an_upstream_pool() {
         let k = StagePlan::embedded().unwrap().knobs_after_fix(6);
         let nginx = render_nginx(&k, "stage 6");
-        assert!(nginx.contains("keepalive 64;"));
+        assert!(nginx.contains("keepalive 8;"));
         assert!(nginx.contains("fastcgi_pass php;"));
         assert!(nginx.contains("fastcgi_keep_conn on;"));
         let fpm = render_phpfpm(&k, "stage 6");

@@ -108,23 +108,31 @@ impl Server {
         self.lab().write_configs(&after, title).await?;
         let nginx_changed = render_nginx(&before, "") != render_nginx(&after, "");
         if nginx_changed {
-            self.exec(
-                Side::Nginx,
-                &["nginx", "-c", "/etc/perflab/nginx.conf", "-s", "reload"],
-                CALL,
-            )
-            .await?
-            .ok("reloading nginx")?;
+            self.reload_nginx().await?;
         }
         if render_phpfpm(&before, "") != render_phpfpm(&after, "") {
             self.lab().restart_phpfpm().await?;
         }
         Ok(after)
     }
+
+    /// `nginx -s reload`: new workers with the new config; the listen socket is
+    /// opened again only if its `backlog=` changed.
+    pub async fn reload_nginx(&self) -> Result<(), EngineError> {
+        self.exec(
+            Side::Nginx,
+            &["nginx", "-c", "/etc/perflab/nginx.conf", "-s", "reload"],
+            CALL,
+        )
+        .await?
+        .ok("reloading nginx")
+        .map(|_| ())
+    }
 }
 
 impl Lab {
-    async fn restart_phpfpm(&self) -> Result<(), EngineError> {
+    /// Restarts php-fpm so that it listens again (somaxconn acts at listen()).
+    pub async fn restart_phpfpm(&self) -> Result<(), EngineError> {
         let name = self.names.phpfpm();
         deadline("restarting php-fpm", CALL, async {
             self.docker

@@ -110,6 +110,35 @@ impl Server {
         .await
     }
 
+    /// CPU time used so far by both containers, in nanoseconds (cgroup accounting).
+    pub async fn cpu_ns(&self) -> Result<u64, EngineError> {
+        use futures_util::StreamExt;
+        let mut total = 0;
+        for side in [Side::Nginx, Side::PhpFpm] {
+            let name = side.container(&self.lab.names);
+            let opts = bollard::query_parameters::StatsOptionsBuilder::new()
+                .stream(false)
+                .one_shot(true)
+                .build();
+            let stats = deadline("the CPU statistics", CALL, async {
+                let mut stream = self.lab.docker.stats(&name, Some(opts));
+                match stream.next().await {
+                    Some(r) => {
+                        r.map_err(|e| EngineError::docker("reading statistics of", &name, e))
+                    }
+                    None => Err(EngineError::Lab(format!("no statistics for {name}"))),
+                }
+            })
+            .await?;
+            total += stats
+                .cpu_stats
+                .and_then(|c| c.cpu_usage)
+                .and_then(|u| u.total_usage)
+                .unwrap_or(0);
+        }
+        Ok(total)
+    }
+
     /// Host pids of every process of both containers (for perf's filter).
     pub async fn host_pids(&self) -> Result<Vec<u32>, EngineError> {
         let mut pids = Vec::new();

@@ -59,8 +59,8 @@ pub struct Worker {
 }
 
 impl Worker {
-    fn response(&self, status: u16, latency: Duration) {
-        self.stats.borrow_mut().response(status, latency);
+    fn response(&self, status: u16, latency: Duration, in_window: bool) {
+        self.stats.borrow_mut().response(status, latency, in_window);
         if (200..300).contains(&status) {
             bump(&self.live.ok);
         }
@@ -152,7 +152,8 @@ pub async fn connection(w: Rc<Worker>) {
         };
         match outcome {
             Ok(resp) => {
-                w.response(resp.status, t0.elapsed());
+                let done = Instant::now();
+                w.response(resp.status, done - t0, done <= plan.end);
                 if !(plan.keepalive && resp.keep_alive) {
                     if let Some(s) = conn.take() {
                         await_close(s, &mut buf, timer.as_mut()).await;

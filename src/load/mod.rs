@@ -80,6 +80,9 @@ async fn run(
         timeout_ms: u64::try_from(cfg.timeout.as_millis()).unwrap_or(u64::MAX),
         planned_s: cfg.duration.as_secs_f64(),
     };
-    let secs = (last - start).as_secs_f64();
-    Ok(LoadReport::build(&shape, &stats, secs, cancelled))
+    let times = report::RunTimes {
+        window_s: (last.min(end) - start).as_secs_f64(),
+        settle_s: last.saturating_duration_since(end).as_secs_f64(),
+    };
+    Ok(LoadReport::build(&shape, &stats, times, cancelled))
 }

@@ -47,8 +47,11 @@ pub struct LoadReport {
     /// Time to a complete response, connect included on a fresh connection.
     pub latency_ms: Latency,
     pub connect_ms: Latency,
-    /// From the first request to the last one settled (at most duration + timeout).
+    /// The measurement window: the rates count responses completed within it.
     pub duration_s: f64,
+    /// How long the requests in flight at the window's end took to settle (at most
+    /// the timeout); their outcomes are in the counts, errors and latencies.
+    pub settle_s: f64,
     /// The duration asked for.
     pub planned_s: f64,
     pub connections: usize,
@@ -66,6 +69,13 @@ pub struct LoadReport {
     pub deltas: Option<serde_json::Value>,
 }
 
+/// The measured times of a run, in seconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunTimes {
+    pub window_s: f64,
+    pub settle_s: f64,
+}
+
 /// What a run was asked to do, for the report.
 pub struct RunShape<'a> {
     pub url: &'a str,
@@ -76,17 +86,25 @@ pub struct RunShape<'a> {
 }
 
 impl LoadReport {
-    /// Builds the report from the merged counts and the measured run time.
-    pub fn build(shape: &RunShape, stats: &Stats, secs: f64, interrupted: bool) -> LoadReport {
+    /// Builds the report from the merged counts, the measurement window (start to
+    /// end, or to the interruption) and the time requests in flight then took to settle.
+    pub fn build(
+        shape: &RunShape,
+        stats: &Stats,
+        window: RunTimes,
+        interrupted: bool,
+    ) -> LoadReport {
+        let secs = window.window_s;
         LoadReport {
             url: shape.url.to_string(),
-            goodput_rps: rate(stats.ok(), secs),
-            total_rps: rate(stats.responses(), secs),
+            goodput_rps: rate(stats.window_ok, secs),
+            total_rps: rate(stats.window_responses, secs),
             status_counts: stats.status_counts(),
             errors: stats.errors(),
             latency_ms: Latency::from_histogram(&stats.latency),
             connect_ms: Latency::from_histogram(&stats.connect),
             duration_s: secs,
+            settle_s: window.settle_s,
             planned_s: shape.planned_s,
             connections: shape.connections,
             keepalive: shape.keepalive,
@@ -113,10 +131,11 @@ impl LoadReport {
         };
         let _ = writeln!(
             s,
-            "load on {}: {} connections, {mode}, {:.1} s, timeout {}{}",
+            "load on {}: {} connections, {mode}, {:.1} s (+{:.2} s settling), timeout {}{}",
             self.url,
             self.connections,
             self.duration_s,
+            self.settle_s,
             super::options::show(std::time::Duration::from_millis(self.timeout_ms)),
             if self.interrupted {
                 format!(

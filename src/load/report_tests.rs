@@ -3,6 +3,11 @@ use std::time::Duration;
 use super::*;
 use crate::load::stats::Failure;
 
+const TIMES: RunTimes = RunTimes {
+    window_s: 2.0,
+    settle_s: 0.25,
+};
+
 fn shape() -> RunShape<'static> {
     RunShape {
         url: "http://127.0.0.1:8080/",
@@ -16,7 +21,12 @@ fn shape() -> RunShape<'static> {
 fn sample() -> Stats {
     let mut s = Stats::default();
     for ms in 1..=100 {
-        s.response(if ms <= 80 { 200 } else { 502 }, Duration::from_millis(ms));
+        // The last 10 settle after the window: counted, but not in the rates.
+        s.response(
+            if ms <= 80 { 200 } else { 502 },
+            Duration::from_millis(ms),
+            ms <= 90,
+        );
     }
     s.failure(Failure::RequestTimeout);
     s.failure(Failure::Other(libc::EHOSTUNREACH));
@@ -26,8 +36,9 @@ fn sample() -> Stats {
 
 #[test]
 fn rates_and_percentiles() {
-    let r = LoadReport::build(&shape(), &sample(), 2.0, false);
-    assert_eq!((r.goodput_rps, r.total_rps, r.requests), (40.0, 50.0, 100));
+    let r = LoadReport::build(&shape(), &sample(), TIMES, false);
+    assert_eq!((r.goodput_rps, r.total_rps, r.requests), (40.0, 45.0, 100));
+    assert_eq!((r.duration_s, r.settle_s), (2.0, 0.25));
     assert!((r.latency_ms.p50 - 50.0).abs() < 0.1, "{:?}", r.latency_ms);
     assert!((r.latency_ms.p90 - 90.0).abs() < 0.1);
     assert!((r.latency_ms.p99 - 99.0).abs() < 0.1);
@@ -38,7 +49,7 @@ fn rates_and_percentiles() {
 
 #[test]
 fn json_has_the_agreed_fields() {
-    let r = LoadReport::build(&shape(), &sample(), 2.0, false);
+    let r = LoadReport::build(&shape(), &sample(), TIMES, false);
     let v = serde_json::to_value(&r).unwrap();
     for key in [
         "goodput_rps",
@@ -71,7 +82,7 @@ fn json_has_the_agreed_fields() {
 
 #[test]
 fn summary_names_goodput_errors_and_interruption() {
-    let r = LoadReport::build(&shape(), &sample(), 2.0, true);
+    let r = LoadReport::build(&shape(), &sample(), TIMES, true);
     let s = r.summary();
     assert!(s.contains("goodput") && s.contains("40.0 2xx/s"), "{s}");
     assert!(s.contains("200: 80, 502: 20"), "{s}");
@@ -84,7 +95,15 @@ fn summary_names_goodput_errors_and_interruption() {
 
 #[test]
 fn an_empty_run_has_no_samples() {
-    let r = LoadReport::build(&shape(), &Stats::default(), 0.0, false);
+    let r = LoadReport::build(
+        &shape(),
+        &Stats::default(),
+        RunTimes {
+            window_s: 0.0,
+            settle_s: 0.0,
+        },
+        false,
+    );
     assert_eq!((r.goodput_rps, r.latency_ms.count), (0.0, 0));
     assert!(r.summary().contains("no samples"));
 }

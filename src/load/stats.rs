@@ -89,6 +89,10 @@ pub struct Stats {
     pub connects: u64,
     /// Connections reopened because the server closed a kept-alive one.
     pub reconnects: u64,
+    /// Responses (and 2xx among them) completed within the measurement window:
+    /// the rates' numerators. Those settled after it are counted everywhere else.
+    pub window_responses: u64,
+    pub window_ok: u64,
 }
 
 impl Default for Stats {
@@ -101,14 +105,20 @@ impl Default for Stats {
             other: BTreeMap::new(),
             connects: 0,
             reconnects: 0,
+            window_responses: 0,
+            window_ok: 0,
         }
     }
 }
 
 impl Stats {
-    pub fn response(&mut self, status: u16, latency: Duration) {
+    pub fn response(&mut self, status: u16, latency: Duration, in_window: bool) {
         self.status[usize::from(status).min(999)] += 1;
         self.latency.saturating_record(micros(latency));
+        if in_window {
+            self.window_responses += 1;
+            self.window_ok += u64::from((200..300).contains(&status));
+        }
     }
 
     pub fn connected(&mut self, took: Duration) {
@@ -146,6 +156,8 @@ impl Stats {
         }
         self.connects += other.connects;
         self.reconnects += other.reconnects;
+        self.window_responses += other.window_responses;
+        self.window_ok += other.window_ok;
     }
 
     pub fn responses(&self) -> u64 {
@@ -208,13 +220,13 @@ mod tests {
     #[test]
     fn merging_adds_every_count() {
         let mut a = Stats::default();
-        a.response(200, Duration::from_millis(1));
-        a.response(502, Duration::from_millis(3));
+        a.response(200, Duration::from_millis(1), true);
+        a.response(502, Duration::from_millis(3), true);
         a.failure(Failure::Reset);
         a.failure(Failure::Other(113));
         a.connected(Duration::from_micros(50));
         let mut b = Stats::default();
-        b.response(200, Duration::from_millis(2));
+        b.response(200, Duration::from_millis(2), false);
         b.failure(Failure::Reset);
         b.failure(Failure::Other(113));
         b.reconnects = 4;

@@ -1,0 +1,270 @@
+//! Tests of the loader and its validation, on the embedded course and on
+//! copies of it with one thing broken.
+use crate::lessons::*;
+
+fn embedded_with(path: &str, edit: impl FnOnce(String) -> String) -> Files {
+    let mut files = embedded_files();
+    let text = files.remove(path).expect("the file exists").expect("utf-8");
+    files.insert(path.to_string(), Ok(edit(text)));
+    files
+}
+
+fn problems(files: &Files) -> Vec<String> {
+    Course::check(files, "lessons")
+        .1
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+fn assert_problem(files: &Files, wanted: &str) {
+    let found = problems(files);
+    assert!(
+        found.iter().any(|p| p.contains(wanted)),
+        "no problem containing {wanted:?} in {found:#?}"
+    );
+}
+
+#[test]
+fn embedded_course_is_complete() {
+    let course = Course::load().expect("the embedded lessons are valid");
+    let numbers: Vec<u8> = course.stages.iter().map(|l| l.spec.number).collect();
+    assert_eq!(numbers, STAGES.collect::<Vec<_>>());
+    let baseline = course.stage(0).unwrap();
+    use StepKind::*;
+    assert_eq!(
+        baseline.spec.steps(),
+        [Read, Observe, Investigate, Diagnose]
+    );
+    assert!(baseline.spec.symptom.is_none());
+    for lesson in &course.stages[1..] {
+        assert_eq!(
+            lesson.spec.steps(),
+            [
+                Read,
+                Observe,
+                Investigate,
+                Diagnose,
+                Predict,
+                Fix,
+                Check,
+                Measure
+            ]
+        );
+        assert!(lesson.spec.symptom.is_some(), "{}", lesson.dir);
+        assert!(
+            lesson.en.starts_with("# ") && lesson.zh.starts_with("# "),
+            "{}",
+            lesson.dir
+        );
+    }
+    assert_eq!(
+        course.stage(3).unwrap().spec.restarts(),
+        [Service::Nginx, Service::PhpFpm]
+    );
+}
+
+#[test]
+fn every_reference_fix_is_accepted_by_its_own_step() {
+    let course = Course::load().unwrap();
+    for lesson in &course.stages {
+        let Some(fix) = &lesson.spec.fix else {
+            continue;
+        };
+        for change in &fix.changes {
+            let typed = change.reference_input();
+            match fix.read_input(&typed, Lang::En) {
+                Some(Input::Accepted { change: got, value }) => {
+                    assert_eq!(got.id, change.id, "{}: {typed:?}", lesson.dir);
+                    assert_eq!(value, change.reference, "{}: {typed:?}", lesson.dir);
+                }
+                other => panic!("{}: {typed:?} gave {other:?}", lesson.dir),
+            }
+        }
+    }
+}
+
+#[test]
+fn evidence_patterns_match_real_output_and_nothing_else() {
+    let course = Course::load().unwrap();
+    let evidence = |stage: u8, id: &str| {
+        let spec = &course.stage(stage).unwrap().spec;
+        spec.investigate
+            .evidence
+            .iter()
+            .find(|e| e.id == id)
+            .unwrap()
+            .clone()
+    };
+    let kernel = evidence(1, "kernel-log");
+    assert!(kernel.is_seen(
+        "dmesg | tail",
+        "[88356.354329] nf_conntrack: nf_conntrack: table full, dropping packet\n"
+    ));
+    assert!(kernel.is_seen(
+        "dmesg",
+        "nf_conntrack: table full in netns 4026532801, dropping packet\n"
+    ));
+    assert!(!kernel.is_seen("dmesg", "eth0: link up\n"));
+    let stats = evidence(1, "conntrack-stats");
+    assert!(stats.is_seen(
+        "conntrack -S",
+        "cpu=0 found=0 invalid=0 insert=0 insert_failed=0 drop=4186 early_drop=0\n"
+    ));
+    assert!(!stats.is_seen(
+        "conntrack -S",
+        "cpu=0 found=0 invalid=0 insert=0 insert_failed=0 drop=0 early_drop=0\n"
+    ));
+    let queues = evidence(3, "queues");
+    let ss = "State  Recv-Q Send-Q Local Address:Port  Peer Address:PortProcess\n\
+              LISTEN 0      10           0.0.0.0:80         0.0.0.0:*\n\
+              LISTEN 0      10         127.0.0.1:9000       0.0.0.0:*\n";
+    assert!(queues.is_seen("ss -ltn", ss));
+    assert!(!queues.is_seen("ss -ltn", &ss.replace(" 10 ", " 8192 ")));
+    let count = evidence(4, "errno-count");
+    assert!(count.is_seen(
+        "grep -c 'Cannot assign' /var/log/perflab/nginx-error.log",
+        "91294\n"
+    ));
+    assert!(!count.is_seen(
+        "grep -c 'Cannot assign' /var/log/perflab/nginx-error.log",
+        "0\n"
+    ));
+    assert!(!count.is_seen("wc -l /var/log/perflab/nginx-access.log", "91294\n"));
+    let side = evidence(5, "time-wait-side");
+    let nginx_side =
+        "Recv-Q Send-Q Local Address:Port Peer Address:Port\n0 0 127.0.0.1:34512 127.0.0.1:9000\n";
+    let fpm_side =
+        "Recv-Q Send-Q Local Address:Port Peer Address:Port\n0 0 127.0.0.1:9000 127.0.0.1:34512\n";
+    assert!(side.is_seen("ss -tan state time-wait | head", nginx_side));
+    assert!(!side.is_seen("ss -tan state time-wait | head", fpm_side));
+    assert!(!side.is_seen("ss -tan", "ESTAB 0 0 127.0.0.1:34512 127.0.0.1:9000\n"));
+    assert!(side.is_seen("ss -tan", "TIME-WAIT 0 0 127.0.0.1:34512 127.0.0.1:9000\n"));
+    let summary = evidence(5, "socket-summary");
+    assert!(summary.is_seen(
+        "ss -s",
+        "TCP:   33339 (estab 4489, closed 28847, orphaned 1049, timewait 27787)\n"
+    ));
+    assert!(!summary.is_seen(
+        "ss -s",
+        "TCP:   973 (estab 0, closed 964, orphaned 919, timewait 45)\n"
+    ));
+}
+
+#[test]
+fn a_missing_language_names_file_and_field() {
+    let files = embedded_with("2-workers/stage.toml", |s| {
+        s.replace(", zh = \"工作进程：五个子进程应付一千个客户端\"", "")
+    });
+    assert_problem(
+        &files,
+        "lessons/2-workers/stage.toml: title.zh: missing text",
+    );
+}
+
+#[test]
+fn an_unknown_field_is_a_parse_problem_with_its_line() {
+    let files = embedded_with("4-ports/stage.toml", |s| {
+        s.replace("need = \"all\"", "need = \"all\"\nneeds = 3")
+    });
+    assert_problem(&files, "lessons/4-ports/stage.toml: line");
+    assert_problem(&files, "[fix] needs: unknown field `needs`");
+}
+
+#[test]
+fn reference_rules_are_enforced() {
+    let missing = embedded_with("2-workers/stage.toml", |s| {
+        s.replace("reference = \"20\"\n", "")
+    });
+    assert_problem(&missing, "fix.change[0].reference: missing");
+    let outside = embedded_with("2-workers/stage.toml", |s| {
+        s.replace("reference = \"20\"", "reference = \"500\"")
+    });
+    assert_problem(
+        &outside,
+        "fix.change[0].reference: outside its own accepted range: 500 is out of range",
+    );
+    let plan = embedded_with("2-workers/stage.toml", |s| {
+        s.replace("reference = \"20\"", "reference = \"30\"")
+    });
+    assert_problem(
+        &plan,
+        "disagrees with containers/stages.toml, whose fix sets pm_max_children = \"20\"",
+    );
+}
+
+#[test]
+fn unknown_names_are_refused() {
+    let knob = embedded_with("2-workers/stage.toml", |s| {
+        s.replace("knob = \"pm_max_children\"", "knob = \"pm_max_kids\"")
+    });
+    assert_problem(&knob, "fix.change[0].target: unknown knob \"pm_max_kids\"");
+    let field = embedded_with("1-conntrack/stage.toml", |s| {
+        s.replace("field = \"conntrack.drops\"", "field = \"conntrack.dropz\"")
+    });
+    assert_problem(&field, "unknown probe field \"conntrack.dropz\"");
+}
+
+#[test]
+fn step_rules_are_enforced() {
+    let no_check = embedded_with("5-flame-graph/stage.toml", |s| {
+        let start = s.find("[check]").unwrap();
+        let end = s.find("[measure]").unwrap();
+        format!("{}{}", &s[..start], &s[end..])
+    });
+    assert_problem(&no_check, "lessons/5-flame-graph/stage.toml: check: missing: a stage with a [fix] needs a [check] too");
+    let two_correct = embedded_with("0-baseline/stage.toml", |s| {
+        s.replacen(
+            "[[diagnose.choice]]\n",
+            "[[diagnose.choice]]\ncorrect = true\n",
+            1,
+        )
+    });
+    assert_problem(&two_correct, "diagnose.choice: 2 correct choices");
+    let counter_now = embedded_with("1-conntrack/stage.toml", |s| {
+        s.replace(
+            "field = \"kernel.conntrack_full_lines\"\nat = \"load\"",
+            "field = \"kernel.conntrack_full_lines\"",
+        )
+    });
+    assert_problem(
+        &counter_now,
+        "check.predicate[1].at: kernel.conntrack_full_lines is a counter",
+    );
+    let format = embedded_with("3-listen-queues/stage.toml", |s| {
+        s.replace("format = 1", "format = 2")
+    });
+    assert_problem(&format, "format: format 2 is not supported");
+}
+
+#[test]
+fn prose_rules_are_enforced() {
+    let fence = embedded_with("4-ports/en.md", |s| s.replacen("```console", "```bash", 1));
+    assert_problem(&fence, "lessons/4-ports/en.md: line ");
+    assert_problem(&fence, "unknown fence \"bash\"");
+    let empty = embedded_with("4-ports/zh.md", |_| "\n  \n".to_string());
+    assert_problem(&empty, "lessons/4-ports/zh.md: empty prose");
+    let swapped = embedded_with("4-ports/zh.md", |_| {
+        embedded_files()["4-ports/en.md"].clone().unwrap()
+    });
+    assert_problem(&swapped, "zh.md has no Chinese text");
+    let mut missing = embedded_files();
+    missing.remove("6-beyond/en.md");
+    assert_problem(&missing, "lessons/6-beyond/en.md: missing file");
+    let mut no_stage = embedded_files();
+    no_stage.retain(|path, _| !path.starts_with("3-"));
+    assert_problem(&no_stage, "stage 3 is missing");
+}
+
+#[test]
+fn the_error_names_the_first_problem_and_the_command() {
+    let files = embedded_with("2-workers/stage.toml", |s| {
+        s.replace("reference = \"20\"\n", "")
+    });
+    let err = Course::build(&files, "lessons").unwrap_err().to_string();
+    assert!(
+        err.contains("problem(s)") && err.contains("fix.change[0].reference"),
+        "{err}"
+    );
+    assert!(err.contains("perflab dev check"), "{err}");
+}

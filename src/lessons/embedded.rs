@@ -1,0 +1,85 @@
+//! The lessons embedded in the binary, so that `cargo install` needs no checkout.
+//! A test below fails when a file in `lessons/` is missing from this list.
+use super::course::Files;
+
+macro_rules! embed {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_str!(concat!("../../lessons/", $path)))),*]
+    };
+}
+
+/// Every lesson file: its path under `lessons/` and its text.
+pub static FILES: &[(&str, &str)] = embed![
+    "0-baseline/stage.toml",
+    "0-baseline/en.md",
+    "0-baseline/zh.md",
+    "1-conntrack/stage.toml",
+    "1-conntrack/en.md",
+    "1-conntrack/zh.md",
+    "2-workers/stage.toml",
+    "2-workers/en.md",
+    "2-workers/zh.md",
+    "3-listen-queues/stage.toml",
+    "3-listen-queues/en.md",
+    "3-listen-queues/zh.md",
+    "4-ports/stage.toml",
+    "4-ports/en.md",
+    "4-ports/zh.md",
+    "5-flame-graph/stage.toml",
+    "5-flame-graph/en.md",
+    "5-flame-graph/zh.md",
+    "6-beyond/stage.toml",
+    "6-beyond/en.md",
+    "6-beyond/zh.md",
+];
+
+pub fn files() -> Files {
+    FILES
+        .iter()
+        .map(|(p, t)| (p.to_string(), Ok(t.to_string())))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_in_the_lessons_folder_is_embedded() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+        let mut on_disk = Vec::new();
+        for dir in std::fs::read_dir(&root).unwrap() {
+            let dir = dir.unwrap();
+            let name = dir.file_name().to_string_lossy().into_owned();
+            if !dir.file_type().unwrap().is_dir() {
+                on_disk.push(name);
+                continue;
+            }
+            for f in std::fs::read_dir(dir.path()).unwrap() {
+                on_disk.push(format!(
+                    "{name}/{}",
+                    f.unwrap().file_name().to_string_lossy()
+                ));
+            }
+        }
+        on_disk.sort();
+        let mut embedded: Vec<String> = FILES.iter().map(|(p, _)| p.to_string()).collect();
+        embedded.sort();
+        assert_eq!(
+            on_disk, embedded,
+            "lessons/ and the embedded list differ: update FILES in src/lessons/embedded.rs"
+        );
+    }
+
+    #[test]
+    fn embedded_text_is_the_file_on_disk() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+        for (path, text) in FILES {
+            assert_eq!(
+                std::fs::read_to_string(root.join(path)).unwrap(),
+                *text,
+                "{path}"
+            );
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! What the tutor knows about the lab at one moment, and the lesson's field
+//! names resolved against it. Counters read under load are their growth over
+//! the run (the probe's deltas); read now, their running total.
+use std::collections::BTreeMap;
+
+use crate::config::Knobs;
+use crate::lessons::{At, FieldKind, FieldRef};
+use crate::load::LoadReport;
+use crate::probe::{Deltas, Snapshot};
+
+/// One load run and the evidence around it.
+#[derive(Debug, Clone)]
+pub struct RunFacts {
+    pub report: LoadReport,
+    /// How the server's counters moved over the run.
+    pub deltas: Deltas,
+    /// The server right after the run.
+    pub after: Snapshot,
+    /// Server CPU (both containers) per 2xx response, microseconds.
+    pub server_cpu_us_per_request: Option<f64>,
+    /// Flame-graph shares by function, when a recording was made under this load.
+    pub flame: BTreeMap<String, f64>,
+}
+
+/// Everything a predicate may read.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// A snapshot taken now (settings and gauges).
+    pub now: Option<Snapshot>,
+    /// The server's knobs now (for service settings such as `phpfpm.max_children`).
+    pub knobs: Option<Knobs>,
+    /// The latest load run.
+    pub run: Option<RunFacts>,
+}
+
+/// A field's value: a number, or a text for settings such as a port range.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Number(f64),
+    Text(String),
+}
+
+impl Value {
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            Value::Text(t) => t.trim().parse().ok(),
+        }
+    }
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => write!(f, "{}", *n as i64),
+            Value::Number(n) => write!(f, "{n:.2}"),
+            Value::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+/// The value of `field` read `at`, or why it cannot be read.
+pub fn resolve(field: &FieldRef, at: At, facts: &Facts) -> Result<Value, String> {
+    let name = field.info.name;
+    let key = field.key.as_deref();
+    let run = || {
+        facts
+            .run
+            .as_ref()
+            .ok_or_else(|| format!("{field} needs a load run"))
+    };
+    if name.starts_with("load.") {
+        return load_figure(field, run()?);
+    }
+    if name == "flame.share" {
+        let f = key.unwrap_or_default();
+        return run()?
+            .flame
+            .get(f)
+            .map(|s| Value::Number(*s))
+            .ok_or_else(|| format!("{field} needs a flame-graph recording under load"));
+    }
+    if let Some(knob) = field.knob() {
+        let knobs = facts.knobs.as_ref().ok_or_else(|| format!("{field}: the server's settings were not read"))?;
+        let v = serde_json::to_value(knobs).map_err(|e| e.to_string())?;
+        return Ok(json_value(&v[knob]));
+    }
+    // A counter under load is its growth; everything else is a snapshot value.
+    let snapshot_json = match (field.kind(), at) {
+        (FieldKind::Counter, At::Load) => serde_json::to_value(&run()?.deltas),
+        (_, At::Load) => serde_json::to_value(&run()?.after),
+        (_, At::Now) => serde_json::to_value(
+            facts.now.as_ref().ok_or_else(|| format!("{field}: no snapshot of the server was taken"))?,
+        ),
+    }
+    .map_err(|e| e.to_string())?;
+    snapshot_field(field, &snapshot_json)
+}
+
+fn snapshot_field(field: &FieldRef, s: &serde_json::Value) -> Result<Value, String> {
+    let name = field.info.name;
+    let key = field.key.as_deref().unwrap_or_default();
+    match name {
+        "sysctl" => s["sysctl"]
+            .get(key)
+            .and_then(|v| v.as_str())
+            .map(|t| Value::Text(t.split_whitespace().collect::<Vec<_>>().join(" ")))
+            .ok_or_else(|| format!("{field}: the probe did not read {key}")),
+        "listen.recv_q" | "listen.send_q" => {
+            let col = &name["listen.".len()..];
+            s["listen"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|l| l["port"].as_u64().map(|p| p.to_string()).as_deref() == Some(key))
+                .map(|l| json_value(&l[col]))
+                .ok_or_else(|| format!("{field}: nothing listens on port {key}"))
+        }
+        "nginx.status_counts" => {
+            let counts = s["nginx"]["status_counts"].as_object().cloned().unwrap_or_default();
+            let sum: u64 = counts
+                .iter()
+                .filter(|(code, _)| status_matches(code, key))
+                .filter_map(|(_, n)| n.as_u64())
+                .sum();
+            Ok(Value::Number(sum as f64))
+        }
+        _ => {
+            let mut v = s;
+            for part in name.split('.') {
+                v = &v[part];
+            }
+            if v.is_null() {
+                Err(format!("{field} is not known now (the probe could not read it)"))
+            } else {
+                Ok(json_value(v))
+            }
+        }
+    }
+}
+
+/// `499` matches itself, `5xx` the class.
+fn status_matches(code: &str, key: &str) -> bool {
+    match key.strip_suffix("xx") {
+        Some(class) => code.starts_with(class),
+        None => code == key,
+    }
+}
+
+fn json_value(v: &serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
+        serde_json::Value::String(s) => Value::Text(s.clone()),
+        serde_json::Value::Bool(b) => Value::Number(if *b { 1.0 } else { 0.0 }),
+        other => Value::Text(other.to_string()),
+    }
+}
+
+fn load_figure(field: &FieldRef, run: &RunFacts) -> Result<Value, String> {
+    let r = &run.report;
+    let error = |class: &str| r.errors.get(class).copied().unwrap_or(0) as f64;
+    let n = match field.info.name {
+        "load.goodput_rps" => r.goodput_rps,
+        "load.rps" => r.total_rps,
+        "load.errors.connect_timeout" => error("connect_timeout"),
+        "load.errors.refused" => error("refused"),
+        "load.errors.eaddrnotavail" => error("eaddrnotavail"),
+        "load.errors.reset" => error("reset"),
+        "load.errors.request_timeout" => error("request_timeout"),
+        "load.errors.http_5xx" => r
+            .status_counts
+            .iter()
+            .filter(|(s, _)| (500..600).contains(*s))
+            .map(|(_, n)| *n as f64)
+            .sum(),
+        "load.latency_p50_ms" => r.latency_ms.p50,
+        "load.latency_p90_ms" => r.latency_ms.p90,
+        "load.latency_p99_ms" => r.latency_ms.p99,
+        "load.latency_max_ms" => r.latency_ms.max,
+        "load.server_cpu_us_per_request" => run
+            .server_cpu_us_per_request
+            .ok_or_else(|| format!("{field}: the server's CPU time was not read"))?,
+        other => return Err(format!("{other} is not a figure of a load run")),
+    };
+    Ok(Value::Number(n))
+}

@@ -1,0 +1,186 @@
+//! Grading: a lesson's predicates, its symptom and its before/after comparisons
+//! evaluated against [`Facts`]. Pure: no Docker, no terminal.
+use crate::lessons::{At, Compare, Expect, Fix, Lang, Op, Operand, Predicate, Symptom};
+
+use super::facts::{resolve, Facts, Value};
+
+/// The outcome of one predicate: when it fails, the field, what was observed and
+/// what was expected, and why it matters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub ok: bool,
+    pub field: String,
+    pub observed: String,
+    pub expected: String,
+    pub explain: String,
+}
+
+/// Evaluates `p` now (`after`) against the facts of the run before the fix (`before`).
+pub fn predicate(p: &Predicate, after: &Facts, before: &Facts, fix: Option<&Fix>, lang: Lang) -> Verdict {
+    let verdict = |ok: bool, observed: String, expected: String| Verdict {
+        ok,
+        field: p.field.text.clone(),
+        observed,
+        expected,
+        explain: p.explain.get(lang).to_string(),
+    };
+    let lhs = match resolve(&p.field, p.at, after) {
+        Ok(v) => v,
+        Err(e) => return verdict(false, format!("unreadable: {e}"), String::new()),
+    };
+    if p.op == Op::Accepted {
+        let rule = fix.and_then(|f| {
+            f.changes.iter().find(|c| {
+                c.target_sysctl() == p.field.sysctl() && p.field.sysctl().is_some()
+                    || matches!(&c.target, crate::lessons::Target::Knob(k) if Some(k.as_str()) == p.field.knob())
+            })
+        });
+        return match rule.and_then(|c| c.value.as_ref()) {
+            Some(rule) => match rule.accept(&lhs.to_string(), None, lang) {
+                Ok(_) => verdict(true, lhs.to_string(), rule.describe()),
+                Err(why) => verdict(false, lhs.to_string(), why),
+            },
+            None => verdict(false, lhs.to_string(), "a value the fix accepts (no rule found)".into()),
+        };
+    }
+    let factor = p.factor.unwrap_or(1.0);
+    let rhs = if let Some(v) = &p.value {
+        match v {
+            Operand::Number(n) => Value::Number(*n),
+            Operand::Text(t) => Value::Text(t.clone()),
+        }
+    } else if let Some(of) = &p.of {
+        match resolve(of, p.at, after) {
+            Ok(v) => scale(v, factor),
+            Err(e) => return verdict(false, lhs.to_string(), format!("unreadable: {e}")),
+        }
+    } else if p.before {
+        match resolve(&p.field, At::Load, before) {
+            Ok(v) => scale(v, factor),
+            Err(e) => return verdict(false, lhs.to_string(), format!("unreadable before the fix: {e}")),
+        }
+    } else {
+        return verdict(false, lhs.to_string(), "a right-hand side (lesson error)".into());
+    };
+    let ok = compare(&lhs, p.op, &rhs);
+    verdict(ok, lhs.to_string(), format!("{} {rhs}", op_text(p.op)))
+}
+
+fn scale(v: Value, factor: f64) -> Value {
+    match v.number() {
+        Some(n) => Value::Number(n * factor),
+        None => v,
+    }
+}
+
+fn compare(lhs: &Value, op: Op, rhs: &Value) -> bool {
+    match (lhs.number(), rhs.number()) {
+        (Some(a), Some(b)) => match op {
+            Op::Lt => a < b,
+            Op::Le => a <= b,
+            Op::Eq => (a - b).abs() < 1e-9,
+            Op::Ne => (a - b).abs() >= 1e-9,
+            Op::Ge => a >= b,
+            Op::Gt => a > b,
+            Op::Accepted => false,
+        },
+        _ => {
+            let (a, b) = (lhs.to_string(), rhs.to_string());
+            match op {
+                Op::Eq => a == b,
+                Op::Ne => a != b,
+                _ => false,
+            }
+        }
+    }
+}
+
+fn op_text(op: Op) -> &'static str {
+    match op {
+        Op::Lt => "<",
+        Op::Le => "<=",
+        Op::Eq => "==",
+        Op::Ne => "!=",
+        Op::Ge => ">=",
+        Op::Gt => ">",
+        Op::Accepted => "accepted",
+    }
+}
+
+/// The symptom's growth over a run; `None` when it cannot be read.
+pub fn symptom_growth(s: &Symptom, run: &Facts) -> Option<f64> {
+    resolve(&s.field, At::Load, run).ok()?.number()
+}
+
+/// How the symptom behaved: grew before the fix, flat after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SymptomVerdict {
+    /// Grew before, flat after.
+    Fixed,
+    /// Did not grow before the fix: this run shows nothing to fix.
+    NotShown,
+    /// Still grows after the fix.
+    StillThere,
+}
+
+pub fn symptom(s: &Symptom, before: f64, after: f64) -> SymptomVerdict {
+    if before <= 0.0 {
+        SymptomVerdict::NotShown
+    } else if after <= before * s.flat_within {
+        SymptomVerdict::Fixed
+    } else {
+        SymptomVerdict::StillThere
+    }
+}
+
+/// A before/after comparison of the measure step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub field: String,
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+    pub expect: Expect,
+    pub headline: bool,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    AsExpected,
+    Opposite,
+    /// Within the noise of two runs: a rerun can tell.
+    Inconclusive,
+}
+
+/// Differences under this fraction are within run-to-run noise (scenario.md:
+/// healthy runs spread about 5 %, degraded ones up to 2x — those differ by far more).
+pub const NOISE: f64 = 0.10;
+
+pub fn comparison(c: &Compare, before: &Facts, after: &Facts) -> Comparison {
+    let b = resolve(&c.field, At::Load, before).ok().and_then(|v| v.number());
+    let a = resolve(&c.field, At::Load, after).ok().and_then(|v| v.number());
+    let outcome = match (b, a) {
+        (Some(b), Some(a)) => {
+            let scale = b.abs().max(a.abs()).max(1e-9);
+            let rel = (a - b) / scale;
+            let small = rel.abs() < NOISE || (a - b).abs() < 1.0;
+            match c.expect {
+                Expect::Same if small => Outcome::AsExpected,
+                Expect::Same => Outcome::Inconclusive,
+                _ if small => Outcome::Inconclusive,
+                Expect::Higher if a > b => Outcome::AsExpected,
+                Expect::Lower if a < b => Outcome::AsExpected,
+                _ => Outcome::Opposite,
+            }
+        }
+        _ => Outcome::Inconclusive,
+    };
+    Comparison {
+        field: c.field.text.clone(),
+        before: b,
+        after: a,
+        expect: c.expect,
+        headline: c.headline,
+        outcome,
+    }
+}
