@@ -31,7 +31,14 @@ pub fn parse_snapshot(raw: &str) -> Result<Snapshot, ProbeError> {
 
     let access = parse_log(s.get(ACCESS_LOG)?, is_status_key)?;
     let error = parse_log(s.get(ERROR_LOG)?, |k| k == EADDRNOTAVAIL.0)?;
-    let phpfpm = parse_log(s.get(PHPFPM_LOG)?, |k| k == MAX_CHILDREN.0)?;
+    let phpfpm = parse_log(s.get(PHPFPM_LOG)?, is_max_children_key)?;
+    let mut by_limit = BTreeMap::new();
+    for (key, n) in &phpfpm.counts {
+        // Lines without a number still count in the total.
+        if let Some(limit) = key.strip_prefix("max_children_") {
+            by_limit.insert(limit.to_string(), *n);
+        }
+    }
     let mut status_counts: BTreeMap<String, u64> = access.counts.clone();
     let unparsed_lines = status_counts.remove("unparsed").unwrap_or(0);
 
@@ -86,7 +93,8 @@ pub fn parse_snapshot(raw: &str) -> Result<Snapshot, ProbeError> {
             unparsed_lines,
         },
         phpfpm: PhpFpm {
-            max_children_warnings: phpfpm.counts.get(MAX_CHILDREN.0).copied().unwrap_or(0),
+            max_children_warnings: phpfpm.counts.values().sum(),
+            by_limit,
         },
         kernel,
         cursors: Cursors {
@@ -106,6 +114,14 @@ pub fn parse_snapshot(raw: &str) -> Result<Snapshot, ProbeError> {
     })
 }
 
+/// `max_children`, or `max_children_N` with the limit N the line names.
+fn is_max_children_key(key: &str) -> bool {
+    key == MAX_CHILDREN.0
+        || key
+            .strip_prefix("max_children_")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Adds `prev`'s log counts to a snapshot whose logs were counted from `prev`'s
 /// cursors (the script only continues when the file is the same and not shorter).
 pub(crate) fn continue_logs(mut snap: Snapshot, prev: &Snapshot) -> Snapshot {
@@ -120,6 +136,9 @@ pub(crate) fn continue_logs(mut snap: Snapshot, prev: &Snapshot) -> Snapshot {
     }
     if snap.cursors.phpfpm.from > 0 {
         snap.phpfpm.max_children_warnings += prev.phpfpm.max_children_warnings;
+        for (limit, n) in &prev.phpfpm.by_limit {
+            *snap.phpfpm.by_limit.entry(limit.clone()).or_default() += n;
+        }
     }
     snap
 }

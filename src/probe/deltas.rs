@@ -42,16 +42,32 @@ fn grew_log(before: u64, after: u64, replaced: bool) -> u64 {
     }
 }
 
+/// Per-key growth of a log's counts; keys that did not grow are left out.
+fn grew_map(
+    before: &BTreeMap<String, u64>,
+    after: &BTreeMap<String, u64>,
+    replaced: bool,
+) -> BTreeMap<String, u64> {
+    after
+        .iter()
+        .map(|(k, &n)| {
+            (
+                k.clone(),
+                grew_log(before.get(k).copied().unwrap_or(0), n, replaced),
+            )
+        })
+        .filter(|(_, d)| *d > 0)
+        .collect()
+}
+
 pub fn deltas(before: &Snapshot, after: &Snapshot) -> Deltas {
     let access_new = replaced(&before.cursors.access, &after.cursors.access);
-    let mut status_counts = BTreeMap::new();
-    for (code, &n) in &after.nginx.status_counts {
-        let was = before.nginx.status_counts.get(code).copied().unwrap_or(0);
-        let d = grew_log(was, n, access_new);
-        if d > 0 {
-            status_counts.insert(code.clone(), d);
-        }
-    }
+    let phpfpm_new = replaced(&before.cursors.phpfpm, &after.cursors.phpfpm);
+    let status_counts = grew_map(
+        &before.nginx.status_counts,
+        &after.nginx.status_counts,
+        access_new,
+    );
     let kernel = match (
         before.kernel.conntrack_full_lines,
         after.kernel.conntrack_full_lines,
@@ -110,8 +126,9 @@ pub fn deltas(before: &Snapshot, after: &Snapshot) -> Deltas {
             max_children_warnings: grew_log(
                 before.phpfpm.max_children_warnings,
                 after.phpfpm.max_children_warnings,
-                replaced(&before.cursors.phpfpm, &after.cursors.phpfpm),
+                phpfpm_new,
             ),
+            by_limit: grew_map(&before.phpfpm.by_limit, &after.phpfpm.by_limit, phpfpm_new),
         },
         kernel,
     }
@@ -166,6 +183,22 @@ mod tests {
             "unchanged codes are left out"
         );
         assert_eq!(d.nginx.eaddrnotavail, 0);
+    }
+
+    #[test]
+    fn warnings_by_limit_subtract_per_limit() {
+        let (mut a, mut b) = (Snapshot::default(), Snapshot::default());
+        a.phpfpm.by_limit.insert("5".into(), 3);
+        b.phpfpm.by_limit.insert("5".into(), 3);
+        b.phpfpm.by_limit.insert("20".into(), 1);
+        (
+            a.phpfpm.max_children_warnings,
+            b.phpfpm.max_children_warnings,
+        ) = (3, 4);
+        let d = deltas(&a, &b);
+        assert_eq!(d.phpfpm.max_children_warnings, 1);
+        assert_eq!(d.phpfpm.by_limit.get("5"), None);
+        assert_eq!(d.phpfpm.by_limit.get("20"), Some(&1));
     }
 
     #[test]

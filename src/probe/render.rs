@@ -70,9 +70,20 @@ pub fn render(s: &Snapshot) -> String {
         "           \"(99: Cannot assign requested address)\" lines: {}",
         s.nginx.eaddrnotavail
     );
+    let limits: Vec<String> = s
+        .phpfpm
+        .by_limit
+        .iter()
+        .map(|(limit, n)| format!("({limit}) {n}"))
+        .collect();
+    let limits = if limits.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", limits.join(", "))
+    };
     let _ = writeln!(
         o,
-        "php-fpm    \"server reached max_children setting\" warnings: {}",
+        "php-fpm    \"server reached max_children setting\" warnings: {}{limits}",
         s.phpfpm.max_children_warnings
     );
     match s.kernel.conntrack_full_lines {

@@ -86,8 +86,13 @@ pub struct Nginx {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PhpFpm {
-    /// Counter: log lines `server reached max_children setting`.
+    /// Counter: log lines `server reached max_children setting (N)`.
     pub max_children_warnings: u64,
+    /// The same lines by the limit N they name ("5" -> 3, "20" -> 1): after the
+    /// fix the old limit's count stays flat, while a saturated pool of 20 still
+    /// warns (ondemand spawns up to the limit even at 8 concurrent requests).
+    #[serde(default)]
+    pub by_limit: BTreeMap<String, u64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
