@@ -44,7 +44,11 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         anyhow::bail!("`perflab run` needs --auto; the interactive course is plain `perflab`");
     }
     if args.from > args.to {
-        anyhow::bail!("--from {} is after --to {}: give 0 <= FROM <= TO <= 6", args.from, args.to);
+        anyhow::bail!(
+            "--from {} is after --to {}: give 0 <= FROM <= TO <= 6",
+            args.from,
+            args.to
+        );
     }
     let course = Course::load().context("loading the lessons")?;
     let _lock = LabLock::acquire().map_err(anyhow::Error::msg)?;
@@ -54,7 +58,12 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         duration: args.duration,
         ..LoadShape::default()
     };
-    let mut ops = RealLab::new(tokio::runtime::Handle::current(), lab.clone(), ctx.cancel.clone(), shape)?;
+    let mut ops = RealLab::new(
+        tokio::runtime::Handle::current(),
+        lab.clone(),
+        ctx.cancel.clone(),
+        shape,
+    )?;
     let (from, to, live) = (args.from, args.to, !args.json);
     let result = tokio::task::spawn_blocking(move || {
         let mut say = |line: &str| ui::info(line);
@@ -75,7 +84,11 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     } else {
         ui::out(&table(&report));
     }
-    Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if report.passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn table(r: &AutoReport) -> String {
@@ -93,7 +106,11 @@ fn table(r: &AutoReport) -> String {
             .as_ref()
             .map(|y| {
                 let n = |v: Option<f64>| v.map(|v| format!("{v:.0}")).unwrap_or_else(|| "?".into());
-                let mark = if y.grew && y.flat_after { "ok" } else { "NOT AS EXPECTED" };
+                let mark = if y.grew && y.flat_after {
+                    "ok"
+                } else {
+                    "NOT AS EXPECTED"
+                };
                 format!("{} {} → {} {mark}", y.field, n(y.before), n(y.after))
             })
             .unwrap_or_default();
@@ -114,7 +131,11 @@ fn table(r: &AutoReport) -> String {
     }
     out.push_str(&format!(
         "\n{} in {:.0} s; goodput at the end is {:.1}x the baseline",
-        if r.passed { "every stage behaved as the course says" } else { "SOME STAGES DID NOT behave as the course says" },
+        if r.passed {
+            "every stage behaved as the course says"
+        } else {
+            "SOME STAGES DID NOT behave as the course says"
+        },
         r.duration_s,
         r.speedup.unwrap_or(0.0)
     ));

@@ -34,6 +34,8 @@ pub enum KeyKind {
     Status,
     /// A kernel function name: `flame.share[inet_hash_connect]`.
     Function,
+    /// A configured limit named in a log line: `phpfpm.by_limit[5]`.
+    Limit,
 }
 
 /// One entry of the catalog.
@@ -73,6 +75,12 @@ pub static CATALOG: &[FieldInfo] = &[
     f("nginx.status_counts", Counter, K::Status, "access-log lines by status"),
     f("nginx.eaddrnotavail", Counter, K::None, "nginx error-log lines with (99: Cannot assign requested address)"),
     f("phpfpm.max_children_warnings", Counter, K::None, "php-fpm log lines: server reached max_children setting"),
+    f(
+        "phpfpm.by_limit",
+        Counter,
+        K::Limit,
+        "php-fpm max_children warnings naming that limit: `reached max_children setting (5)`",
+    ),
     f("phpfpm.max_children", Setting, K::None, "pm.max_children of the php-fpm pool now running"),
     f("kernel.conntrack_full_lines", Counter, K::None, "kernel log lines: nf_conntrack: table full ... dropping packet"),
     f("load.goodput_rps", RunFigure, K::None, "2xx responses per second"),
@@ -204,6 +212,7 @@ fn check_key(text: &str, info: &FieldInfo, key: Option<&str>) -> Result<(), Stri
                 && (b'1'..=b'5').contains(&b[0])
                 && (k[1..].bytes().all(|c| c.is_ascii_digit()) || &k[1..] == "xx")
         }
+        (KeyKind::Limit, Some(k)) => k.parse::<u32>().is_ok_and(|n| n > 0),
         (KeyKind::Function, Some(k)) => k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
         _ => false,
     };
@@ -215,6 +224,7 @@ fn check_key(text: &str, info: &FieldInfo, key: Option<&str>) -> Result<(), Stri
         KeyKind::Port => "a port, e.g. [80]",
         KeyKind::Status => "a status or class, e.g. [499] or [5xx]",
         KeyKind::Function => "a kernel function, e.g. [inet_hash_connect]",
+        KeyKind::Limit => "a limit, e.g. [5]",
     };
     Err(format!("field {text:?} takes {want}"))
 }

@@ -84,7 +84,10 @@ pub fn run_auto(
         if n > from {
             ops.advance(n)?;
         }
-        progress(&format!("stage {n} ({}): measuring before the fix", spec.name));
+        progress(&format!(
+            "stage {n} ({}): measuring before the fix",
+            spec.name
+        ));
         let flame = stage_eval::flame_function(spec);
         let before = ops.run_load(live, flame.as_deref())?;
         let mut result = StageResult {
@@ -99,9 +102,15 @@ pub fn run_auto(
             fix: Vec::new(),
         };
         if spec.fix.is_some() {
-            progress(&format!("stage {n} ({}): applying the reference fix", spec.name));
+            progress(&format!(
+                "stage {n} ({}): applying the reference fix",
+                spec.name
+            ));
             result.fix = stage_eval::apply_reference(ops, spec)?;
-            progress(&format!("stage {n} ({}): checking and measuring after the fix", spec.name));
+            progress(&format!(
+                "stage {n} ({}): checking and measuring after the fix",
+                spec.name
+            ));
             let outcome = stage_eval::check(ops, spec, &before, live, Lang::En)?;
             result.goodput_after = Some(goodput(&outcome.after));
             result.p99_after_ms = Some(p99(&outcome.after));
@@ -131,10 +140,17 @@ pub fn run_auto(
         stages.push(result);
     }
     let baseline = stages.first().map(|s| s.goodput_before.max(1.0));
-    let last = stages.last().and_then(|s| s.goodput_after.or(Some(s.goodput_before)));
+    let last = stages
+        .last()
+        .and_then(|s| s.goodput_after.or(Some(s.goodput_before)));
     let speedup = baseline.zip(last).map(|(b, l)| l / b);
     let passed = stages.iter().all(StageResult::ok);
-    Ok(AutoReport { stages, duration_s: start.elapsed().as_secs_f64(), speedup, passed })
+    Ok(AutoReport {
+        stages,
+        duration_s: start.elapsed().as_secs_f64(),
+        speedup,
+        passed,
+    })
 }
 
 fn goodput(f: &Facts) -> f64 {
@@ -142,5 +158,8 @@ fn goodput(f: &Facts) -> f64 {
 }
 
 fn p99(f: &Facts) -> f64 {
-    f.run.as_ref().map(|r| r.report.latency_ms.p99).unwrap_or(0.0)
+    f.run
+        .as_ref()
+        .map(|r| r.report.latency_ms.p99)
+        .unwrap_or(0.0)
 }

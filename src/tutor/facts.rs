@@ -122,6 +122,12 @@ fn snapshot_field(field: &FieldRef, s: &serde_json::Value) -> Result<Value, Stri
                 .map(|l| json_value(&l[col]))
                 .ok_or_else(|| format!("{field}: nothing listens on port {key}"))
         }
+        "phpfpm.by_limit" => Ok(Value::Number(
+            s["phpfpm"]["by_limit"]
+                .get(key)
+                .and_then(|n| n.as_u64())
+                .unwrap_or(0) as f64,
+        )),
         "nginx.status_counts" => {
             let counts = s["nginx"]["status_counts"]
                 .as_object()
