@@ -18,7 +18,7 @@ pub fn render_nginx(k: &Knobs, title: &str) -> String {
     let (upstream_block, pass) = if k.upstream_keepalive > 0 {
         (
             format!(
-                "\n    upstream php {{\n        server 127.0.0.1:9000;\n        keepalive {};\n    }}\n",
+                "\n    upstream php {{\n        server 127.0.0.1:9000;\n        keepalive {};\n        keepalive_requests 10;\n    }}\n",
                 k.upstream_keepalive
             ),
             "php",

@@ -10,7 +10,7 @@ use super::toolbox::ToolboxMode;
 use super::{state, Lab};
 
 /// Free entries left after the fill: the lab's first requests fill them at once.
-pub const HEADROOM: u64 = 64;
+pub const HEADROOM: u64 = 16;
 /// Above this global limit the fill would pin over ~1 GB of kernel memory.
 pub const MAX_FILL: u64 = 1_100_000;
 

@@ -44,6 +44,28 @@ pub struct StageResult {
     pub check: Option<CheckResult>,
     /// What the reference fix did.
     pub fix: Vec<String>,
+    /// Responses by status and errors by class, before and after the fix.
+    pub runs: Vec<RunSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    pub when: &'static str,
+    pub status_counts: std::collections::BTreeMap<u16, u64>,
+    pub errors: std::collections::BTreeMap<String, u64>,
+}
+
+fn summary(when: &'static str, f: &Facts) -> RunSummary {
+    let (status_counts, errors) = f
+        .run
+        .as_ref()
+        .map(|r| (r.report.status_counts.clone(), r.report.errors.clone()))
+        .unwrap_or_default();
+    RunSummary {
+        when,
+        status_counts,
+        errors,
+    }
 }
 
 impl StageResult {
@@ -100,6 +122,7 @@ pub fn run_auto(
             symptom: None,
             check: None,
             fix: Vec::new(),
+            runs: vec![summary("before", &before)],
         };
         if spec.fix.is_some() {
             progress(&format!(
@@ -113,6 +136,7 @@ pub fn run_auto(
             ));
             let outcome = stage_eval::check(ops, spec, &before, live, Lang::En)?;
             result.goodput_after = Some(goodput(&outcome.after));
+            result.runs.push(summary("after", &outcome.after));
             result.p99_after_ms = Some(p99(&outcome.after));
             result.check = Some(CheckResult {
                 passed: outcome.passed(),

@@ -114,6 +114,22 @@ impl RealLab {
     }
 }
 
+impl RealLab {
+    /// Every run starts alike: the TIME_WAIT sockets a previous run left are
+    /// destroyed (`ss -K`, kernels since 6.x; older ones refuse and the run starts
+    /// with what is left), nginx's buffered access log is flushed (`-s reopen`), and
+    /// php-fpm is restarted so that its pool (and its once-per-episode
+    /// max_children warning) starts afresh.
+    fn settle(&mut self, server: &Server) {
+        let _ = self.rt.block_on(server.sh(
+            Side::Nginx,
+            "ss -K state time-wait >/dev/null 2>&1; nginx -c /etc/perflab/nginx.conf -s reopen",
+            Duration::from_secs(30),
+        ));
+        let _ = self.rt.block_on(server.lab().restart_phpfpm());
+    }
+}
+
 impl LabOps for RealLab {
     fn start_stage(&mut self, stage: u8, fresh: bool) -> anyhow::Result<()> {
         let running = self.rt.block_on(self.lab.find_server())?;
@@ -156,13 +172,7 @@ impl LabOps for RealLab {
     fn run_load(&mut self, live: bool, flame: Option<&str>) -> anyhow::Result<Facts> {
         let server = self.server()?;
         let cfg = self.load_config()?;
-        // `ss -K` destroys sockets (TIME_WAIT too, on kernels since 6.x); older
-        // kernels refuse, and then runs simply start with what is left.
-        let _ = self.rt.block_on(server.sh(
-            Side::Nginx,
-            "ss -K state time-wait >/dev/null 2>&1",
-            Duration::from_secs(30),
-        ));
+        self.settle(&server);
         let m = self.rt.block_on(crate::measure::measured_run(
             &server,
             &cfg,
