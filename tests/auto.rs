@@ -1,0 +1,37 @@
+//! `perflab run --auto --json` on the real lab: every stage's check passes, its
+//! symptom grows before the fix and not after, the course multiplies goodput,
+//! and the host is as it was afterwards.
+mod common;
+
+use common::{host_values, text, TestLab};
+
+#[test]
+fn the_whole_course_unattended_behaves_as_the_lessons_say() {
+    let lab = TestLab::new("auto");
+    let host_before = host_values();
+    let out = lab.run(&["run", "--auto", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("no JSON report ({e}): {}", text(&out)));
+    let stages = report["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 7, "{report:#}");
+    for s in stages {
+        let n = s["stage"].as_u64().unwrap();
+        assert!(s["name"].is_string());
+        if n == 0 {
+            continue;
+        }
+        assert_eq!(s["check"]["passed"], true, "stage {n}: {s:#}");
+        assert_eq!(s["symptom"]["grew"], true, "stage {n}'s symptom did not grow before its fix: {s:#}");
+        assert_eq!(s["symptom"]["flat_after"], true, "stage {n}'s symptom went on after its fix: {s:#}");
+    }
+    let baseline = stages[0]["goodput_before"].as_f64().unwrap().max(1.0);
+    let after5 = stages[5]["goodput_after"].as_f64().unwrap();
+    assert!(after5 >= 20.0 * baseline, "goodput after stage 5 {after5} < 20 x baseline {baseline}");
+    let secs = report["duration_s"].as_f64().unwrap();
+    assert!(secs < 360.0, "the unattended course took {secs} s");
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(report["passed"], true);
+    // run --auto removes the lab and restores the conntrack limit stage 1 raised.
+    assert!(lab.labelled_objects().is_empty());
+    assert_eq!(host_values(), host_before);
+}
