@@ -21,12 +21,21 @@ fn the_whole_course_unattended_behaves_as_the_lessons_say() {
             continue;
         }
         assert_eq!(s["check"]["passed"], true, "stage {n}: {s:#}");
-        assert_eq!(s["symptom"]["grew"], true, "stage {n}'s symptom did not grow before its fix: {s:#}");
-        assert_eq!(s["symptom"]["flat_after"], true, "stage {n}'s symptom went on after its fix: {s:#}");
+        assert_eq!(
+            s["symptom"]["grew"], true,
+            "stage {n}'s symptom did not grow before its fix: {s:#}"
+        );
+        assert_eq!(
+            s["symptom"]["flat_after"], true,
+            "stage {n}'s symptom went on after its fix: {s:#}"
+        );
     }
     let baseline = stages[0]["goodput_before"].as_f64().unwrap().max(1.0);
     let after5 = stages[5]["goodput_after"].as_f64().unwrap();
-    assert!(after5 >= 20.0 * baseline, "goodput after stage 5 {after5} < 20 x baseline {baseline}");
+    assert!(
+        after5 >= 20.0 * baseline,
+        "goodput after stage 5 {after5} < 20 x baseline {baseline}"
+    );
     let secs = report["duration_s"].as_f64().unwrap();
     assert!(secs < 360.0, "the unattended course took {secs} s");
     assert!(out.status.success(), "{}", text(&out));

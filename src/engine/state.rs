@@ -1,9 +1,12 @@
 //! perflab's state directory: the host journal, the lock, progress and outputs.
 use std::path::PathBuf;
 
-/// `$PERFLAB_STATE_DIR`, else `$XDG_STATE_HOME/perflab`, else
-/// `~/.local/state/perflab`; a lab named by `PERFLAB_LAB` gets `labs/<name>` below it.
+/// `$PERFLAB_STATE_DIR` as given; else `$XDG_STATE_HOME/perflab` or
+/// `~/.local/state/perflab`, where a lab named by `PERFLAB_LAB` gets `labs/<name>`.
 pub fn dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("PERFLAB_STATE_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d);
+    }
     let base = base_dir();
     match super::labels::lab_name() {
         Ok(name) if name != super::labels::DEFAULT_LAB_NAME => base.join("labs").join(name),
@@ -12,9 +15,6 @@ pub fn dir() -> PathBuf {
 }
 
 fn base_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("PERFLAB_STATE_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d);
-    }
     if let Some(d) = std::env::var_os("XDG_STATE_HOME").filter(|d| !d.is_empty()) {
         return PathBuf::from(d).join("perflab");
     }

@@ -1,0 +1,142 @@
+//! Faults the learner's machine may see: a corrupt journal, a full disk for the
+//! state directory, a hung Docker daemon. Each ends with nothing labelled left
+//! and every host value as it was.
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{host_values, text, TestLab};
+
+#[test]
+fn a_corrupt_or_foreign_journal_is_reported_and_never_applied() {
+    let lab = TestLab::new("corrupt-journal");
+    let host_before = host_values();
+    std::fs::create_dir_all(&lab.state).unwrap();
+    let journal = lab.state.join("host-journal.json");
+    for (content, needle) in [
+        ("{ this is not json", "is corrupt"),
+        (
+            r#"{"format":1,"entries":[{"key":"kernel.panic","original":"0","applied":"1"}]}"#,
+            "which perflab never changes",
+        ),
+        (
+            r#"{"format":1,"entries":[{"key":"net.netfilter.nf_conntrack_max","original":"1; reboot","applied":"2"}]}"#,
+            "is not a number",
+        ),
+    ] {
+        std::fs::write(&journal, content).unwrap();
+        for args in [&["down"][..], &["status"][..]] {
+            let out = lab.run(args);
+            assert!(
+                !out.status.success(),
+                "perflab {}: {}",
+                args.join(" "),
+                text(&out)
+            );
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains(needle) && err.contains("it was not applied"),
+                "{}",
+                text(&out)
+            );
+        }
+        assert_eq!(
+            std::fs::read_to_string(&journal).unwrap(),
+            content,
+            "the journal was touched"
+        );
+        assert_eq!(host_values(), host_before);
+    }
+    std::fs::remove_file(&journal).unwrap();
+    lab.ok(&["down"]);
+}
+
+#[test]
+fn a_full_state_disk_refuses_the_host_change_before_making_it() {
+    let lab = TestLab::new("full-disk");
+    let host_before = host_values();
+    let mnt = std::env::temp_dir().join("perflab-full-disk");
+    let _ = Command::new("umount").arg(&mnt).output();
+    std::fs::create_dir_all(&mnt).unwrap();
+    let mount = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=16k", "tmpfs"])
+        .arg(&mnt)
+        .output()
+        .unwrap();
+    assert!(
+        mount.status.success(),
+        "mounting a tiny tmpfs (the tests run as root): {}",
+        text(&mount)
+    );
+    // Fill it: the journal cannot be written.
+    let _ = std::fs::write(mnt.join("filler"), vec![0u8; 64 * 1024]);
+    std::env::set_var("PERFLAB_LAB", &lab.name);
+    std::env::set_var("PERFLAB_STATE_DIR", &mnt);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let before: u64 = std::fs::read_to_string("/proc/sys/net/netfilter/nf_conntrack_max")
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let err = rt
+        .block_on(async {
+            let engine = perflab::engine::Lab::connect().await.unwrap();
+            engine
+                .raise_host_sysctl("net.netfilter.nf_conntrack_max", before + 1024)
+                .await
+        })
+        .unwrap_err()
+        .to_string();
+    let unmount = Command::new("umount").arg(&mnt).output().unwrap();
+    assert!(
+        err.contains("writing the host journal") && err.contains("nothing was changed on the host"),
+        "{err}"
+    );
+    assert!(unmount.status.success());
+    assert_eq!(
+        host_values(),
+        host_before,
+        "the host changed although the journal could not be written"
+    );
+    assert!(lab.labelled_objects().is_empty());
+}
+
+#[test]
+fn a_hung_docker_daemon_gives_a_clear_message_not_a_hang() {
+    let lab = TestLab::new("hung-daemon");
+    let pid = String::from_utf8(
+        Command::new("pidof")
+            .arg("dockerd")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let pid: i32 = pid
+        .split_whitespace()
+        .next()
+        .expect("dockerd runs")
+        .parse()
+        .unwrap();
+    // SAFETY: stopping and continuing the daemon process; it is continued below
+    // whatever the assertions say.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGSTOP) }, 0);
+    let start = Instant::now();
+    let out = lab.run(&["status"]);
+    let took = start.elapsed();
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGCONT) }, 0);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(took < Duration::from_secs(30), "status hung for {took:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("did not answer") || err.contains("cannot reach the Docker Engine"),
+        "{}",
+        text(&out)
+    );
+    assert!(!err.contains("panicked"));
+    // And once it answers again, everything works.
+    let out = lab.run(&["status", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(lab.labelled_objects().is_empty());
+}
