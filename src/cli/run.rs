@@ -73,6 +73,8 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     .context("the unattended course stopped")?;
     if !args.keep || result.is_err() {
         let _bar = ui::Progress::spinner("removing the lab");
+        // Not cancellable: after Ctrl-C the host must still be restored.
+        let lab = lab.with_cancel(tokio_util::sync::CancellationToken::new());
         let down = lab.down().await.context("removing the lab")?;
         for r in &down.restored {
             ui::done(&format!("restored {r}"));

@@ -1,0 +1,97 @@
+//! Ctrl-C, SIGTERM and kill -9 in the middle of a load run, a perf recording and
+//! the unattended course (after its host-wide fix): nothing labelled is left once
+//! perflab has stopped (or, after kill -9, once `perflab down` ran), and every
+//! host value is as before.
+mod common;
+
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{host_values, text, TestLab};
+
+fn signal(child: &Child, sig: i32) {
+    // SAFETY: signalling our own child process.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
+}
+
+fn wait_until(what: &str, mut cond: impl FnMut() -> bool, within: Duration) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(start.elapsed() < within, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn toolbox_running(lab: &TestLab) -> bool {
+    lab.labelled_objects().iter().any(|o| o.contains("-toolbox-"))
+}
+
+#[test]
+fn signals_during_load_and_perf_leave_nothing_behind() {
+    let lab = TestLab::new("interrupt-runs");
+    let host_before = host_values();
+    lab.ok(&["up", "--stage", "5"]);
+    let lab_objects = lab.labelled_objects();
+
+    // Ctrl-C during a load run: what was measured is printed, exit 130.
+    let child = lab.command(&["load", "-d", "30s", "--json"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    signal(&child, libc::SIGINT);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["interrupted"], true);
+    assert!(report["requests"].as_u64().unwrap() > 0);
+
+    // Ctrl-C and SIGTERM during a perf recording: the host helper is removed.
+    for sig in [libc::SIGINT, libc::SIGTERM] {
+        let child = lab.command(&["flame", "--seconds", "20"]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+        wait_until("the perf helper", || toolbox_running(&lab), Duration::from_secs(60));
+        signal(&child, sig);
+        let out = child.wait_with_output().unwrap();
+        assert!(!out.status.success(), "{}", text(&out));
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", text(&out));
+        assert_eq!(lab.labelled_objects(), lab_objects, "left behind after signal {sig}");
+    }
+
+    // kill -9 during a perf recording: the helper stays until the next `down`.
+    let mut child = lab.command(&["flame", "--seconds", "20"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    wait_until("the perf helper", || toolbox_running(&lab), Duration::from_secs(60));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    lab.ok(&["down"]);
+    assert!(lab.labelled_objects().is_empty());
+    assert_eq!(host_values(), host_before);
+}
+
+#[test]
+fn interrupting_the_unattended_course_restores_the_host_wide_fix() {
+    let lab = TestLab::new("interrupt-auto");
+    let host_before = host_values();
+    let journal = lab.state.join("host-journal.json");
+    for kill9 in [false, true] {
+        let mut child = lab
+            .command(&["run", "--auto", "--duration", "3s", "--from", "1", "--to", "3"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Stage 1's reference fix raises the host's nf_conntrack_max: wait for it.
+        wait_until("the host-wide fix", || journal.exists(), Duration::from_secs(120));
+        std::thread::sleep(Duration::from_secs(2));
+        if kill9 {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            assert_ne!(host_values(), host_before, "the fix was not applied, the test proves nothing");
+            lab.ok(&["down"]);
+        } else {
+            signal(&child, libc::SIGINT);
+            let out = child.wait_with_output().unwrap();
+            assert!(!out.status.success(), "{}", text(&out));
+            assert!(String::from_utf8_lossy(&out.stderr).contains("restored net.netfilter.nf_conntrack_max"), "{}", text(&out));
+        }
+        assert!(lab.labelled_objects().is_empty());
+        assert_eq!(host_values(), host_before);
+        assert!(!journal.exists());
+    }
+}
