@@ -16,6 +16,11 @@ use perflab::tutor::{Options, ScriptedPrompter, Session, Stop};
 use perflab::ui::Tone;
 use tokio_util::sync::CancellationToken;
 
+/// Stage 1's right answers, chosen by the start of their text as an answers
+/// file may (the menu's order puts the right one anywhere but first).
+const DIAGNOSIS: &str = "Its conntrack table is full";
+const PREDICTION: &str = "It rises";
+
 fn state_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("perflab-tutor-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -111,13 +116,13 @@ fn a_whole_stage_with_wrong_answers_explained_and_asked_again() {
         &mut lab,
         &[
             "sysctl net.netfilter.nf_conntrack_count",
-            "2", // nginx has too few workers: wrong
-            "4", // php-fpm is too slow: wrong
-            "1",
-            "2", // predict: healthy at once: wrong, explained, and on
+            "nginx has too few",   // wrong
+            "php-fpm is too slow", // wrong
+            "Its conntrack table",
+            "It reaches the healthy level", // a wrong prediction: explained, and on
             "sysctl -w net.netfilter.nf_conntrack_max=1048576",
             "yes", // the host-wide change, announced
-            "2",   // stop after the stage
+            "stop here",
         ],
         Some(1),
         Lang::En,
@@ -201,8 +206,8 @@ fn invalid_fix_values_are_refused_with_the_reason_and_change_nothing() {
         &[
             "next",
             "yes", // on to the diagnosis without decisive evidence
-            "1",
-            "1",
+            DIAGNOSIS,
+            PREDICTION,
             &format!("{form}abc"),
             &format!("{form}-1"),
             &format!("{form}0"),
@@ -258,8 +263,8 @@ fn a_host_wide_value_is_only_raised() {
         &[
             "next",
             "yes",
-            "1",
-            "1",
+            DIAGNOSIS,
+            PREDICTION,
             "sysctl -w net.netfilter.nf_conntrack_max=1048576",
             "quit",
         ],
@@ -320,7 +325,7 @@ fn after_a_reboot_the_stage_starts_fresh_from_observe() {
     let run = course_run(
         &dir,
         &mut lab,
-        &["next", "yes", "1", "^C"],
+        &["next", "yes", DIAGNOSIS, "^C"],
         Some(1),
         Lang::En,
     );
@@ -359,7 +364,16 @@ fn skip_applies_the_reference_fix_and_marks_the_stage_skipped() {
     let run = course_run(
         &dir,
         &mut lab,
-        &["next", "yes", "1", "1", "skip", "yes", "yes", "2"],
+        &[
+            "next",
+            "yes",
+            DIAGNOSIS,
+            PREDICTION,
+            "skip",
+            "yes",
+            "yes",
+            "stop here",
+        ],
         Some(1),
         Lang::En,
     );
@@ -387,7 +401,16 @@ fn an_inconclusive_headline_offers_a_rerun() {
     let run = course_run(
         &dir,
         &mut lab,
-        &["next", "yes", "1", "1", "conntrack -F", "yes", "no", "2"],
+        &[
+            "next",
+            "yes",
+            DIAGNOSIS,
+            PREDICTION,
+            "conntrack -F",
+            "yes",
+            "no",
+            "stop here",
+        ],
         Some(1),
         Lang::En,
     );
@@ -417,7 +440,13 @@ fn stage_zero_ends_after_the_diagnosis_and_speaks_chinese() {
     let dir = state_dir("zero");
     let log = Log::default();
     let mut lab = FakeLab::new(&log);
-    let run = course_run(&dir, &mut lab, &["show", "1", "2", "2"], Some(0), Lang::Zh);
+    let run = course_run(
+        &dir,
+        &mut lab,
+        &["show", "每秒请求数", "有效吞吐", "2"],
+        Some(0),
+        Lang::Zh,
+    );
     assert!(
         matches!(run.result, Ok(Outcome::Stopped)),
         "{:?}",
@@ -463,7 +492,13 @@ fn reset_puts_progress_back() {
     let dir = state_dir("reset");
     let log = Log::default();
     let mut lab = FakeLab::new(&log);
-    let run = course_run(&dir, &mut lab, &["show", "1", "2", "1"], Some(0), Lang::En);
+    let run = course_run(
+        &dir,
+        &mut lab,
+        &["show", "Requests per second", "Goodput", "go on"],
+        Some(0),
+        Lang::En,
+    );
     assert!(matches!(run.result, Err(Stop::Eof)), "{:?}", run.result);
     let p = Progress::load(&dir).unwrap();
     assert_eq!((p.stage, p.stages.len()), (1, 2));

@@ -152,10 +152,21 @@ fn stage(s: &mut Session, n: u8) -> Flow<()> {
     }
 }
 
-/// Read: the stage's prose, wrapped to the terminal.
+/// Read: the stage's prose, wrapped to the terminal, a screenful at a time
+/// when the learner presses Enter between them.
 fn read(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
     let text = render_markdown(lesson.prose(s.lang()), s.screen.width());
-    s.say(Tone::Prose, &text);
+    let rows = match s.screen.height() {
+        Some(h) if s.opts.pauses && !s.opts.yes => h.saturating_sub(3),
+        _ => usize::MAX,
+    };
+    let pages = screens::pages(&text, rows);
+    for (i, page) in pages.iter().enumerate() {
+        s.say(Tone::Prose, page);
+        if i + 1 < pages.len() {
+            s.input(&p::MORE)?;
+        }
+    }
     s.pause()?;
     Ok(Next::Following)
 }

@@ -40,6 +40,7 @@ phrases! {
     YES = "yes", "是";
     NO = "no", "否";
     ENTER = "Enter to continue", "按回车继续";
+    MORE = "Enter for more", "按回车继续阅读";
     STAGE = "Stage {n}: {title}", "第 {n} 关：{title}";
     RESUMING = "Resuming at the {step} step.", "从「{step}」这一步继续。";
     STEP_READ = "read", "阅读";

@@ -58,8 +58,24 @@ pub fn predict(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
     Ok(Next::Following)
 }
 
-/// One round of a question: the index of the choice picked, or `None` when
-/// the learner asked for a hint (offered as a last item while hints are left).
+/// The order the choices are shown in: the lesson's, except that the right
+/// one is never first (a menu's cursor starts there, and Enter alone must not
+/// be the answer). Fixed per stage and question, so answers files stay valid.
+pub fn order(q: &Question, stage: u8, step: StepKind) -> Vec<usize> {
+    let n = q.choices.len();
+    let right = q.correct();
+    let mut order: Vec<usize> = (0..n).filter(|i| *i != right).collect();
+    if n > 1 {
+        let salt = usize::from(step == StepKind::Predict);
+        order.insert(1 + (usize::from(stage) + salt) % (n - 1), right);
+    } else {
+        order.push(right);
+    }
+    order
+}
+
+/// One round of a question: the index (in the lesson) of the choice picked, or
+/// `None` when the learner asked for a hint (a last item while hints are left).
 fn ask(
     s: &mut Session,
     spec: &StageSpec,
@@ -68,7 +84,11 @@ fn ask(
     shown_hints: &mut usize,
 ) -> Flow<Option<usize>> {
     let lang = s.lang();
-    let mut items: Vec<String> = q.choices.iter().map(|c| c.text.get(lang).into()).collect();
+    let order = order(q, spec.number, step);
+    let mut items: Vec<String> = order
+        .iter()
+        .map(|i| q.choices[*i].text.get(lang).into())
+        .collect();
     let hint_item = hints::left(spec, step, *shown_hints).then(|| {
         items.push(p::HINT_ITEM.get(lang).to_string());
         items.len() - 1
@@ -78,5 +98,29 @@ fn ask(
         hints::next(s, spec, step, shown_hints)?;
         return Ok(None);
     }
-    Ok(Some(i))
+    Ok(order.get(i).copied())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::Course;
+
+    #[test]
+    fn the_right_choice_is_never_first_and_every_choice_is_shown_once() {
+        let course = Course::load().unwrap();
+        for lesson in &course.stages {
+            let spec = &lesson.spec;
+            let qs = [(&spec.diagnose, StepKind::Diagnose)]
+                .into_iter()
+                .chain(spec.predict.iter().map(|q| (q, StepKind::Predict)));
+            for (q, step) in qs {
+                let o = order(q, spec.number, step);
+                assert_ne!(o[0], q.correct(), "stage {}", spec.number);
+                let mut sorted = o.clone();
+                sorted.sort();
+                assert_eq!(sorted, (0..q.choices.len()).collect::<Vec<_>>());
+            }
+        }
+    }
 }

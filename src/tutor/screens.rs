@@ -256,9 +256,50 @@ pub fn goodput_chart(progress: &Progress, width: usize, lang: Lang) -> Option<St
         .then(|| format!("{}\n{}", p::CHART.get(lang), table::bars(&items, width)))
 }
 
+/// Rendered prose cut into pages of at most `rows` lines, each ending at a
+/// blank line when one is in its last third, so that a page does not scroll
+/// past before it is read.
+pub fn pages(text: &str, rows: usize) -> Vec<String> {
+    let rows = rows.max(6);
+    let lines: Vec<&str> = text.trim_end().lines().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < lines.len() {
+        let mut end = start.saturating_add(rows).min(lines.len());
+        if end < lines.len() {
+            let floor = start + rows / 3 * 2;
+            if let Some(blank) = (floor..end).rev().find(|i| lines[*i].trim().is_empty()) {
+                end = blank + 1;
+            }
+        }
+        out.push(lines[start..end].join("\n"));
+        start = end;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prose_pages_fit_and_break_at_paragraphs() {
+        let text = (0..50)
+            .map(|i| {
+                if i % 10 == 9 {
+                    String::new()
+                } else {
+                    format!("line {i}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let p = pages(&text, 24);
+        assert!(p.iter().all(|pg| pg.lines().count() <= 24));
+        assert_eq!(p.concat().matches("line").count(), 45);
+        assert!(p[0].ends_with("line 18\n"), "{:?}", p[0]);
+        assert_eq!(pages("short", 24), vec!["short".to_string()]);
+    }
 
     #[test]
     fn changes_read_as_percentages_or_new_values() {

@@ -29,6 +29,10 @@ pub trait Screen {
     fn show(&mut self, tone: Tone, text: &str);
     /// Columns to wrap prose at.
     fn width(&self) -> usize;
+    /// Rows the learner sees at once, when the screen is a terminal.
+    fn height(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// The terminal (or whatever stdout is).
@@ -40,14 +44,27 @@ const MAX_WIDTH: usize = 100;
 impl Screen for TermScreen {
     fn show(&mut self, tone: Tone, text: &str) {
         let text = text.trim_end_matches('\n');
-        match tone {
-            Tone::Heading => println!("\n{}", style(text).bold().underlined()),
-            Tone::Prose | Tone::Plain | Tone::Output => println!("{text}"),
-            Tone::Good => println!("{} {text}", style("✓").green().bold()),
-            Tone::Bad => println!("{} {text}", style("✗").red().bold()),
-            Tone::Note => println!("{} {text}", style("·").dim()),
-            Tone::Warn => println!("{} {text}", style("!").yellow().bold()),
+        let mark = match tone {
+            Tone::Heading => return println!("\n{}", style(text).bold().underlined()),
+            Tone::Prose | Tone::Plain | Tone::Output => return println!("{text}"),
+            Tone::Good => style("✓").green().bold(),
+            Tone::Bad => style("✗").red().bold(),
+            Tone::Note => style("·").dim(),
+            Tone::Warn => style("!").yellow().bold(),
+        };
+        // The tutor's remarks and the lessons' short texts carry `code` spans:
+        // rendered like the prose, wrapped under their mark.
+        let body = crate::lessons::render_markdown(text, self.width().saturating_sub(2));
+        for (i, line) in body.trim_end().lines().enumerate() {
+            match i {
+                0 => println!("{mark} {line}"),
+                _ => println!("  {line}"),
+            }
         }
+    }
+
+    fn height(&self) -> Option<usize> {
+        super::terminal_size().map(|(_, rows)| usize::from(rows))
     }
 
     fn width(&self) -> usize {
