@@ -3,108 +3,20 @@
 //! has its own state directory.
 #[path = "tutor/fake.rs"]
 mod fake;
+#[path = "tutor/harness.rs"]
+mod harness;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use fake::{Event, FakeLab, Log, Recorder};
+use fake::{Event, FakeLab, Log};
+use harness::{calls, course_run, position, shown, state_dir, why, DIAGNOSIS, PREDICTION};
 use perflab::lessons::{Course, Lang};
-use perflab::tutor::course::{self, Outcome};
+use perflab::tutor::course::Outcome;
 use perflab::tutor::progress::{Progress, StageStatus};
 use perflab::tutor::runs::{self, Which};
-use perflab::tutor::{Options, ScriptedPrompter, Session, Stop};
+use perflab::tutor::Stop;
 use perflab::ui::Tone;
-use tokio_util::sync::CancellationToken;
-
-/// Stage 1's right answers, chosen by the start of their text as an answers
-/// file may (the menu's order puts the right one anywhere but first).
-const DIAGNOSIS: &str = "Its conntrack table is full";
-const PREDICTION: &str = "It rises";
-
-fn state_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("perflab-tutor-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-struct Run {
-    result: Result<Outcome, Stop>,
-    asked: Vec<String>,
-    left: usize,
-}
-
-fn course_run(
-    dir: &Path,
-    lab: &mut FakeLab,
-    answers: &[&str],
-    jump: Option<u8>,
-    lang: Lang,
-) -> Run {
-    let mut prompt = ScriptedPrompter::new(answers.iter().copied());
-    let mut screen = Recorder(lab.log.clone());
-    let mut session = Session {
-        ops: lab,
-        prompt: &mut prompt,
-        screen: &mut screen,
-        course: Course::load().unwrap(),
-        progress: Progress::load(dir).unwrap(),
-        dir: dir.to_path_buf(),
-        opts: Options {
-            lang,
-            yes: false,
-            pauses: false,
-            live: false,
-        },
-        cancel: CancellationToken::new(),
-        before: None,
-        after: None,
-    };
-    let result = course::run(&mut session, jump);
-    Run {
-        result,
-        left: prompt.remaining(),
-        asked: prompt.asked,
-    }
-}
-
-fn shown(log: &Log) -> String {
-    log.borrow()
-        .iter()
-        .filter_map(|e| match e {
-            Event::Shown(_, t) => Some(t.as_str()),
-            Event::Call(_) => None,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn calls(log: &Log) -> Vec<String> {
-    log.borrow()
-        .iter()
-        .filter_map(|e| match e {
-            Event::Call(c) => Some(c.clone()),
-            Event::Shown(..) => None,
-        })
-        .collect()
-}
-
-fn position(log: &Log, wanted: impl Fn(&Event) -> bool) -> usize {
-    log.borrow()
-        .iter()
-        .position(wanted)
-        .expect("the event is in the log")
-}
-
-/// The lesson's text of a choice's `why`, so the tests follow the lessons.
-fn why(stage: u8, question: &str, choice: usize) -> String {
-    let course = Course::load().unwrap();
-    let spec = &course.stage(stage).unwrap().spec;
-    let q = match question {
-        "diagnose" => &spec.diagnose,
-        _ => spec.predict.as_ref().unwrap(),
-    };
-    q.choices[choice].why.en.clone()
-}
 
 #[test]
 fn a_whole_stage_with_wrong_answers_explained_and_asked_again() {

@@ -14,11 +14,14 @@ use crate::engine::state::{self, LabLock};
 use crate::lessons::Course;
 use crate::load::options;
 use crate::tutor::runs::{self, Which};
-use crate::tutor::{phrases as p, progress::Progress, screens, stage_eval};
+use crate::tutor::{judged, phrases as p, progress::Progress, stage_eval};
 use crate::tutor::{LabOps, LoadShape, RealLab};
 use crate::ui::{Screen, TermScreen, Tone};
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit status: 0 when the check passes, 1 when it does not (or cannot be judged)."
+)]
 pub struct Args {
     /// How long the check's load run lasts (100ms to 1h)
     #[arg(long, value_name = "TIME", env = "PERFLAB_LOAD_DURATION", default_value = "10s", value_parser = options::duration_arg)]
@@ -77,7 +80,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     if ctx.cancel.is_cancelled() {
         anyhow::bail!("interrupted: the check's run did not finish");
     }
-    let lines = screens::verdict_lines(&outcome.verdicts, lang);
+    let lines = judged::verdict_lines(&outcome.verdicts, lang);
     let mut passed = outcome.passed();
     for (pred, (tone, line)) in check.predicates.iter().zip(lines) {
         if pred.before && before.is_none() {
@@ -95,7 +98,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             screen.show(Tone::Note, &note);
         }
         _ => {
-            for (tone, line) in screens::symptom_outcome(&spec, outcome.symptom, lang) {
+            for (tone, line) in judged::symptom_outcome(&spec, outcome.symptom, lang) {
                 screen.show(tone, &line);
             }
         }

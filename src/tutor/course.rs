@@ -7,7 +7,7 @@ use crate::ui::Tone;
 use super::phrases as p;
 use super::runs::{self, Which};
 use super::session::{Flow, Session, Stop};
-use super::{advance, fixstep, investigate, labmark, questions, results, screens, verify};
+use super::{advance, fixstep, investigate, judged, labmark, questions, results, screens, verify};
 
 /// How the course ended this time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,16 +66,21 @@ fn run_inner(s: &mut Session, jump: Option<u8>) -> Flow<Outcome> {
     if s.progress.stage <= last {
         prepare_lab(s, s.progress.stage, jump.is_some())?;
     }
+    // The chart closes every measure step; at the end it is shown again only to
+    // a learner who comes back to a finished course.
+    let mut measured = false;
     loop {
         let n = s.progress.stage;
         if n > last {
-            if let Some(chart) = screens::goodput_chart(&s.progress, s.screen.width(), s.lang()) {
+            let chart = judged::goodput_chart(&s.progress, s.screen.width(), s.lang());
+            if let Some(chart) = chart.filter(|_| !measured) {
                 s.say(Tone::Plain, &chart);
             }
             s.phrase(Tone::Good, &p::COURSE_DONE);
             return Ok(Outcome::Finished);
         }
         stage(s, n)?;
+        measured = true;
         advance::next(s, n)?;
     }
 }

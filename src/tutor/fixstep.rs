@@ -68,7 +68,11 @@ fn still_needed(s: &mut Session, fix: &Fix, applied: &[String]) {
         .changes
         .iter()
         .filter(|c| !applied.contains(&c.id))
-        .filter_map(|c| c.forms.first().map(|f| format!("`{f}`")))
+        .filter_map(|c| {
+            c.forms
+                .first()
+                .map(|f| format!("`{}`", f.replace("{value}", "<value>")))
+        })
         .collect();
     let line = p::STILL_NEEDED.fill(s.lang(), &[("forms", &forms.join(", "))]);
     s.say(Tone::Note, &line);

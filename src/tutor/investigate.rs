@@ -59,7 +59,7 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
             seen.push(ev.id.clone());
             let lang = s.lang();
             s.say(Tone::Good, &p::EVIDENCE_FOUND.fill(lang, &[("id", &ev.id)]));
-            s.say(Tone::Plain, ev.means.get(lang));
+            s.say(Tone::Note, ev.means.get(lang));
             decisive |= ev.decisive;
         }
         if decisive {

@@ -8,6 +8,7 @@ pub mod grade;
 mod hints;
 pub mod hostcmd;
 mod investigate;
+pub mod judged;
 pub mod labmark;
 pub mod ops;
 pub mod phrases;

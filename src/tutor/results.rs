@@ -8,9 +8,9 @@ use super::course::Next;
 use super::grade::Outcome;
 use super::phrases as p;
 use super::runs::{self, Which};
-use super::screens;
 use super::session::{Flow, Session, Stop};
 use super::stage_eval;
+use super::{judged, screens};
 
 /// Reruns offered at most, so that `--yes` cannot loop on a noisy lab.
 const RERUNS: usize = 2;
@@ -35,9 +35,9 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
             screens::figures(spec, &before),
             screens::figures(spec, &after),
         );
-        s.say(Tone::Plain, &screens::before_after(spec, &b, &a, lang));
+        s.say(Tone::Plain, &judged::before_after(spec, &b, &a, lang));
         let cmps = stage_eval::compare(spec, &before, &after);
-        for (tone, line) in screens::comparison_lines(&cmps, lang) {
+        for (tone, line) in judged::comparison_lines(&cmps, lang) {
             s.say(tone, &line);
         }
         let inconclusive = cmps
@@ -59,7 +59,7 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
         s.after = Some(after.clone());
         s.save()?;
     }
-    if let Some(chart) = screens::goodput_chart(&s.progress, s.screen.width(), lang) {
+    if let Some(chart) = judged::goodput_chart(&s.progress, s.screen.width(), lang) {
         s.say(Tone::Plain, &chart);
     }
     Ok(Next::Following)

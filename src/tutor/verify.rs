@@ -9,9 +9,9 @@ use super::course::Next;
 use super::fixstep;
 use super::phrases as p;
 use super::runs::{self, Which};
-use super::screens;
 use super::session::{Flow, Session, Stop};
 use super::stage_eval;
+use super::{judged, screens};
 
 pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
     let spec = &lesson.spec;
@@ -35,10 +35,10 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
         s.phrase(Tone::Warn, &p::RUN_INTERRUPTED);
         return Err(Stop::Interrupted);
     }
-    for (tone, line) in screens::verdict_lines(&outcome.verdicts, lang) {
+    for (tone, line) in judged::verdict_lines(&outcome.verdicts, lang) {
         s.say(tone, &line);
     }
-    for (tone, line) in screens::symptom_outcome(spec, outcome.symptom, lang) {
+    for (tone, line) in judged::symptom_outcome(spec, outcome.symptom, lang) {
         s.say(tone, &line);
     }
     if outcome.passed() {
