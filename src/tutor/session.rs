@@ -130,20 +130,28 @@ impl<'a> Session<'a> {
     }
 
     pub fn input(&mut self, prompt: &Phrase) -> Flow<String> {
+        self.not_cancelled()?;
         let p = prompt.get(self.opts.lang);
         let r = self.prompt.input(p);
         self.checked(r)
     }
 
     pub fn select(&mut self, prompt: &str, items: &[String]) -> Flow<usize> {
+        self.not_cancelled()?;
         let r = self.prompt.select(prompt, items);
         self.checked(r)
     }
 
-    fn checked<T>(&self, r: Result<T, PromptError>) -> Flow<T> {
-        if self.cancel.is_cancelled() {
-            return Err(Stop::Interrupted);
+    /// Ctrl-C while the tutor was busy: no new question is asked.
+    fn not_cancelled(&self) -> Flow<()> {
+        match self.cancel.is_cancelled() {
+            true => Err(Stop::Interrupted),
+            false => Ok(()),
         }
+    }
+
+    fn checked<T>(&self, r: Result<T, PromptError>) -> Flow<T> {
+        self.not_cancelled()?;
         Ok(r?)
     }
 
