@@ -23,7 +23,9 @@ fn wait_until(what: &str, mut cond: impl FnMut() -> bool, within: Duration) {
 }
 
 fn toolbox_running(lab: &TestLab) -> bool {
-    lab.labelled_objects().iter().any(|o| o.contains("-toolbox-"))
+    lab.labelled_objects()
+        .iter()
+        .any(|o| o.contains("-toolbox-"))
 }
 
 #[test]
@@ -34,7 +36,12 @@ fn signals_during_load_and_perf_leave_nothing_behind() {
     let lab_objects = lab.labelled_objects();
 
     // Ctrl-C during a load run: what was measured is printed, exit 130.
-    let child = lab.command(&["load", "-d", "30s", "--json"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let child = lab
+        .command(&["load", "-d", "30s", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     std::thread::sleep(Duration::from_secs(3));
     signal(&child, libc::SIGINT);
     let out = child.wait_with_output().unwrap();
@@ -45,18 +52,44 @@ fn signals_during_load_and_perf_leave_nothing_behind() {
 
     // Ctrl-C and SIGTERM during a perf recording: the host helper is removed.
     for sig in [libc::SIGINT, libc::SIGTERM] {
-        let child = lab.command(&["flame", "--seconds", "20"]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
-        wait_until("the perf helper", || toolbox_running(&lab), Duration::from_secs(60));
+        let child = lab
+            .command(&["flame", "--seconds", "20"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        wait_until(
+            "the perf helper",
+            || toolbox_running(&lab),
+            Duration::from_secs(60),
+        );
         signal(&child, sig);
         let out = child.wait_with_output().unwrap();
         assert!(!out.status.success(), "{}", text(&out));
-        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", text(&out));
-        assert_eq!(lab.labelled_objects(), lab_objects, "left behind after signal {sig}");
+        assert!(
+            !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+            "{}",
+            text(&out)
+        );
+        assert_eq!(
+            lab.labelled_objects(),
+            lab_objects,
+            "left behind after signal {sig}"
+        );
     }
 
     // kill -9 during a perf recording: the helper stays until the next `down`.
-    let mut child = lab.command(&["flame", "--seconds", "20"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-    wait_until("the perf helper", || toolbox_running(&lab), Duration::from_secs(60));
+    let mut child = lab
+        .command(&["flame", "--seconds", "20"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until(
+        "the perf helper",
+        || toolbox_running(&lab),
+        Duration::from_secs(60),
+    );
     child.kill().unwrap();
     child.wait().unwrap();
     lab.ok(&["down"]);
@@ -71,24 +104,46 @@ fn interrupting_the_unattended_course_restores_the_host_wide_fix() {
     let journal = lab.state.join("host-journal.json");
     for kill9 in [false, true] {
         let mut child = lab
-            .command(&["run", "--auto", "--duration", "3s", "--from", "1", "--to", "3"])
+            .command(&[
+                "run",
+                "--auto",
+                "--duration",
+                "3s",
+                "--from",
+                "1",
+                "--to",
+                "3",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
         // Stage 1's reference fix raises the host's nf_conntrack_max: wait for it.
-        wait_until("the host-wide fix", || journal.exists(), Duration::from_secs(120));
+        wait_until(
+            "the host-wide fix",
+            || journal.exists(),
+            Duration::from_secs(120),
+        );
         std::thread::sleep(Duration::from_secs(2));
         if kill9 {
             child.kill().unwrap();
             child.wait().unwrap();
-            assert_ne!(host_values(), host_before, "the fix was not applied, the test proves nothing");
+            assert_ne!(
+                host_values(),
+                host_before,
+                "the fix was not applied, the test proves nothing"
+            );
             lab.ok(&["down"]);
         } else {
             signal(&child, libc::SIGINT);
             let out = child.wait_with_output().unwrap();
             assert!(!out.status.success(), "{}", text(&out));
-            assert!(String::from_utf8_lossy(&out.stderr).contains("restored net.netfilter.nf_conntrack_max"), "{}", text(&out));
+            assert!(
+                String::from_utf8_lossy(&out.stderr)
+                    .contains("restored net.netfilter.nf_conntrack_max"),
+                "{}",
+                text(&out)
+            );
         }
         assert!(lab.labelled_objects().is_empty());
         assert_eq!(host_values(), host_before);

@@ -12,7 +12,10 @@ pub struct Args {}
 pub async fn run(_args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let _lock = LabLock::acquire().map_err(anyhow::Error::msg)?;
     // Teardown is not cancellable: a half-removed lab is worse than a slow exit.
-    let lab = ctx.lab().await?.with_cancel(tokio_util::sync::CancellationToken::new());
+    let lab = ctx
+        .lab()
+        .await?
+        .with_cancel(tokio_util::sync::CancellationToken::new());
     let bar = Progress::spinner("removing the lab");
     let report = lab.down().await?;
     drop(bar);

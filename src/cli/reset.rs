@@ -1,11 +1,123 @@
-//! `perflab reset`: being built.
+//! `perflab reset [STAGE | --all]`: the progress back to a stage's start (and
+//! every later stage's, since each builds on it), or the whole course; a
+//! running lab is started again as it is at that stage's start.
 use std::process::ExitCode;
 
 use super::Ctx;
+use crate::engine::state::{self, LabLock};
+use crate::lessons::STAGES;
+use crate::tutor::progress::{Progress, ProgressError};
+use crate::tutor::{labmark, runs, LabOps, LoadShape, RealLab};
+use crate::ui;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(
+    after_help = "Examples:\n  perflab reset        the current stage\n  perflab reset 3      stage 3 and every later one\n  perflab reset --all  the whole course"
+)]
+pub struct Args {
+    /// The stage to put back to its start, 0 to 6 (default: the current one)
+    #[arg(
+        value_name = "STAGE",
+        conflicts_with = "all",
+        allow_hyphen_values = true
+    )]
+    pub stage: Option<String>,
+    /// Put the whole course back to its start
+    #[arg(long)]
+    pub all: bool,
+}
 
-pub async fn run(_args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("this part of the course is being built")
+/// A stage number as typed, checked against the course.
+pub fn parse_stage(text: &str) -> Result<u8, String> {
+    let (first, last) = (STAGES.start(), STAGES.end());
+    text.trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|n| STAGES.contains(n))
+        .ok_or_else(|| {
+            format!("{text:?} is not a stage of the course: give a number from {first} to {last}, or --all")
+        })
+}
+
+pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let wanted = args
+        .stage
+        .as_deref()
+        .map(parse_stage)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let _lock = LabLock::acquire().map_err(anyhow::Error::msg)?;
+    let dir = state::ensure_dir()?;
+    let (progress, stage) = match args.all {
+        true => (fresh_progress(&dir)?, 0),
+        false => {
+            let mut p = Progress::load(&dir)?;
+            let n = wanted.unwrap_or(p.stage.min(*STAGES.end()));
+            p.reset_from(n);
+            (p, n)
+        }
+    };
+    runs::remove_from(&dir, stage);
+    progress.save(&dir)?;
+    match args.all {
+        true => ui::done("the whole course is back at its start"),
+        false => ui::done(&format!(
+            "stage {stage} (and every later one) is back at its start"
+        )),
+    }
+    // Without Docker no lab can run: the progress alone was the reset.
+    let running = match ctx.lab().await {
+        Ok(lab) => lab.find_server().await?.map(|_| lab),
+        Err(_) => None,
+    };
+    let Some(lab) = running else {
+        ui::info(&format!(
+            "no lab runs: `perflab` starts it at stage {stage}"
+        ));
+        return Ok(ExitCode::SUCCESS);
+    };
+    let mut ops = RealLab::new(
+        tokio::runtime::Handle::current(),
+        lab,
+        ctx.cancel.clone(),
+        LoadShape::default(),
+    )?;
+    tokio::task::spawn_blocking(move || labmark::ensure(&mut ops as &mut dyn LabOps, stage, true))
+        .await??;
+    ui::done(&format!(
+        "the lab was started again as it is at the start of stage {stage}"
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A new progress that keeps the chosen language. A progress file that does
+/// not parse is moved aside (this is the way out its error message names).
+fn fresh_progress(dir: &std::path::Path) -> anyhow::Result<Progress> {
+    let mut fresh = Progress::default();
+    match Progress::load(dir) {
+        Ok(old) => fresh.lang = old.lang,
+        Err(ProgressError::Corrupt { path, .. }) => {
+            let aside = path.with_extension("json.unreadable");
+            std::fs::rename(&path, &aside)?;
+            ui::warn(&format!(
+                "{} could not be read; it was moved to {}",
+                path.display(),
+                aside.display()
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(fresh)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn stages_are_checked_with_the_range_in_the_message() {
+        assert_eq!(super::parse_stage("3"), Ok(3));
+        for bad in ["7", "-1", "abc", "", "300"] {
+            let e = super::parse_stage(bad).unwrap_err();
+            assert!(e.contains("from 0 to 6"), "{e}");
+        }
+    }
 }

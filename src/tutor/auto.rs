@@ -104,7 +104,13 @@ pub fn run_auto(
             .ok_or_else(|| anyhow::anyhow!("the course has no stage {n}"))?;
         let spec = &lesson.spec;
         if n > from {
-            ops.advance(n)?;
+            // Cumulative, as in the course: the stage's starting change on top.
+            for (knob, value) in super::advance::on_start(n)? {
+                ops.apply(
+                    &super::advance::on_start_change(&knob, &value),
+                    Some(&value),
+                )?;
+            }
         }
         progress(&format!(
             "stage {n} ({}): measuring before the fix",

@@ -3,13 +3,15 @@
 //! the run (the probe's deltas); read now, their running total.
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::config::Knobs;
 use crate::lessons::{At, FieldKind, FieldRef};
 use crate::load::LoadReport;
 use crate::probe::{Deltas, Snapshot};
 
 /// One load run and the evidence around it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunFacts {
     pub report: LoadReport,
     /// How the server's counters moved over the run.
@@ -22,8 +24,9 @@ pub struct RunFacts {
     pub flame: BTreeMap<String, f64>,
 }
 
-/// Everything a predicate may read.
-#[derive(Debug, Clone, Default)]
+/// Everything a predicate may read. Serializable, so that the run before a
+/// fix outlives the session that measured it (`perflab check`, a resumed course).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Facts {
     /// A snapshot taken now (settings and gauges).
     pub now: Option<Snapshot>,

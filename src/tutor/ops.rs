@@ -39,10 +39,6 @@ pub trait LabOps {
     /// The lab as it is at the start of `stage`: left alone if it already runs at
     /// that point of the course (`fresh` = false), started (again) otherwise.
     fn start_stage(&mut self, stage: u8, fresh: bool) -> anyhow::Result<()>;
-    /// Moves the running lab from the end of stage `stage - 1` to the start of
-    /// `stage`: the change that stage begins with (stage 5's half-finished
-    /// keep-alive change), applied on top of whatever the learner fixed.
-    fn advance(&mut self, stage: u8) -> anyhow::Result<()>;
     /// A snapshot of the server now, with its knobs.
     fn facts_now(&mut self) -> anyhow::Result<Facts>;
     /// One measured load run; `flame` names a function whose flame-graph share is
@@ -145,16 +141,6 @@ impl LabOps for RealLab {
             self.rt
                 .block_on(self.lab.up(&self.plan, UpOptions { stage }, &self.cancel))?;
         self.server = Some(server);
-        Ok(())
-    }
-
-    fn advance(&mut self, stage: u8) -> anyhow::Result<()> {
-        let server = self.server()?;
-        let s = self.plan.check_stage(stage).map_err(anyhow::Error::msg)?;
-        if s.on_start != KnobsPatch::default() {
-            let title = format!("stage {stage} ({})", s.name);
-            self.rt.block_on(server.apply(&s.on_start, &title))?;
-        }
         Ok(())
     }
 

@@ -4,11 +4,14 @@ mod block;
 mod live;
 mod progress;
 mod raw;
+mod screen;
+pub mod table;
 
 pub use block::LiveBlock;
 pub use live::LiveView;
 pub use progress::Progress;
 pub use raw::{passthrough, terminal_size, RawMode};
+pub use screen::{Screen, TermScreen, Tone};
 
 use console::style;
 

@@ -1,0 +1,205 @@
+//! The course as a state machine: stage after stage, step after step, the
+//! progress saved as soon as a step is done, so that a stop anywhere (quit,
+//! Ctrl-C, an error, the end of the answers) resumes at the step it was in.
+use crate::lessons::{render_markdown, Lesson, StepKind, STAGES};
+use crate::ui::Tone;
+
+use super::phrases as p;
+use super::runs::{self, Which};
+use super::session::{Flow, Session, Stop};
+use super::{advance, fixstep, investigate, judged, labmark, questions, results, screens, verify};
+
+/// How the course ended this time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every stage is done.
+    Finished,
+    /// The learner stopped; `perflab` resumes.
+    Stopped,
+}
+
+/// What a step leads to: the step after it, or another one (a failed check
+/// goes back to the fix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    Following,
+    Goto(StepKind),
+}
+
+/// The step name saved in the progress once a stage is through.
+pub const DONE: &str = "done";
+
+pub fn step_kind(name: &str) -> Option<StepKind> {
+    use StepKind as S;
+    [
+        S::Read,
+        S::Observe,
+        S::Investigate,
+        S::Diagnose,
+        S::Predict,
+        S::Fix,
+        S::Check,
+        S::Measure,
+    ]
+    .into_iter()
+    .find(|k| k.name() == name)
+}
+
+/// Runs the course from where the progress stands, or from the start of stage
+/// `jump`. A `quit` is a normal end; Ctrl-C and errors come back as `Err`.
+pub fn run(s: &mut Session, jump: Option<u8>) -> Flow<Outcome> {
+    match run_inner(s, jump) {
+        Err(Stop::Quit) => Ok(Outcome::Stopped),
+        other => other,
+    }
+}
+
+fn run_inner(s: &mut Session, jump: Option<u8>) -> Flow<Outcome> {
+    let last = *STAGES.end();
+    // The language is the learner's choice until they make another.
+    s.progress.lang = Some(s.lang().code().to_string());
+    if let Some(n) = jump {
+        s.progress.reset_from(n);
+        runs::remove_from(&s.dir, n);
+        s.save()?;
+    }
+    if s.progress.stage <= last {
+        prepare_lab(s, s.progress.stage, jump.is_some())?;
+    }
+    // The chart closes every measure step; at the end it is shown again only to
+    // a learner who comes back to a finished course.
+    let mut measured = false;
+    loop {
+        let n = s.progress.stage;
+        if n > last {
+            let chart = judged::goodput_chart(&s.progress, s.screen.width(), s.lang());
+            if let Some(chart) = chart.filter(|_| !measured) {
+                s.say(Tone::Plain, &chart);
+            }
+            s.phrase(Tone::Good, &p::COURSE_DONE);
+            return Ok(Outcome::Finished);
+        }
+        stage(s, n)?;
+        measured = true;
+        advance::next(s, n)?;
+    }
+}
+
+/// The lab at the stage's start, or still holding the learner's work on it.
+/// A lab started afresh does not hold what the learner did in this stage, so
+/// the stage goes back to its observe step.
+fn prepare_lab(s: &mut Session, n: u8, fresh: bool) -> Flow<()> {
+    if !fresh && labmark::read(&mut *s.ops) == Some(n) {
+        return Ok(());
+    }
+    let text = p::LAB_STARTING.fill(s.lang(), &[("n", &n.to_string())]);
+    s.say(Tone::Note, &text);
+    s.lab(|o| labmark::ensure(o, n, fresh).map(|_| ()))?;
+    let past_observe = s
+        .progress
+        .stages
+        .get(&n)
+        .and_then(|st| step_kind(&st.step))
+        .is_some_and(|k| k > StepKind::Observe);
+    if past_observe {
+        s.stage(n).step = StepKind::Observe.name().into();
+        runs::remove_from_stage(&s.dir, n);
+        s.save()?;
+        s.phrase(Tone::Note, &p::LAB_FRESH);
+    }
+    Ok(())
+}
+
+fn stage(s: &mut Session, n: u8) -> Flow<()> {
+    let lesson = s.lesson(n);
+    let steps = lesson.spec.steps();
+    s.before = runs::load(&s.dir, n, Which::Before);
+    s.after = runs::load(&s.dir, n, Which::After);
+    let lang = s.lang();
+    let title = p::STAGE.fill(
+        lang,
+        &[
+            ("n", &n.to_string()),
+            ("title", lesson.spec.title.get(lang)),
+        ],
+    );
+    s.say(Tone::Heading, &title);
+    let first = s.stage(n).step.clone();
+    if let Some(k) = step_kind(&first).filter(|k| *k != StepKind::Read) {
+        let step = p::step_name(k).get(lang);
+        s.say(Tone::Note, &p::RESUMING.fill(lang, &[("step", step)]));
+    }
+    s.save()?;
+    loop {
+        let name = s.stage(n).step.clone();
+        if name == DONE {
+            return Ok(());
+        }
+        let kind = step_kind(&name)
+            .filter(|k| steps.contains(k))
+            .unwrap_or(StepKind::Read);
+        let next = match kind {
+            StepKind::Read => read(s, &lesson)?,
+            StepKind::Observe => observe(s, &lesson)?,
+            StepKind::Investigate => investigate::run(s, &lesson)?,
+            StepKind::Diagnose => questions::diagnose(s, &lesson)?,
+            StepKind::Predict => questions::predict(s, &lesson)?,
+            StepKind::Fix => fixstep::run(s, &lesson)?,
+            StepKind::Check => verify::run(s, &lesson)?,
+            StepKind::Measure => results::run(s, &lesson)?,
+        };
+        let following = match next {
+            Next::Goto(k) => Some(k),
+            Next::Following => steps.iter().copied().find(|k| *k > kind),
+        };
+        s.stage(n).step = following.map_or(DONE, |k| k.name()).to_string();
+        s.save()?;
+    }
+}
+
+/// Read: the stage's prose, wrapped to the terminal, a screenful at a time
+/// when the learner presses Enter between them.
+fn read(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
+    let text = render_markdown(lesson.prose(s.lang()), s.screen.width());
+    let rows = match s.screen.height() {
+        Some(h) if s.opts.pauses && !s.opts.yes => h.saturating_sub(3),
+        _ => usize::MAX,
+    };
+    let pages = screens::pages(&text, rows);
+    for (i, page) in pages.iter().enumerate() {
+        s.say(Tone::Prose, page);
+        if i + 1 < pages.len() {
+            s.input(&p::MORE)?;
+        }
+    }
+    s.pause()?;
+    Ok(Next::Following)
+}
+
+/// Observe: the standard load at the server as it is; its figures become the
+/// stage's "before".
+fn observe(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
+    let spec = &lesson.spec;
+    let n = spec.number;
+    let lang = s.lang();
+    s.say(Tone::Note, spec.observe.say.get(lang));
+    s.phrase(Tone::Note, &p::OBSERVE_RUN);
+    let live = s.opts.live;
+    let facts = s.lab(|o| o.run_load(live, None))?;
+    if facts.run.as_ref().is_some_and(|r| r.report.interrupted) {
+        s.phrase(Tone::Warn, &p::RUN_INTERRUPTED);
+        return Err(Stop::Interrupted);
+    }
+    s.say(Tone::Plain, &screens::run_summary(spec, &facts, lang));
+    if let Some((tone, line)) = screens::symptom_line(spec, &facts, lang) {
+        s.say(tone, &line);
+    }
+    runs::save(&s.dir, n, Which::Before, &facts)?;
+    s.stage(n).before = Some(screens::figures(spec, &facts));
+    s.stage(n).after = None;
+    s.before = Some(facts);
+    s.after = None;
+    s.save()?;
+    s.pause()?;
+    Ok(Next::Following)
+}

@@ -1,0 +1,221 @@
+//! Fix: the learner types the real command or value. It is read against the
+//! lesson's forms and ranges; a refused or unknown line changes nothing, an
+//! accepted one is applied to the lab for real. A host-wide change is announced
+//! as such (and journaled by the engine) before it is made.
+use crate::lessons::{Change, Fix, Input, Lesson, Need, Place, Service, StageSpec, StepKind};
+use crate::lessons::{Target, ValueRule};
+use crate::ui::Tone;
+
+use super::course::Next;
+use super::hints;
+use super::phrases as p;
+use super::progress::StageStatus;
+use super::session::{Flow, Session, Stop};
+use super::stage_eval;
+
+pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
+    let spec = &lesson.spec;
+    let Some(fix) = &spec.fix else {
+        return Ok(Next::Following);
+    };
+    let n = spec.number;
+    s.say(Tone::Note, fix.ask.get(s.lang()));
+    s.phrase(Tone::Note, &p::FIX_INTRO);
+    let mut applied: Vec<String> = Vec::new();
+    let mut shown_hints = 0;
+    while !complete(fix, &applied) {
+        let line = s.input(&p::FIX)?.trim().to_string();
+        match line.as_str() {
+            "" => continue,
+            "hint" => hints::next(s, spec, StepKind::Fix, &mut shown_hints)?,
+            "help" => s.phrase(Tone::Plain, &p::FIX_HELP),
+            "quit" | "exit" => return Err(Stop::Quit),
+            "solution" => {
+                let tried = s.stage(n).tried_fix;
+                if tried || s.confirm(p::SOLUTION_EARLY.get(s.lang()))? {
+                    solution(s, fix);
+                }
+            }
+            "skip" => {
+                if s.confirm(p::SKIP_CONFIRM.get(s.lang()))? && skip(s, spec)? {
+                    return Ok(Next::Goto(StepKind::Check));
+                }
+            }
+            _ => {
+                if let Some(id) = attempt(s, fix, &line)? {
+                    applied.push(id);
+                    still_needed(s, fix, &applied);
+                }
+            }
+        }
+    }
+    restart(s, &fix.restart)?;
+    Ok(Next::Following)
+}
+
+fn complete(fix: &Fix, applied: &[String]) -> bool {
+    match fix.need {
+        Need::Any => !applied.is_empty(),
+        Need::All => fix.changes.iter().all(|c| applied.contains(&c.id)),
+    }
+}
+
+fn still_needed(s: &mut Session, fix: &Fix, applied: &[String]) {
+    if fix.need == Need::Any || complete(fix, applied) {
+        return;
+    }
+    let forms: Vec<String> = fix
+        .changes
+        .iter()
+        .filter(|c| !applied.contains(&c.id))
+        .filter_map(|c| {
+            c.forms
+                .first()
+                .map(|f| format!("`{}`", f.replace("{value}", "<value>")))
+        })
+        .collect();
+    let line = p::STILL_NEEDED.fill(s.lang(), &[("forms", &forms.join(", "))]);
+    s.say(Tone::Note, &line);
+}
+
+/// One typed line: the id of the change applied, or `None` when nothing was.
+fn attempt(s: &mut Session, fix: &Fix, line: &str) -> Flow<Option<String>> {
+    let lang = s.lang();
+    let n = s.progress.stage;
+    s.stage(n).tried_fix = true;
+    let (change, value) = match fix.read_input(line, lang) {
+        None => {
+            s.stage(n).attempts += 1;
+            s.save()?;
+            s.say(Tone::Bad, &p::NOT_A_FIX.fill(lang, &[("line", line)]));
+            s.say(Tone::Note, fix.ask.get(lang));
+            return Ok(None);
+        }
+        Some(Input::Refused { reason, .. }) => {
+            s.stage(n).attempts += 1;
+            s.save()?;
+            s.say(Tone::Bad, &p::REFUSED.fill(lang, &[("reason", &reason)]));
+            return Ok(None);
+        }
+        Some(Input::Accepted { change, value }) => (change, value),
+    };
+    s.save()?;
+    let live = live_value(s, change)?;
+    if let (Some(v), Some(live)) = (value.as_deref(), live) {
+        let above_live = matches!(
+            change.value,
+            Some(ValueRule::Integer {
+                above_live: true,
+                ..
+            })
+        );
+        if above_live && v.parse::<u64>().is_ok_and(|v| v <= live) {
+            s.stage(n).attempts += 1;
+            s.save()?;
+            let why = p::NOT_ABOVE_LIVE.fill(lang, &[("value", v), ("live", &live.to_string())]);
+            s.say(Tone::Bad, &p::REFUSED.fill(lang, &[("reason", &why)]));
+            return Ok(None);
+        }
+    }
+    if !announce_host(s, change, live)? {
+        return Ok(None);
+    }
+    let Some(done) = s.try_lab(|o| o.apply(change, value.as_deref()))? else {
+        return Ok(None);
+    };
+    s.say(Tone::Good, &done);
+    s.say(Tone::Note, change.about.get(lang));
+    Ok(Some(change.id.clone()))
+}
+
+/// The value in force of the sysctl a change sets, when it is a number.
+fn live_value(s: &mut Session, change: &Change) -> Flow<Option<u64>> {
+    let Some(name) = change.target_sysctl() else {
+        return Ok(None);
+    };
+    let cmd = format!("sysctl -n {name}");
+    let out = s.try_lab(|o| o.exec(Place::Server, &cmd))?;
+    Ok(out
+        .filter(|o| o.code == 0)
+        .and_then(|o| o.stdout.trim().parse().ok()))
+}
+
+/// Says that a change reaches beyond the lab, and asks; true to go ahead.
+fn announce_host(s: &mut Session, change: &Change, live: Option<u64>) -> Flow<bool> {
+    let Target::HostSysctl(name) = &change.target else {
+        return Ok(true);
+    };
+    let live = live.map(|v| v.to_string()).unwrap_or_else(|| "?".into());
+    let line = p::HOST_WIDE.fill(s.lang(), &[("name", name), ("live", &live)]);
+    s.say(Tone::Warn, &line);
+    s.confirm(p::APPLY_IT.get(s.lang()))
+}
+
+/// The reference fix as the learner would type it.
+pub fn solution(s: &mut Session, fix: &Fix) {
+    let head = match fix.need {
+        Need::Any if fix.changes.len() > 1 => p::SOLUTION_ANY,
+        _ => p::SOLUTION,
+    };
+    s.phrase(Tone::Note, &head);
+    for c in fix
+        .changes
+        .iter()
+        .filter(|c| c.reference.is_some() || !c.target.takes_value())
+    {
+        s.say(Tone::Plain, &format!("  {}", c.reference_input()));
+    }
+}
+
+/// Skip: the reference fix applied for the learner, the stage marked skipped.
+/// False when the learner declined a host-wide change it would make.
+pub fn skip(s: &mut Session, spec: &StageSpec) -> Flow<bool> {
+    let lang = s.lang();
+    if let Some(fix) = &spec.fix {
+        let host = fix
+            .changes
+            .iter()
+            .find(|c| c.reference.is_some() || !c.target.takes_value())
+            .filter(|c| matches!(c.target, Target::HostSysctl(_)));
+        if let Some(c) = host {
+            let live = live_value(s, c)?;
+            if !announce_host(s, c, live)? {
+                return Ok(false);
+            }
+        }
+    }
+    let done = s.lab(|o| stage_eval::apply_reference(o, spec))?;
+    for line in done {
+        s.say(Tone::Good, &line);
+    }
+    s.stage(spec.number).status = StageStatus::Skipped;
+    s.save()?;
+    let n = spec.number.to_string();
+    s.say(Tone::Note, &p::SKIPPED.fill(lang, &[("n", &n)]));
+    Ok(true)
+}
+
+fn restart(s: &mut Session, services: &[Service]) -> Flow<()> {
+    if services.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = services
+        .iter()
+        .map(|v| match v {
+            Service::Nginx => "nginx",
+            Service::PhpFpm => "php-fpm",
+        })
+        .collect();
+    let names = names.join(", ");
+    let lang = s.lang();
+    s.say(
+        Tone::Note,
+        &p::RESTARTING.fill(lang, &[("services", &names)]),
+    );
+    s.lab(|o| o.restart(services))?;
+    s.say(
+        Tone::Good,
+        &p::RESTARTED.fill(lang, &[("services", &names)]),
+    );
+    Ok(())
+}

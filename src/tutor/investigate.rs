@@ -1,0 +1,225 @@
+//! Investigate: the lab prompt. Every line the learner types runs inside the
+//! server (kernel-log reads in the host helper), its output is shown, and the
+//! tutor notices when it shows one of the stage's evidence. Decisive evidence
+//! ends the step.
+use crate::lessons::{Evidence, Lesson, Place, StageSpec, StepKind};
+use crate::ui::Tone;
+
+use super::course::Next;
+use super::facts::Facts;
+use super::phrases as p;
+use super::session::{Flow, Session, Stop};
+use super::{grade, hints, hostcmd, stage_eval};
+
+pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
+    let spec = &lesson.spec;
+    s.say(Tone::Note, spec.investigate.say.get(s.lang()));
+    s.phrase(Tone::Note, &p::LAB_INTRO);
+    let mut seen: Vec<String> = Vec::new();
+    let mut shown_hints = 0;
+    loop {
+        let line = s.input(&p::LAB)?.trim().to_string();
+        let (word, rest) = line.split_once(' ').unwrap_or((line.as_str(), ""));
+        let found = match word {
+            "" => continue,
+            "help" => {
+                s.phrase(Tone::Plain, &p::LAB_HELP);
+                continue;
+            }
+            "hint" => {
+                hints::next(s, spec, StepKind::Investigate, &mut shown_hints)?;
+                continue;
+            }
+            "evidence" => {
+                list(s, spec, &seen);
+                continue;
+            }
+            "next" | "done" => {
+                let decisive = decisive_seen(spec, &seen);
+                if decisive || s.confirm(p::NEXT_EARLY.get(s.lang()))? {
+                    return Ok(Next::Following);
+                }
+                continue;
+            }
+            "quit" | "exit" => return Err(Stop::Quit),
+            "show" => match pick(spec, &seen, rest.trim()) {
+                Ok(ev) => {
+                    s.say(Tone::Plain, &format!("$ {}", ev.command));
+                    run_line(s, spec, &ev.command, &seen)?
+                }
+                Err(why) => {
+                    s.say(Tone::Note, &why(s.lang()));
+                    continue;
+                }
+            },
+            _ => run_line(s, spec, &line, &seen)?,
+        };
+        let mut decisive = false;
+        for ev in found {
+            seen.push(ev.id.clone());
+            let lang = s.lang();
+            s.say(Tone::Good, &p::EVIDENCE_FOUND.fill(lang, &[("id", &ev.id)]));
+            s.say(Tone::Note, ev.means.get(lang));
+            decisive |= ev.decisive;
+        }
+        if decisive {
+            s.phrase(Tone::Good, &p::DECISIVE);
+            return Ok(Next::Following);
+        }
+    }
+}
+
+fn decisive_seen(spec: &StageSpec, seen: &[String]) -> bool {
+    spec.investigate
+        .evidence
+        .iter()
+        .any(|e| e.decisive && seen.contains(&e.id))
+}
+
+type Why = Box<dyn Fn(crate::lessons::Lang) -> String>;
+
+/// The evidence `show` runs: the one named, or the next one not yet seen.
+fn pick<'l>(spec: &'l StageSpec, seen: &[String], id: &str) -> Result<&'l Evidence, Why> {
+    let all = &spec.investigate.evidence;
+    if id.is_empty() {
+        return all
+            .iter()
+            .find(|e| !seen.contains(&e.id))
+            .ok_or_else(|| Box::new(|l| p::EVIDENCE_ALL.get(l).to_string()) as Why);
+    }
+    all.iter().find(|e| e.id == id).ok_or_else(|| {
+        let id = id.to_string();
+        let ids: Vec<String> = all.iter().map(|e| e.id.clone()).collect();
+        Box::new(move |l| p::EVIDENCE_UNKNOWN.fill(l, &[("id", &id), ("ids", &ids.join(", "))]))
+            as Why
+    })
+}
+
+fn list(s: &mut Session, spec: &StageSpec, seen: &[String]) {
+    let lang = s.lang();
+    let all = &spec.investigate.evidence;
+    if seen.is_empty() {
+        s.phrase(Tone::Note, &p::EVIDENCE_NONE);
+        return;
+    }
+    for ev in all.iter().filter(|e| seen.contains(&e.id)) {
+        s.say(Tone::Good, &format!("{}: {}", ev.id, ev.means.get(lang)));
+    }
+    let left = all.len() - seen.len();
+    match left {
+        0 => s.phrase(Tone::Note, &p::EVIDENCE_ALL),
+        n => s.say(
+            Tone::Note,
+            &p::EVIDENCE_LEFT.fill(lang, &[("n", &n.to_string())]),
+        ),
+    }
+}
+
+/// Runs one typed line and returns the evidence it showed for the first time.
+fn run_line<'l>(
+    s: &mut Session,
+    spec: &'l StageSpec,
+    line: &str,
+    seen: &[String],
+) -> Flow<Vec<&'l Evidence>> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if words.first() == Some(&"perflab") {
+        return match words.get(1) {
+            Some(&"probe") => probe(s, spec, seen),
+            Some(&"flame") => flame(s, spec, seen),
+            _ => {
+                s.phrase(Tone::Note, &p::PERFLAB_ELSEWHERE);
+                Ok(Vec::new())
+            }
+        };
+    }
+    let place = hostcmd::place(line, &spec.investigate.evidence);
+    let Some(out) = s.try_lab(|o| o.exec(place, line))? else {
+        return Ok(Vec::new());
+    };
+    let mut text = out.stdout.clone();
+    if !out.stderr.trim().is_empty() {
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&out.stderr);
+    }
+    if !text.trim().is_empty() {
+        s.say(Tone::Output, &text);
+    }
+    if out.code != 0 {
+        let code = out.code.to_string();
+        s.say(Tone::Note, &p::EXIT_CODE.fill(s.lang(), &[("code", &code)]));
+    }
+    Ok(spec
+        .investigate
+        .evidence
+        .iter()
+        .filter(|e| e.runs_in != Place::Perflab && !seen.contains(&e.id))
+        .filter(|e| e.is_seen(line, &text))
+        .collect())
+}
+
+/// The perflab evidence of `which` (`probe`, `flame`) that these facts show.
+fn judge<'l>(
+    s: &Session,
+    spec: &'l StageSpec,
+    which: &str,
+    facts: &Facts,
+    seen: &[String],
+) -> Vec<&'l Evidence> {
+    spec.investigate
+        .evidence
+        .iter()
+        .filter(|e| e.runs_in == Place::Perflab && !seen.contains(&e.id))
+        .filter(|e| e.command.split_whitespace().nth(1) == Some(which))
+        .filter(|e| {
+            e.seen_when
+                .as_ref()
+                .is_some_and(|p| grade::predicate(p, facts, &Facts::default(), None, s.lang()).ok)
+        })
+        .collect()
+}
+
+fn probe<'l>(s: &mut Session, spec: &'l StageSpec, seen: &[String]) -> Flow<Vec<&'l Evidence>> {
+    let Some(facts) = s.try_lab(|o| o.facts_now())? else {
+        return Ok(Vec::new());
+    };
+    if let Some(now) = &facts.now {
+        s.say(Tone::Output, &crate::probe::render(now));
+    }
+    Ok(judge(s, spec, "probe", &facts, seen))
+}
+
+/// The function whose share the stage's flame evidence (or its check) reads.
+fn flame_target(spec: &StageSpec) -> String {
+    spec.investigate
+        .evidence
+        .iter()
+        .filter_map(|e| e.seen_when.as_ref())
+        .find(|p| p.field.info.name == "flame.share")
+        .and_then(|p| p.field.key.clone())
+        .or_else(|| stage_eval::flame_function(spec))
+        .unwrap_or_else(|| "inet_hash_connect".to_string())
+}
+
+fn flame<'l>(s: &mut Session, spec: &'l StageSpec, seen: &[String]) -> Flow<Vec<&'l Evidence>> {
+    let function = flame_target(spec);
+    s.phrase(Tone::Note, &p::FLAME_RUNNING);
+    let Some(facts) = s.try_lab(|o| o.run_load(false, Some(&function)))? else {
+        return Ok(Vec::new());
+    };
+    let lang = s.lang();
+    match facts.run.as_ref().and_then(|r| r.flame.get(&function)) {
+        Some(share) => {
+            let pct = format!("{:.1}", share * 100.0);
+            let line = p::FLAME_SHARE.fill(lang, &[("pct", &pct), ("function", &function)]);
+            s.say(Tone::Plain, &line);
+        }
+        None => s.say(
+            Tone::Note,
+            &p::FLAME_NONE.fill(lang, &[("function", &function)]),
+        ),
+    }
+    Ok(judge(s, spec, "flame", &facts, seen))
+}

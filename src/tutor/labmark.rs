@@ -1,0 +1,42 @@
+//! Which stage of the course the running lab is at. A lab's stage label says
+//! where `up` started it; the course then carries the same lab from stage to
+//! stage (each fix reveals the next fault), so the tutor marks the lab itself
+//! with the stage it has reached: a file in the server's config volume, which
+//! lives and dies with the lab. A lab without the mark was started outside the
+//! course (`perflab up`) and holds none of the learner's changes.
+use crate::lessons::Place;
+
+use super::ops::LabOps;
+
+pub const FILE: &str = "/etc/perflab/course-stage";
+
+/// The stage the running lab was carried to by the course; `None` without a
+/// lab or a mark.
+pub fn read(ops: &mut dyn LabOps) -> Option<u8> {
+    let out = ops.exec(Place::Server, &format!("cat {FILE}")).ok()?;
+    match out.code {
+        0 => out.stdout.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+pub fn write(ops: &mut dyn LabOps, stage: u8) -> anyhow::Result<()> {
+    let cmd = format!("echo {stage} > {FILE}");
+    let out = ops.exec(Place::Server, &cmd)?;
+    out.ok(&format!("marking the lab with its course stage ({cmd})"))?;
+    Ok(())
+}
+
+/// Makes sure the lab runs at the start of `stage`, or holds the learner's work
+/// on it. Returns whether the lab was kept (it already was at this stage).
+pub fn ensure(ops: &mut dyn LabOps, stage: u8, fresh: bool) -> anyhow::Result<bool> {
+    let mark = read(ops);
+    if !fresh && mark == Some(stage) {
+        return Ok(true);
+    }
+    // A lab the course carried to another stage must not be mistaken for this
+    // stage's start because of its label: start it again.
+    ops.start_stage(stage, fresh || mark.is_some())?;
+    write(ops, stage)?;
+    Ok(false)
+}

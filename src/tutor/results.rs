@@ -1,0 +1,66 @@
+//! Measure: the check's run doubles as the run after the fix. The same load
+//! before and after, side by side, the lesson's comparisons, a rerun offered
+//! when the headline is within the noise, and goodput across the course so far.
+use crate::lessons::{Lesson, StepKind};
+use crate::ui::Tone;
+
+use super::course::Next;
+use super::grade::Outcome;
+use super::phrases as p;
+use super::runs::{self, Which};
+use super::session::{Flow, Session, Stop};
+use super::stage_eval;
+use super::{judged, screens};
+
+/// Reruns offered at most, so that `--yes` cannot loop on a noisy lab.
+const RERUNS: usize = 2;
+
+pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
+    let spec = &lesson.spec;
+    let n = spec.number;
+    let lang = s.lang();
+    let Some(before) = s.before.clone() else {
+        s.phrase(Tone::Note, &p::NEED_BEFORE);
+        return Ok(Next::Goto(StepKind::Observe));
+    };
+    let Some(mut after) = s.after.clone() else {
+        return Ok(Next::Goto(StepKind::Check));
+    };
+    if let Some(m) = &spec.measure {
+        s.say(Tone::Note, m.say.get(lang));
+    }
+    let mut reruns = 0;
+    loop {
+        let (b, a) = (
+            screens::figures(spec, &before),
+            screens::figures(spec, &after),
+        );
+        s.say(Tone::Plain, &judged::before_after(spec, &b, &a, lang));
+        let cmps = stage_eval::compare(spec, &before, &after);
+        for (tone, line) in judged::comparison_lines(&cmps, lang) {
+            s.say(tone, &line);
+        }
+        let inconclusive = cmps
+            .iter()
+            .any(|c| c.headline && c.outcome == Outcome::Inconclusive);
+        if !inconclusive || reruns == RERUNS || !s.confirm(p::RERUN.get(lang))? {
+            break;
+        }
+        reruns += 1;
+        let live = s.opts.live;
+        let flame = stage_eval::flame_function(spec);
+        after = s.lab(|o| o.run_load(live, flame.as_deref()))?;
+        if after.run.as_ref().is_some_and(|r| r.report.interrupted) {
+            s.phrase(Tone::Warn, &p::RUN_INTERRUPTED);
+            return Err(Stop::Interrupted);
+        }
+        runs::save(&s.dir, n, Which::After, &after)?;
+        s.stage(n).after = Some(screens::figures(spec, &after));
+        s.after = Some(after.clone());
+        s.save()?;
+    }
+    if let Some(chart) = judged::goodput_chart(&s.progress, s.screen.width(), lang) {
+        s.say(Tone::Plain, &chart);
+    }
+    Ok(Next::Following)
+}

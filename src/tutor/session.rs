@@ -1,0 +1,177 @@
+//! One run of the course: the lab, the learner (questions in, text out), the
+//! progress and where it is saved. Every step borrows the session; every
+//! change to the progress is saved at once.
+use std::path::PathBuf;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::lessons::{Course, Lang, Lesson};
+use crate::ui::{Screen, Tone};
+
+use super::facts::Facts;
+use super::ops::LabOps;
+use super::phrases::Phrase;
+use super::progress::{Progress, ProgressError, StageProgress};
+use super::prompt::{PromptError, Prompter};
+
+/// Why the course stopped before its end. Ctrl-C, the end of the answers and
+/// an error all leave the progress as saved after the last step.
+#[derive(Debug, thiserror::Error)]
+pub enum Stop {
+    #[error("interrupted")]
+    Interrupted,
+    /// The learner typed `quit` or chose to stop between stages.
+    #[error("stopped by the learner")]
+    Quit,
+    #[error("no more answers (end of input)")]
+    Eof,
+    #[error("reading an answer: {0}")]
+    Prompt(String),
+    #[error(transparent)]
+    Progress(#[from] ProgressError),
+    #[error("{0:#}")]
+    Lab(anyhow::Error),
+}
+
+impl From<PromptError> for Stop {
+    fn from(e: PromptError) -> Self {
+        match e {
+            PromptError::Interrupted => Stop::Interrupted,
+            PromptError::Eof => Stop::Eof,
+            PromptError::Io(m) => Stop::Prompt(m),
+        }
+    }
+}
+
+pub type Flow<T> = Result<T, Stop>;
+
+/// How the course behaves, from the command line.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub lang: Lang,
+    /// Answer every confirmation with yes and skip "Enter to continue".
+    pub yes: bool,
+    /// Wait for Enter after the prose (off for scripted answers).
+    pub pauses: bool,
+    /// Show the load's live view during measured runs.
+    pub live: bool,
+}
+
+pub struct Session<'a> {
+    pub ops: &'a mut dyn LabOps,
+    pub prompt: &'a mut dyn Prompter,
+    pub screen: &'a mut dyn Screen,
+    pub course: Course,
+    pub progress: Progress,
+    /// The state directory: progress and the saved runs.
+    pub dir: PathBuf,
+    pub opts: Options,
+    pub cancel: CancellationToken,
+    /// The run before the stage's fix and the check's run, for comparisons.
+    pub before: Option<Facts>,
+    pub after: Option<Facts>,
+}
+
+impl<'a> Session<'a> {
+    pub fn lang(&self) -> Lang {
+        self.opts.lang
+    }
+
+    pub fn lesson(&self, n: u8) -> Lesson {
+        self.course
+            .stage(n)
+            .cloned()
+            .expect("the course was validated to hold every stage")
+    }
+
+    pub fn stage(&mut self, n: u8) -> &mut StageProgress {
+        self.progress.stage_mut(n)
+    }
+
+    pub fn save(&self) -> Flow<()> {
+        self.progress.save(&self.dir)?;
+        Ok(())
+    }
+
+    pub fn say(&mut self, tone: Tone, text: &str) {
+        self.screen.show(tone, text);
+    }
+
+    pub fn phrase(&mut self, tone: Tone, p: &Phrase) {
+        let text = p.get(self.opts.lang).to_string();
+        self.screen.show(tone, &text);
+    }
+
+    /// A lab operation: its error, or Ctrl-C while it ran, stops the course.
+    pub fn lab<T>(&mut self, op: impl FnOnce(&mut dyn LabOps) -> anyhow::Result<T>) -> Flow<T> {
+        let r = op(&mut *self.ops);
+        if self.cancel.is_cancelled() {
+            return Err(Stop::Interrupted);
+        }
+        r.map_err(Stop::Lab)
+    }
+
+    /// A lab operation the learner asked for at a prompt: its error is shown
+    /// and the prompt goes on (`None`); only Ctrl-C stops the course.
+    pub fn try_lab<T>(
+        &mut self,
+        op: impl FnOnce(&mut dyn LabOps) -> anyhow::Result<T>,
+    ) -> Flow<Option<T>> {
+        match self.lab(op) {
+            Ok(v) => Ok(Some(v)),
+            Err(Stop::Lab(e)) => {
+                let line = super::phrases::COMMAND_FAILED
+                    .fill(self.lang(), &[("error", &format!("{e:#}"))]);
+                self.say(Tone::Bad, &line);
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    pub fn input(&mut self, prompt: &Phrase) -> Flow<String> {
+        self.not_cancelled()?;
+        let p = prompt.get(self.opts.lang);
+        let r = self.prompt.input(p);
+        self.checked(r)
+    }
+
+    pub fn select(&mut self, prompt: &str, items: &[String]) -> Flow<usize> {
+        self.not_cancelled()?;
+        let r = self.prompt.select(prompt, items);
+        self.checked(r)
+    }
+
+    /// Ctrl-C while the tutor was busy: no new question is asked.
+    fn not_cancelled(&self) -> Flow<()> {
+        match self.cancel.is_cancelled() {
+            true => Err(Stop::Interrupted),
+            false => Ok(()),
+        }
+    }
+
+    fn checked<T>(&self, r: Result<T, PromptError>) -> Flow<T> {
+        self.not_cancelled()?;
+        Ok(r?)
+    }
+
+    /// Yes or no; `--yes` answers yes without asking.
+    pub fn confirm(&mut self, question: &str) -> Flow<bool> {
+        if self.opts.yes {
+            return Ok(true);
+        }
+        let items = vec![
+            super::phrases::YES.get(self.lang()).to_string(),
+            super::phrases::NO.get(self.lang()).to_string(),
+        ];
+        Ok(self.select(question, &items)? == 0)
+    }
+
+    /// "Enter to continue", unless pauses are off.
+    pub fn pause(&mut self) -> Flow<()> {
+        if self.opts.pauses && !self.opts.yes {
+            self.input(&super::phrases::ENTER)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,71 @@
+//! Check: the system's state after the fix, judged by the lesson's predicates
+//! under a load run, and the symptom compared with the run before the fix.
+//! A failure names each failing field with what was observed and expected, and
+//! offers to retry the fix, see the solution or skip.
+use crate::lessons::{Lesson, StepKind};
+use crate::ui::Tone;
+
+use super::course::Next;
+use super::fixstep;
+use super::phrases as p;
+use super::runs::{self, Which};
+use super::session::{Flow, Session, Stop};
+use super::stage_eval;
+use super::{judged, screens};
+
+pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
+    let spec = &lesson.spec;
+    let n = spec.number;
+    let lang = s.lang();
+    let Some(before) = s.before.clone() else {
+        s.phrase(Tone::Note, &p::NEED_BEFORE);
+        return Ok(Next::Goto(StepKind::Observe));
+    };
+    if let Some(c) = &spec.check {
+        s.say(Tone::Note, c.say.get(lang));
+    }
+    let live = s.opts.live;
+    let outcome = s.lab(|o| stage_eval::check(o, spec, &before, live, lang))?;
+    if outcome
+        .after
+        .run
+        .as_ref()
+        .is_some_and(|r| r.report.interrupted)
+    {
+        s.phrase(Tone::Warn, &p::RUN_INTERRUPTED);
+        return Err(Stop::Interrupted);
+    }
+    for (tone, line) in judged::verdict_lines(&outcome.verdicts, lang) {
+        s.say(tone, &line);
+    }
+    for (tone, line) in judged::symptom_outcome(spec, outcome.symptom, lang) {
+        s.say(tone, &line);
+    }
+    if outcome.passed() {
+        s.phrase(Tone::Good, &p::CHECK_PASSED);
+        runs::save(&s.dir, n, Which::After, &outcome.after)?;
+        s.stage(n).after = Some(screens::figures(spec, &outcome.after));
+        s.after = Some(outcome.after);
+        s.save()?;
+        return Ok(Next::Following);
+    }
+    s.phrase(Tone::Bad, &p::CHECK_FAILED);
+    let items = vec![
+        p::RETRY_FIX.get(lang).to_string(),
+        p::SHOW_SOLUTION.get(lang).to_string(),
+        p::SKIP_STAGE.get(lang).to_string(),
+    ];
+    match s.select(p::CHECK_MENU.get(lang), &items)? {
+        0 => Ok(Next::Goto(StepKind::Fix)),
+        1 => {
+            if let Some(fix) = &spec.fix {
+                fixstep::solution(s, fix);
+            }
+            Ok(Next::Goto(StepKind::Fix))
+        }
+        _ => match fixstep::skip(s, spec)? {
+            true => Ok(Next::Goto(StepKind::Check)),
+            false => Ok(Next::Goto(StepKind::Fix)),
+        },
+    }
+}

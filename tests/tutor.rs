@@ -1,0 +1,456 @@
+//! The course without Docker: the real tutor, the real lessons, scripted
+//! answers, and a model lab (tutor/fake.rs) that records every call. Each test
+//! has its own state directory.
+#[path = "tutor/fake.rs"]
+mod fake;
+#[path = "tutor/harness.rs"]
+mod harness;
+
+use std::path::Path;
+use std::process::Command;
+
+use fake::{Event, FakeLab, Log};
+use harness::{calls, course_run, position, shown, state_dir, why, DIAGNOSIS, PREDICTION};
+use perflab::lessons::{Course, Lang};
+use perflab::tutor::course::Outcome;
+use perflab::tutor::progress::{Progress, StageStatus};
+use perflab::tutor::runs::{self, Which};
+use perflab::tutor::Stop;
+use perflab::ui::Tone;
+
+#[test]
+fn a_whole_stage_with_wrong_answers_explained_and_asked_again() {
+    let dir = state_dir("whole");
+    let log = Log::default();
+    let mut lab = FakeLab::new(&log);
+    let run = course_run(
+        &dir,
+        &mut lab,
+        &[
+            "sysctl net.netfilter.nf_conntrack_count",
+            "nginx has too few",   // wrong
+            "php-fpm is too slow", // wrong
+            "Its conntrack table",
+            "It reaches the healthy level", // a wrong prediction: explained, and on
+            "sysctl -w net.netfilter.nf_conntrack_max=1048576",
+            "yes", // the host-wide change, announced
+            "stop here",
+        ],
+        Some(1),
+        Lang::En,
+    );
+    assert!(
+        matches!(run.result, Ok(Outcome::Stopped)),
+        "{:?}",
+        run.result
+    );
+    assert_eq!(run.left, 0);
+    let text = shown(&log);
+    assert!(
+        text.contains("net.netfilter.nf_conntrack_count = 262144"),
+        "the typed command's output"
+    );
+    assert!(text.contains("Evidence: count-max"));
+    for wrong in [1, 3] {
+        assert!(
+            text.contains(&why(1, "diagnose", wrong)),
+            "the wrong choice's why"
+        );
+    }
+    assert!(text.contains(&why(1, "diagnose", 0)), "the right one's why");
+    assert_eq!(text.matches("Try again.").count(), 2);
+    assert!(text.contains(&why(1, "predict", 1)));
+    assert!(text.contains("The answer: It rises"));
+    let diagnose_q = "Why does the server answer so few requests?";
+    assert_eq!(run.asked.iter().filter(|a| *a == diagnose_q).count(), 3);
+
+    // The host-wide change is announced before it is applied, applied once.
+    let warned = position(
+        &log,
+        |e| matches!(e, Event::Shown(Tone::Warn, t) if t.contains("is host-wide")),
+    );
+    let applied = position(&log, |e| {
+        *e == Event::Call("apply raise-max 1048576".into())
+    });
+    assert!(warned < applied);
+    assert_eq!(
+        calls(&log)
+            .iter()
+            .filter(|c| c.starts_with("apply"))
+            .count(),
+        1
+    );
+
+    // The check passed and the table and chart were shown.
+    assert!(text.contains("The check passes."));
+    assert!(
+        text.contains("before") && text.contains("after") && text.contains("+400 %"),
+        "{text}"
+    );
+    assert!(text.contains("Goodput across the course"));
+
+    let p = Progress::load(&dir).unwrap();
+    assert_eq!(p.stage, 2);
+    let st = &p.stages[&1];
+    assert_eq!(st.status, StageStatus::Done);
+    assert_eq!(st.attempts, 2);
+    assert_eq!(st.before.as_ref().unwrap().goodput_rps, 40.0);
+    assert_eq!(st.before.as_ref().unwrap().symptom_delta, Some(3890.0));
+    assert_eq!(st.before.as_ref().unwrap().errors["connect_timeout"], 7000);
+    assert_eq!(st.after.as_ref().unwrap().goodput_rps, 200.0);
+    assert_eq!(st.after.as_ref().unwrap().symptom_delta, Some(0.0));
+    assert!(
+        runs::load(&dir, 1, Which::Before).is_some() && runs::load(&dir, 1, Which::After).is_some()
+    );
+    assert_eq!(lab.mark, Some(2), "the lab was carried into stage 2");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn invalid_fix_values_are_refused_with_the_reason_and_change_nothing() {
+    let dir = state_dir("refused");
+    let log = Log::default();
+    let mut lab = FakeLab::new(&log);
+    let form = "sysctl -w net.netfilter.nf_conntrack_max=";
+    let run = course_run(
+        &dir,
+        &mut lab,
+        &[
+            "next",
+            "yes", // on to the diagnosis without decisive evidence
+            DIAGNOSIS,
+            PREDICTION,
+            &format!("{form}abc"),
+            &format!("{form}-1"),
+            &format!("{form}0"),
+            &format!("{form}99999999999999"),
+            "abc",
+            "sysctl -w net.netfilter.nf_conntrack_maxx=1048576",
+            "solution",
+            "quit",
+        ],
+        Some(1),
+        Lang::En,
+    );
+    assert!(
+        matches!(run.result, Ok(Outcome::Stopped)),
+        "{:?}",
+        run.result
+    );
+    let text = shown(&log);
+    for reason in [
+        "Refused, nothing was changed: \"abc\" is not a whole number: accepted 524288 to 4194304",
+        "Refused, nothing was changed: \"-1\" is not a whole number: accepted 524288 to 4194304",
+        "Refused, nothing was changed: 0 is out of range: accepted 524288 to 4194304: below 524288",
+        "Refused, nothing was changed: 99999999999999 is out of range: accepted 524288 to 4194304",
+        "`abc` is not a fix this step takes; nothing was changed.",
+        "`sysctl -w net.netfilter.nf_conntrack_maxx=1048576` is not a fix this step takes",
+        "Give the table room: raise the host-wide limit",
+        "  sysctl -w net.netfilter.nf_conntrack_max=1048576\n",
+    ] {
+        assert!(text.contains(reason), "missing {reason:?} in:\n{text}");
+    }
+    assert!(
+        calls(&log).iter().all(|c| !c.starts_with("apply")),
+        "{:?}",
+        calls(&log)
+    );
+    assert_eq!(lab.max, 262144);
+    let p = Progress::load(&dir).unwrap();
+    assert_eq!(p.stages[&1].step, "fix");
+    assert_eq!(p.stages[&1].attempts, 6);
+    assert!(p.stages[&1].tried_fix);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_host_wide_value_is_only_raised() {
+    let dir = state_dir("raise");
+    let log = Log::default();
+    let mut lab = FakeLab::new(&log);
+    lab.max = 2097152;
+    let run = course_run(
+        &dir,
+        &mut lab,
+        &[
+            "next",
+            "yes",
+            DIAGNOSIS,
+            PREDICTION,
+            "sysctl -w net.netfilter.nf_conntrack_max=1048576",
+            "quit",
+        ],
+        Some(1),
+        Lang::En,
+    );
+    assert!(matches!(run.result, Ok(Outcome::Stopped)));
+    assert!(shown(&log).contains("1048576 is not above the value now in force (2097152)"));
+    assert!(calls(&log).iter().all(|c| !c.starts_with("apply")));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn ctrl_c_mid_step_then_a_new_run_resumes_at_that_step() {
+    let dir = state_dir("ctrl-c");
+    let log = Log::default();
+    let mut lab = FakeLab::new(&log);
+    let run = course_run(&dir, &mut lab, &["ss -s", "^C"], Some(1), Lang::En);
+    assert!(
+        matches!(run.result, Err(Stop::Interrupted)),
+        "{:?}",
+        run.result
+    );
+    assert_eq!(Progress::load(&dir).unwrap().stages[&1].step, "investigate");
+
+    log.borrow_mut().clear();
+    let run = course_run(&dir, &mut lab, &["dmesg | tail", "^C"], None, Lang::En);
+    assert!(matches!(run.result, Err(Stop::Interrupted)));
+    assert_eq!(run.asked[0], "lab", "resumed at the lab prompt");
+    let c = calls(&log);
+    assert!(
+        c.iter()
+            .all(|c| !c.starts_with("start_stage") && !c.starts_with("run_load")),
+        "the lab was kept: {c:?}"
+    );
+    assert!(
+        c.contains(&"exec Host dmesg | tail".to_string()),
+        "the kernel log is read on the host: {c:?}"
+    );
+    assert!(shown(&log).contains("Evidence: kernel-log"));
+    assert_eq!(Progress::load(&dir).unwrap().stages[&1].step, "diagnose");
+
+    log.borrow_mut().clear();
+    let run = course_run(&dir, &mut lab, &["quit"], None, Lang::En);
+    assert_eq!(run.asked[0], "Why does the server answer so few requests?");
+    assert!(
+        matches!(run.result, Err(Stop::Prompt(_))),
+        "\"quit\" is no choice of a menu"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn after_a_reboot_the_stage_starts_fresh_from_observe() {
+    let dir = state_dir("reboot");
+    let log = Log::default();
+    let mut lab = FakeLab::new(&log);
+    let run = course_run(
+        &dir,
+        &mut lab,
+        &["next", "yes", DIAGNOSIS, "^C"],
+        Some(1),
+        Lang::En,
+    );
+    assert!(matches!(run.result, Err(Stop::Interrupted)));
+    assert_eq!(Progress::load(&dir).unwrap().stages[&1].step, "predict");
+
+    lab.running = false;
+    log.borrow_mut().clear();
+    let run = course_run(&dir, &mut lab, &["^C"], None, Lang::En);
+    assert!(matches!(run.result, Err(Stop::Interrupted)));
+    let c = calls(&log);
+    let start = c
+        .iter()
+        .position(|c| c == "start_stage 1 fresh=false")
+        .expect("started again");
+    let load = c
+        .iter()
+        .position(|c| c.starts_with("run_load"))
+        .expect("observed again");
+    assert!(start < load);
+    assert_eq!(
+        run.asked,
+        vec!["lab".to_string()],
+        "observe ran before the first question"
+    );
+    assert!(shown(&log).contains("started fresh"));
+    assert_eq!(lab.mark, Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn skip_applies_the_reference_fix_and_marks_the_stage_skipped() {
+    let dir = state_dir("skip");
+    let log = Log::default();
+    let mut lab = FakeLab::new(&log);
+    let run = course_run(
+        &dir,
+        &mut lab,
+        &[
+            "next",
+            "yes",
+            DIAGNOSIS,
+            PREDICTION,
+            "skip",
+            "yes",
+            "yes",
+            "stop here",
+        ],
+        Some(1),
+        Lang::En,
+    );
+    assert!(
+        matches!(run.result, Ok(Outcome::Stopped)),
+        "{:?}",
+        run.result
+    );
+    assert!(calls(&log).contains(&"apply raise-max 1048576".to_string()));
+    let text = shown(&log);
+    assert!(text.contains("Stage 1 is marked skipped"));
+    assert!(text.contains("Stage 1 is done (skipped)."));
+    let p = Progress::load(&dir).unwrap();
+    assert_eq!(p.stages[&1].status, StageStatus::Skipped);
+    assert!(p.stages[&1].after.is_some());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_inconclusive_headline_offers_a_rerun() {
+    let dir = state_dir("rerun");
+    let log = Log::default();
+    let mut lab = FakeLab::new(&log);
+    lab.flat_goodput = true;
+    let run = course_run(
+        &dir,
+        &mut lab,
+        &[
+            "next",
+            "yes",
+            DIAGNOSIS,
+            PREDICTION,
+            "conntrack -F",
+            "yes",
+            "no",
+            "stop here",
+        ],
+        Some(1),
+        Lang::En,
+    );
+    assert!(
+        matches!(run.result, Ok(Outcome::Stopped)),
+        "{:?}",
+        run.result
+    );
+    assert_eq!(
+        run.asked
+            .iter()
+            .filter(|a| a.contains("Run the load again?"))
+            .count(),
+        2
+    );
+    let loads = calls(&log)
+        .iter()
+        .filter(|c| c.starts_with("run_load"))
+        .count();
+    assert_eq!(loads, 3, "observe, check, one rerun");
+    assert!(shown(&log).contains("inconclusive"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn stage_zero_ends_after_the_diagnosis_and_speaks_chinese() {
+    let dir = state_dir("zero");
+    let log = Log::default();
+    let mut lab = FakeLab::new(&log);
+    let run = course_run(
+        &dir,
+        &mut lab,
+        &["show", "每秒请求数", "有效吞吐", "2"],
+        Some(0),
+        Lang::Zh,
+    );
+    assert!(
+        matches!(run.result, Ok(Outcome::Stopped)),
+        "{:?}",
+        run.result
+    );
+    assert!(calls(&log).contains(&"start_stage 0 fresh=true".to_string()));
+    let text = shown(&log);
+    assert!(text.contains("第 0 关"), "{text}");
+    assert!(text.contains("证据：access-log"));
+    assert!(text.contains(
+        &Course::load()
+            .unwrap()
+            .stage(0)
+            .unwrap()
+            .spec
+            .diagnose
+            .choices[0]
+            .why
+            .zh
+    ));
+    let p = Progress::load(&dir).unwrap();
+    assert_eq!(p.stages[&0].status, StageStatus::Done);
+    assert_eq!(p.stages[&0].attempts, 1);
+    assert_eq!(p.stage, 1);
+    assert_eq!(lab.mark, Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn perflab(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_perflab"))
+        .args(args)
+        .env("PERFLAB_STATE_DIR", dir)
+        .env_remove("PERFLAB_LAB")
+        // No Docker: reset works on the progress alone when no lab can run.
+        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn reset_puts_progress_back() {
+    let dir = state_dir("reset");
+    let log = Log::default();
+    let mut lab = FakeLab::new(&log);
+    let run = course_run(
+        &dir,
+        &mut lab,
+        &["show", "Requests per second", "Goodput", "go on"],
+        Some(0),
+        Lang::En,
+    );
+    assert!(matches!(run.result, Err(Stop::Eof)), "{:?}", run.result);
+    let p = Progress::load(&dir).unwrap();
+    assert_eq!((p.stage, p.stages.len()), (1, 2));
+    assert!(runs::load(&dir, 1, Which::Before).is_some());
+
+    for bad in ["7", "abc", "-1"] {
+        let out = perflab(&dir, &["reset", bad]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success());
+        assert!(
+            err.contains(&format!(
+                "{bad:?} is not a stage of the course: give a number from 0 to 6"
+            )),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        Progress::load(&dir).unwrap(),
+        p,
+        "a refused reset changes nothing"
+    );
+
+    let out = perflab(&dir, &["reset", "1"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let back = Progress::load(&dir).unwrap();
+    assert_eq!(back.stage, 1);
+    assert!(back.stages.contains_key(&0) && !back.stages.contains_key(&1));
+    assert!(runs::load(&dir, 1, Which::Before).is_none());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no lab runs"));
+
+    let out = perflab(&dir, &["reset", "--all"]);
+    assert!(out.status.success());
+    let all = Progress::load(&dir).unwrap();
+    assert_eq!(
+        (all.stage, all.stages.len(), all.lang.as_deref()),
+        (0, 0, Some("en"))
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

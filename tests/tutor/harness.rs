@@ -1,0 +1,101 @@
+//! Running the course in-process against the model lab, and reading back what
+//! the learner saw and what the lab was asked to do.
+use std::path::{Path, PathBuf};
+
+use perflab::lessons::{Course, Lang};
+use perflab::tutor::course::{self, Outcome};
+use perflab::tutor::progress::Progress;
+use perflab::tutor::{Options, ScriptedPrompter, Session, Stop};
+use tokio_util::sync::CancellationToken;
+
+use super::fake::{Event, FakeLab, Log, Recorder};
+
+/// Stage 1's right answers, chosen by the start of their text as an answers
+/// file may (the menu's order puts the right one anywhere but first).
+pub const DIAGNOSIS: &str = "Its conntrack table is full";
+pub const PREDICTION: &str = "It rises";
+
+pub fn state_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("perflab-tutor-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+pub struct Run {
+    pub result: Result<Outcome, Stop>,
+    pub asked: Vec<String>,
+    pub left: usize,
+}
+
+pub fn course_run(
+    dir: &Path,
+    lab: &mut FakeLab,
+    answers: &[&str],
+    jump: Option<u8>,
+    lang: Lang,
+) -> Run {
+    let mut prompt = ScriptedPrompter::new(answers.iter().copied());
+    let mut screen = Recorder(lab.log.clone());
+    let mut session = Session {
+        ops: lab,
+        prompt: &mut prompt,
+        screen: &mut screen,
+        course: Course::load().unwrap(),
+        progress: Progress::load(dir).unwrap(),
+        dir: dir.to_path_buf(),
+        opts: Options {
+            lang,
+            yes: false,
+            pauses: false,
+            live: false,
+        },
+        cancel: CancellationToken::new(),
+        before: None,
+        after: None,
+    };
+    let result = course::run(&mut session, jump);
+    Run {
+        result,
+        left: prompt.remaining(),
+        asked: prompt.asked,
+    }
+}
+
+pub fn shown(log: &Log) -> String {
+    log.borrow()
+        .iter()
+        .filter_map(|e| match e {
+            Event::Shown(_, t) => Some(t.as_str()),
+            Event::Call(_) => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub fn calls(log: &Log) -> Vec<String> {
+    log.borrow()
+        .iter()
+        .filter_map(|e| match e {
+            Event::Call(c) => Some(c.clone()),
+            Event::Shown(..) => None,
+        })
+        .collect()
+}
+
+pub fn position(log: &Log, wanted: impl Fn(&Event) -> bool) -> usize {
+    log.borrow()
+        .iter()
+        .position(wanted)
+        .expect("the event is in the log")
+}
+
+/// The lesson's text of a choice's `why`, so the tests follow the lessons.
+pub fn why(stage: u8, question: &str, choice: usize) -> String {
+    let course = Course::load().unwrap();
+    let spec = &course.stage(stage).unwrap().spec;
+    let q = match question {
+        "diagnose" => &spec.diagnose,
+        _ => spec.predict.as_ref().unwrap(),
+    };
+    q.choices[choice].why.en.clone()
+}

@@ -1,0 +1,254 @@
+//! Stage 1 taken as a learner would, in a real terminal (tmux) on the real lab:
+//! the prose paged, the load observed, a command typed at the lab prompt, a
+//! wrong and a right diagnosis picked with the arrow keys, a refused value, the
+//! typed fix applied, the check passing and the before/after table shown.
+//! Needs Docker and tmux, and FAILS (never skips) without them.
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{host_values, TestLab};
+
+/// A tmux server of this test's own (its own socket), one 120x40 pane.
+struct Pane {
+    socket: String,
+}
+
+impl Pane {
+    fn start(command: &str) -> Pane {
+        let pane = Pane {
+            socket: format!("perflab-test-{}", std::process::id()),
+        };
+        pane.tmux(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            command,
+        ]);
+        pane
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("running tmux: is it installed?");
+        assert!(
+            out.status.success(),
+            "tmux {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    /// Everything shown so far, history included.
+    fn text(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-J", "-S", "-"])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys"];
+        args.extend(keys);
+        self.tmux(&args);
+    }
+
+    fn type_line(&self, line: &str) {
+        self.tmux(&["send-keys", "-l", line]);
+        self.keys(&["Enter"]);
+    }
+
+    /// Polls until `done` holds for the pane's text, or fails showing the pane.
+    fn wait(&self, what: &str, secs: u64, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let text = self.text();
+            if done(&text) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited {secs} s for {what}; the pane:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn wait_for(&self, needle: &str, secs: u64) -> String {
+        self.wait(needle, secs, |t| t.contains(needle))
+    }
+
+    /// The question dialoguer is asking now (`? question ›`), if any: a
+    /// finished one (`✔ question · answer`) below it means none.
+    fn active(text: &str) -> Option<&str> {
+        for l in text.lines().rev().filter(|l| !l.trim().is_empty()).take(12) {
+            if l.starts_with("? ") {
+                return Some(l);
+            }
+            if l.starts_with("✔ ") {
+                return None;
+            }
+        }
+        None
+    }
+
+    fn answered(text: &str, prompt: &str) -> usize {
+        let done = format!("{prompt} ·");
+        text.lines()
+            .filter(|l| l.starts_with("✔ ") && l.contains(&done))
+            .count()
+    }
+
+    /// Waits for `prompt`, sends `keys`, and waits until it is answered.
+    fn answer(&self, prompt: &str, secs: u64, keys: impl FnOnce(&Pane, &str)) {
+        let asked = format!("{prompt} ›");
+        let text = self.wait(prompt, secs, |t| {
+            Pane::active(t).is_some_and(|a| a.contains(&asked))
+        });
+        let before = Pane::answered(&text, prompt);
+        keys(self, &text);
+        self.wait(&format!("the answer to {prompt:?}"), 30, |t| {
+            Pane::answered(t, prompt) > before
+        });
+    }
+
+    /// Picks the menu item that starts with `item` with the arrow keys.
+    fn choose(&self, prompt: &str, item: &str) {
+        self.answer(prompt, 120, |pane, text| {
+            let lines: Vec<&str> = text.lines().collect();
+            let at = lines
+                .iter()
+                .rposition(|l| l.starts_with("? ") && l.contains(prompt))
+                .unwrap();
+            let menu: Vec<&str> = lines[at + 1..]
+                .iter()
+                .take_while(|l| !l.trim().is_empty())
+                .copied()
+                .collect();
+            let cursor = menu
+                .iter()
+                .position(|l| l.starts_with('❯'))
+                .expect("a cursor");
+            let target = menu
+                .iter()
+                .position(|l| l.chars().skip(2).collect::<String>().starts_with(item))
+                .unwrap_or_else(|| panic!("no item {item:?} in {menu:?}"));
+            let key = if target > cursor { "Down" } else { "Up" };
+            for _ in 0..target.abs_diff(cursor) {
+                pane.keys(&[key]);
+            }
+            pane.keys(&["Enter"]);
+        });
+    }
+}
+
+impl Drop for Pane {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+#[test]
+fn stage_one_in_a_terminal_on_the_real_lab() {
+    let lab = TestLab::new("tmux");
+    let host_before = host_values();
+    let command = format!(
+        "env PERFLAB_LAB={} PERFLAB_STATE_DIR={} PERFLAB_LOAD_DURATION=3s NO_COLOR=1 {} --stage 1 --lang en; echo EXIT=$?; sleep 3600",
+        lab.name,
+        lab.state.display(),
+        env!("CARGO_BIN_EXE_perflab"),
+    );
+    let pane = Pane::start(&command);
+
+    // Read: the prose a screenful at a time, then on.
+    pane.wait("the prose", 180, |t| {
+        Pane::active(t)
+            .is_some_and(|a| a.contains("Enter for more") || a.contains("Enter to continue"))
+    });
+    while Pane::active(&pane.text()).is_some_and(|a| a.contains("Enter for more")) {
+        pane.answer("Enter for more", 10, |p, _| p.keys(&["Enter"]));
+    }
+    assert!(pane
+        .text()
+        .contains("Connection tracking: a full table drops packets"));
+    pane.answer("Enter to continue", 10, |p, _| p.keys(&["Enter"]));
+
+    // Observe: the load run, then its figures and the symptom.
+    pane.answer("Enter to continue", 120, |p, _| p.keys(&["Enter"]));
+    let text = pane.text();
+    assert!(
+        text.contains("goodput (2xx/s)") && text.contains("conntrack.drops grew by"),
+        "{text}"
+    );
+
+    // Investigate: a typed command runs inside the server and shows the value.
+    pane.answer("lab", 30, |p, _| {
+        p.type_line("sysctl net.netfilter.nf_conntrack_count")
+    });
+    let text = pane.wait_for("on to the diagnosis", 60);
+    assert!(
+        regex::Regex::new(r"(?m)^net\.netfilter\.nf_conntrack_count = \d+$")
+            .unwrap()
+            .is_match(&text),
+        "{text}"
+    );
+    assert!(text.contains("Evidence: count-max"));
+
+    // Diagnose: a wrong answer gets its explanation, the right one is accepted.
+    let question = "Why does the server answer so few requests?";
+    pane.choose(question, "nginx has too few worker processes");
+    pane.wait_for("nginx is mostly idle: its access log barely moves", 10);
+    pane.choose(question, "Its conntrack table is full");
+    pane.wait_for("Right: count equals the limit", 10);
+
+    // Predict, then fix: a value out of range is refused, the typed fix applied.
+    pane.choose("What happens to goodput?", "It rises");
+    pane.answer("Enter to continue", 10, |p, _| p.keys(&["Enter"]));
+    pane.answer("fix", 10, |p, _| {
+        p.type_line("sysctl -w net.netfilter.nf_conntrack_max=100")
+    });
+    pane.wait_for("100 is out of range: accepted 524288 to 4194304", 10);
+    pane.answer("fix", 10, |p, _| p.type_line("conntrack -F"));
+    pane.wait_for("ran `conntrack -F` in the server", 60);
+
+    // Check and measure on the real lab.
+    let text = pane.wait_for("The check passes.", 120);
+    assert!(!text.contains("The check fails."), "{text}");
+    // A headline within the noise of two runs offers a rerun: decline it.
+    let rerun = "Run the load again?";
+    let text = loop {
+        let text = pane.wait("the chart or a rerun offer", 30, |t| {
+            t.contains("Goodput across the course")
+                || Pane::active(t).is_some_and(|a| a.contains(rerun))
+        });
+        if text.contains("Goodput across the course") {
+            break text;
+        }
+        pane.choose(rerun, "no");
+    };
+    let table = regex::Regex::new(r"(?m)^\s+before\s+after\s+change$").unwrap();
+    assert!(table.is_match(&text), "{text}");
+    assert!(text.contains("conntrack.drops"), "{text}");
+
+    pane.choose("What now?", "stop here for now");
+    let text = pane.wait_for("EXIT=", 30);
+    assert!(text.contains("EXIT=0"), "{text}");
+    assert!(text.contains("resumes at the start of stage 2"), "{text}");
+
+    lab.ok(&["down"]);
+    assert_eq!(
+        host_values(),
+        host_before,
+        "flushing the table leaves the host as it was"
+    );
+}
