@@ -83,5 +83,15 @@ seed_base() {
   log "seeded $BASE_IMAGE"
 }
 
+# `--tests`: also the tools the test suite drives (tmux for the terminal tests).
+test_tools() {
+  command -v tmux >/dev/null 2>&1 && return
+  log "installing tmux for the terminal tests"
+  apt_install tmux
+}
+
 start_engine
 seed_base
+if [ "${1:-}" = "--tests" ]; then
+  test_tools
+fi
