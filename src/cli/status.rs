@@ -18,6 +18,8 @@ pub struct Args {
 struct Status {
     running: bool,
     stage: Option<u8>,
+    /// The stage the course carried the lab to, when the course runs it.
+    course_stage: Option<u8>,
     server_url: Option<String>,
     lab: String,
     host_changes: Vec<Entry>,
@@ -27,9 +29,19 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let host_changes = Lab::host_changes()?;
     let lab = ctx.lab().await?;
     let server = lab.find_server().await?;
+    let course_stage = match &server {
+        Some(s) => s
+            .exec(crate::engine::Side::Nginx, &["cat", crate::tutor::labmark::FILE], std::time::Duration::from_secs(10))
+            .await
+            .ok()
+            .filter(|o| o.success())
+            .and_then(|o| o.stdout.trim().parse().ok()),
+        None => None,
+    };
     let status = Status {
         running: server.is_some(),
-        stage: server.as_ref().and_then(|s| s.stage),
+        stage: course_stage.or(server.as_ref().and_then(|s| s.stage)),
+        course_stage,
         server_url: server.as_ref().map(|s| s.url()),
         lab: lab.names().lab.clone(),
         host_changes,
