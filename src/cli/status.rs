@@ -31,7 +31,11 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let server = lab.find_server().await?;
     let course_stage = match &server {
         Some(s) => s
-            .exec(crate::engine::Side::Nginx, &["cat", crate::tutor::labmark::FILE], std::time::Duration::from_secs(10))
+            .exec(
+                crate::engine::Side::Nginx,
+                &["cat", crate::tutor::labmark::FILE],
+                std::time::Duration::from_secs(10),
+            )
             .await
             .ok()
             .filter(|o| o.success())

@@ -112,7 +112,6 @@ impl Journal {
 
     /// Writes atomically (temp file, fsync, rename), or removes the file when empty.
     pub fn save(&self, dir: &Path) -> Result<(), JournalError> {
-        use std::io::Write;
         let path = Self::path(dir);
         let err = |source| JournalError::Write {
             path: path.clone(),
@@ -124,17 +123,8 @@ impl Journal {
                 _ => Ok(()),
             };
         }
-        std::fs::create_dir_all(dir).map_err(err)?;
-        let tmp = dir.join(format!("{FILE}.tmp"));
         let text = serde_json::to_string_pretty(self).expect("a journal serializes");
-        let mut f = std::fs::File::create(&tmp).map_err(err)?;
-        f.write_all(text.as_bytes()).map_err(err)?;
-        f.sync_all().map_err(err)?;
-        std::fs::rename(&tmp, &path).map_err(err)?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
+        super::state::write_atomic(&path, text.as_bytes()).map_err(err)
     }
 }
 

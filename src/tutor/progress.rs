@@ -108,23 +108,10 @@ impl Progress {
 
     /// Atomic save: a crash mid-write leaves the previous progress.
     pub fn save(&self, dir: &Path) -> Result<(), ProgressError> {
-        use std::io::Write;
         let path = Self::path(dir);
-        let err = |source| ProgressError::Write {
-            path: path.clone(),
-            source,
-        };
-        std::fs::create_dir_all(dir).map_err(err)?;
-        let tmp = dir.join(format!("{FILE}.tmp"));
-        let mut f = std::fs::File::create(&tmp).map_err(err)?;
-        f.write_all(
-            serde_json::to_string_pretty(self)
-                .expect("progress serializes")
-                .as_bytes(),
-        )
-        .map_err(err)?;
-        f.sync_all().map_err(err)?;
-        std::fs::rename(&tmp, &path).map_err(err)
+        let text = serde_json::to_string_pretty(self).expect("progress serializes");
+        crate::engine::state::write_atomic(&path, text.as_bytes())
+            .map_err(|source| ProgressError::Write { path, source })
     }
 
     pub fn stage_mut(&mut self, n: u8) -> &mut StageProgress {
