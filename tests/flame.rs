@@ -176,6 +176,10 @@ fn svg_titles(svg: &str) -> Vec<String> {
 
 // ---- real Docker from here: the lab named `flame`, its own state directory ----
 
+/// The Docker tests share one lab name: one at a time, or one's `down` removes
+/// the other's host helper.
+static DOCKER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn lab_env() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| std::env::set_var("PERFLAB_LAB", "flame"));
@@ -217,6 +221,7 @@ impl Drop for LabUp {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn perf_can_sample_the_host_from_the_helper() {
+    let _serial = DOCKER.lock().await;
     lab_env();
     let lab = Lab::connect().await.expect("a Docker Engine for this test");
     if let Err(why) = flame::perf_available(&lab).await {
@@ -226,6 +231,7 @@ async fn perf_can_sample_the_host_from_the_helper() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stage5_port_search_is_hot_until_tw_reuse() {
+    let _serial = DOCKER.lock().await;
     let _lab = LabUp::at_stage(5);
     let lab = Lab::connect().await.expect("a Docker Engine for this test");
     let server = lab.server().await.expect("the lab just started");

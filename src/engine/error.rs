@@ -49,6 +49,20 @@ impl EngineError {
         }
     }
 
+    /// Whether Docker said the operation conflicts with one in progress (409).
+    pub fn is_conflict(&self) -> bool {
+        matches!(
+            self,
+            EngineError::Docker {
+                source: bollard::errors::Error::DockerResponseServerError {
+                    status_code: 409,
+                    ..
+                },
+                ..
+            }
+        )
+    }
+
     /// Whether Docker said the object does not exist.
     pub fn is_not_found(&self) -> bool {
         matches!(

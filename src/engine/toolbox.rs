@@ -124,7 +124,8 @@ impl Lab {
         })
         .await
         {
-            Err(e) if e.is_not_found() => Ok(()),
+            // Gone, or already being removed (a concurrent `down`): either way done.
+            Err(e) if e.is_not_found() || e.is_conflict() => Ok(()),
             other => other,
         }
     }
