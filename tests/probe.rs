@@ -112,11 +112,15 @@ async fn stage_evidence(lab: Lab, plan: StagePlan, stage: u8) {
             a.conntrack.count + 100 >= a.conntrack.max,
             "stage 1: the table is not full"
         );
+        // The drop counter above is the symptom; the kernel's own line is extra
+        // evidence, printed under net_ratelimit (10 per 5 s for the whole host),
+        // so a busy host may have spent its budget on other namespaces.
         match d.kernel.conntrack_full_lines {
-            Some(lines) => assert!(
-                lines > 0,
-                "stage 1: no kernel `table full` line for the server's namespace"
+            Some(0) => eprintln!(
+                "stage 1: no kernel `table full` line this run (rate-limited by the kernel): {}",
+                d.kernel.note
             ),
+            Some(_) => {}
             None => eprintln!(
                 "stage 1: the kernel log is not readable here: {}",
                 d.kernel.note
