@@ -100,14 +100,6 @@ impl RealLab {
         cfg.keepalive = self.shape.keepalive;
         Ok(cfg)
     }
-
-    /// The running server's stage label, if a lab runs.
-    pub fn running_stage(&mut self) -> anyhow::Result<Option<u8>> {
-        Ok(self
-            .rt
-            .block_on(self.lab.find_server())?
-            .and_then(|s| s.stage))
-    }
 }
 
 impl RealLab {

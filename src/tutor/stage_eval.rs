@@ -1,7 +1,7 @@
 //! What the course does with a stage that `run --auto` does too: apply its
 //! reference fix, check it (predicates and the symptom under a load run), and
 //! compare the runs before and after.
-use crate::lessons::{At, FieldRef, Lang, Need, StageSpec};
+use crate::lessons::{FieldRef, Lang, Need, StageSpec};
 
 use super::facts::Facts;
 use super::grade::{self, Comparison, SymptomVerdict, Verdict};
@@ -99,10 +99,4 @@ pub fn compare(spec: &StageSpec, before: &Facts, after: &Facts) -> Vec<Compariso
         .flat_map(|m| m.compares.iter())
         .map(|c| grade::comparison(c, before, after))
         .collect()
-}
-
-/// A field read from a run, for tables.
-pub fn figure(field: &str, facts: &Facts) -> Option<f64> {
-    let f = FieldRef::parse(field).ok()?;
-    super::facts::resolve(&f, At::Load, facts).ok()?.number()
 }
