@@ -2,14 +2,14 @@
 //! evidence probed before and after (the deltas), its key gauges probed every
 //! second for the live view, and its CPU time. Shared by `perflab load` and the
 //! course.
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::Server;
 use crate::load::{run_load, run_load_live, LoadConfig, LoadReport};
-use crate::probe::{self, Deltas, Snapshot};
+use crate::probe::{self, Deltas, Gauges, Snapshot};
 
 /// What one measured run found.
 #[derive(Debug, Clone)]
@@ -37,9 +37,12 @@ pub async fn measured_run(
     let report = if live && crate::ui::stdout_is_terminal() {
         let (tx, rx) = watch::channel(String::new());
         let stop = CancellationToken::new();
+        // Frames for the whole run, and a few for a slow start.
+        let seconds = (cfg.duration + cfg.timeout).as_secs() + 5;
         let gauges = tokio::spawn(feed_gauges(
             server.clone(),
             before.clone(),
+            seconds,
             tx,
             stop.clone(),
         ));
@@ -74,27 +77,27 @@ pub async fn measured_run(
     })
 }
 
-/// Probes once a second while the load runs and publishes the live line.
+/// Streams the server's gauges once a second while the load runs and publishes
+/// the live line until `stop`.
 async fn feed_gauges(
     server: Server,
     first: Snapshot,
+    seconds: u64,
     tx: watch::Sender<String>,
     stop: CancellationToken,
 ) {
-    let mut prev = first;
-    let mut at = Instant::now();
-    loop {
-        tokio::select! {
-            _ = stop.cancelled() => return,
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-        }
-        let Ok(cur) = probe::collect_since(&server, &prev, false).await else {
-            continue;
-        };
-        let secs = at.elapsed().as_secs_f64();
-        at = Instant::now();
-        let _ = tx.send(probe::live_line(&prev, &cur, secs));
-        prev = cur;
+    let mut prev = (Gauges::from(&first), Instant::now());
+    let streaming = probe::stream_gauges(&server, seconds, &stop, |cur| {
+        let now = Instant::now();
+        let _ = tx.send(probe::live_line(
+            &prev.0,
+            &cur,
+            (now - prev.1).as_secs_f64(),
+        ));
+        prev = (cur, now);
+    });
+    if let Err(e) = streaming.await {
+        let _ = tx.send(format!("server gauges stopped: {e}"));
     }
 }
 

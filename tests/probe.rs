@@ -13,9 +13,9 @@ use std::time::Duration;
 
 use perflab::config::StagePlan;
 use perflab::engine::state::LabLock;
-use perflab::engine::{Lab, Server, UpOptions};
+use perflab::engine::{Lab, Server, Side, UpOptions};
 use perflab::load::{run_load, LoadConfig, LoadReport};
-use perflab::probe::{self, Deltas, Snapshot};
+use perflab::probe::{self, Deltas, Gauges, Snapshot};
 use tokio_util::sync::CancellationToken;
 
 /// The run used before and after each fix: the lab's default load (1000
@@ -25,26 +25,56 @@ fn run_length(stage: u8) -> Duration {
     Duration::from_secs(if stage == 5 { 12 } else { 5 })
 }
 
+/// One run with its probes before and after, and the live view's gauges read
+/// every second during it.
 async fn measured(
     server: &Server,
     stage: u8,
     kernel_log: bool,
-) -> (Snapshot, Snapshot, LoadReport) {
+) -> (Snapshot, Snapshot, LoadReport, Vec<Gauges>) {
     let before = probe::collect(server, kernel_log)
         .await
         .expect("probe before the run");
     let mut cfg =
         LoadConfig::new(&server.url(), &[server.subnet]).expect("a load config for the lab");
     cfg.duration = run_length(stage);
-    let report = run_load(&cfg, &CancellationToken::new())
+    let stop = CancellationToken::new();
+    let mut frames = Vec::new();
+    let (report, streamed) = tokio::join!(
+        async {
+            let r = run_load(&cfg, &CancellationToken::new()).await;
+            stop.cancel();
+            r
+        },
+        probe::stream_gauges(server, 60, &stop, |g| frames.push(g))
+    );
+    let report = report.expect("the load run");
+    streamed.expect("the live view's gauges");
+    let left = server
+        .exec(
+            Side::Nginx,
+            &["pgrep", "-f", "perflab-gauges"],
+            Duration::from_secs(10),
+        )
         .await
-        .expect("the load run");
+        .expect("pgrep in the server");
+    assert_eq!(
+        left.code, 1,
+        "the gauge loop outlived its run: {}",
+        left.stdout
+    );
+    assert!(
+        frames.len() as u64 + 1 >= cfg.duration.as_secs(),
+        "{} gauge frames in a {} s run",
+        frames.len(),
+        cfg.duration.as_secs()
+    );
     // nginx flushes its access log buffer every second.
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let after = probe::collect_since(server, &before, kernel_log)
         .await
         .expect("probe after the run");
-    (before, after, report)
+    (before, after, report, frames)
 }
 
 /// The counter that shows stage `stage`'s fault, over one run.
@@ -91,7 +121,25 @@ async fn stage_evidence(lab: Lab, plan: StagePlan, stage: u8) {
         .expect("perflab up");
     let kernel_log = stage == 1;
 
-    let (b, a, r) = measured(&server, stage, kernel_log).await;
+    let (b, a, r, frames) = measured(&server, stage, kernel_log).await;
+    let (first, last) = (frames.first().unwrap(), frames.last().unwrap());
+    match stage {
+        1 => assert!(
+            last.conntrack_drops > first.conntrack_drops
+                && last.conntrack_count + 100 >= last.conntrack_max,
+            "stage 1: the live gauges do not show the full table: {first:?} .. {last:?}"
+        ),
+        3 => assert!(
+            last.listen_overflows > first.listen_overflows,
+            "stage 3: the live gauges show no listen overflows: {first:?} .. {last:?}"
+        ),
+        5 => assert!(
+            last.time_wait > 10_000,
+            "stage 5: the live gauges show {} TIME_WAIT",
+            last.time_wait
+        ),
+        _ => {}
+    }
     let d = probe::deltas(&b, &a);
     eprintln!("{}", summary(stage, "at its start", &d, &a, &r));
     let grew = symptom(stage, &plan, &b, &a, &d);
@@ -132,7 +180,7 @@ async fn stage_evidence(lab: Lab, plan: StagePlan, stage: u8) {
         .apply_fix(&plan, stage)
         .await
         .expect("the reference fix");
-    let (b2, a2, r2) = measured(&server, stage, kernel_log).await;
+    let (b2, a2, r2, _) = measured(&server, stage, kernel_log).await;
     let d2 = probe::deltas(&b2, &a2);
     eprintln!("{}", summary(stage, "after its fix", &d2, &a2, &r2));
     let after_fix = symptom(stage, &plan, &b2, &a2, &d2);
@@ -157,6 +205,13 @@ async fn stage_evidence(lab: Lab, plan: StagePlan, stage: u8) {
         assert!(
             a2.conntrack.count * 2 < a2.conntrack.max,
             "stage 1: the table is still nearly full"
+        );
+        // The kernel log is a ring: the lines counted are those written during
+        // the run (by their timestamps), not what the ring held before.
+        assert!(
+            matches!(d2.kernel.conntrack_full_lines, Some(0) | None),
+            "stage 1: table-full lines after the fix: {:?}",
+            d2.kernel
         );
     }
 }

@@ -189,7 +189,7 @@ fn finish(
     let code = match result {
         Ok(Outcome::Finished) => return Ok(ExitCode::SUCCESS),
         Ok(Outcome::Stopped) => ExitCode::SUCCESS,
-        Err(Stop::Interrupted) => ExitCode::from(130),
+        Err(Stop::Interrupted) => super::interrupted_code(),
         Err(Stop::Eof) if has_answers => {
             screen.show(Tone::Note, p::ANSWERS_ENDED.get(lang));
             ExitCode::FAILURE

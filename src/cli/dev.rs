@@ -2,13 +2,16 @@
 //! the lessons (the embedded copy, or a folder with `--dir`) and the stage plan,
 //! printing one line per problem, naming the file and the field; CI runs it.
 //! `perflab dev render FILE` shows a Markdown file as the course draws it.
+//! `perflab dev gauges` prints the live view's gauge line once a second.
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use anyhow::Context;
 
 use super::Ctx;
 use crate::lessons::{embedded_files, render_markdown, Course, Files};
+use crate::probe::{self, Gauges};
 use crate::ui;
 
 #[derive(Debug, clap::Args)]
@@ -33,10 +36,18 @@ enum DevCommand {
         #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(20..=400))]
         width: u16,
     },
+    /// Print the live view's gauge line once a second, as `perflab load` reads it
+    /// (one light loop in the server; for measuring what the live view costs)
+    Gauges {
+        /// How many seconds (1 to 3600)
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        seconds: u64,
+    },
 }
 
-pub async fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match args.command {
+        DevCommand::Gauges { seconds } => gauges(seconds, ctx).await,
         DevCommand::Check { dir } => check(dir),
         DevCommand::Render { file, width } => {
             let md = std::fs::read_to_string(&file)
@@ -45,6 +56,26 @@ pub async fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+async fn gauges(seconds: u64, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let server = ctx.lab().await?.server().await?;
+    let start = probe::collect(&server, false)
+        .await
+        .context("probing the server")?;
+    let mut prev = (Gauges::from(&start), Instant::now());
+    probe::stream_gauges(&server, seconds, &ctx.cancel, |cur| {
+        let now = Instant::now();
+        ui::out(&probe::live_line(
+            &prev.0,
+            &cur,
+            (now - prev.1).as_secs_f64(),
+        ));
+        prev = (cur, now);
+    })
+    .await
+    .context("reading the server's gauges")?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check(dir: Option<PathBuf>) -> anyhow::Result<ExitCode> {

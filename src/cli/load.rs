@@ -98,7 +98,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     }
     if report.interrupted {
         ui::warn("interrupted: the figures above cover only the part that ran");
-        return Ok(ExitCode::from(130));
+        return Ok(super::interrupted_code());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -18,6 +18,8 @@ pub mod dev;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use std::sync::atomic::{AtomicU8, Ordering};
+
 use tokio_util::sync::CancellationToken;
 
 use crate::ui;
@@ -95,7 +97,7 @@ pub async fn main(cli: Cli) -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             if err.downcast_ref::<ui::Reported>().is_none() {
-                ui::error(&format!("{err:#}"));
+                ui::error(&ui::chain_text(&err));
             }
             ExitCode::FAILURE
         }
@@ -120,6 +122,15 @@ async fn run_command(command: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The signal that cancelled this run: 2 for Ctrl-C, 15 for SIGTERM.
+static SIGNAL: AtomicU8 = AtomicU8::new(libc::SIGINT as u8);
+
+/// The exit code of a command stopped by a signal, as shells report it: 130 for
+/// Ctrl-C, 143 for SIGTERM.
+pub fn interrupted_code() -> ExitCode {
+    ExitCode::from(128 + SIGNAL.load(Ordering::Relaxed))
+}
+
 fn spawn_signal_watch(cancel: CancellationToken) {
     tokio::spawn(async move {
         let mut term =
@@ -127,10 +138,11 @@ fn spawn_signal_watch(cancel: CancellationToken) {
                 Ok(s) => s,
                 Err(_) => return,
             };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-        }
+        let sig = tokio::select! {
+            _ = tokio::signal::ctrl_c() => libc::SIGINT,
+            _ = term.recv() => libc::SIGTERM,
+        };
+        SIGNAL.store(sig as u8, Ordering::Relaxed);
         cancel.cancel();
     });
 }

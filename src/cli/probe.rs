@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use super::Ctx;
-use crate::probe::{self, Snapshot};
+use crate::probe::{self, Gauges, Snapshot};
 use crate::ui;
 
 #[derive(Debug, clap::Args)]
@@ -61,8 +61,12 @@ async fn watch(server: &crate::engine::Server, json: bool, ctx: &Ctx) -> anyhow:
         };
         let now = Instant::now();
         let line = match &prev {
-            Some((p, at)) => probe::live_line(p, &snap, now.duration_since(*at).as_secs_f64()),
-            None => probe::live_line(&snap, &snap, 1.0),
+            Some((p, at)) => probe::live_line(
+                &Gauges::from(p),
+                &Gauges::from(&snap),
+                now.duration_since(*at).as_secs_f64(),
+            ),
+            None => probe::live_line(&Gauges::from(&snap), &Gauges::from(&snap), 1.0),
         };
         if json {
             ui::out(&serde_json::to_string(&snap)?);

@@ -75,9 +75,27 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         let _bar = ui::Progress::spinner("removing the lab");
         // Not cancellable: after Ctrl-C the host must still be restored.
         let lab = lab.with_cancel(tokio_util::sync::CancellationToken::new());
-        let down = lab.down().await.context("removing the lab")?;
-        for r in &down.restored {
-            ui::done(&format!("restored {r}"));
+        match lab.down().await {
+            Ok(down) => {
+                for r in &down.restored {
+                    ui::done(&format!("restored {r}"));
+                }
+            }
+            // Say what stopped the run first, then what is left to do.
+            Err(e) => {
+                let left = "once the Docker Engine answers, `perflab down` removes the lab and puts every host value back";
+                return Err(match result {
+                    Err(run) if e.is_unreachable() => anyhow::anyhow!(
+                        "{}\nthe lab could not be removed either; {left}",
+                        ui::chain_text(&run)
+                    ),
+                    Err(run) => anyhow::anyhow!(
+                        "{}\nthe lab could not be removed: {e}; {left}",
+                        ui::chain_text(&run)
+                    ),
+                    Ok(_) => anyhow::anyhow!("the lab could not be removed: {e}; {left}"),
+                });
+            }
         }
     }
     let report = result?;

@@ -84,7 +84,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     pump.abort();
     drop(raw);
     if interrupted {
-        return Ok(ExitCode::from(130));
+        return Ok(super::interrupted_code());
     }
     let code = server.exit_code(&attached.id).await?;
     Ok(ExitCode::from(code.clamp(0, 255) as u8))

@@ -37,9 +37,11 @@ impl EngineError {
     ) -> Self {
         match source {
             bollard::errors::Error::HyperResponseError { .. }
+            | bollard::errors::Error::HyperLegacyError { .. }
+            | bollard::errors::Error::RequestTimeoutError
             | bollard::errors::Error::IOError { .. }
             | bollard::errors::Error::SocketNotFoundError(_) => {
-                EngineError::Connect(format!("{op} {}: {source}", object.into()))
+                EngineError::Connect(format!("{op} {}: {}", object.into(), innermost(&source)))
             }
             source => EngineError::Docker {
                 op,
@@ -47,6 +49,11 @@ impl EngineError {
                 source,
             },
         }
+    }
+
+    /// Whether the Docker Engine could not be reached (stopped, restarting).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, EngineError::Connect(_) | EngineError::Deadline { .. })
     }
 
     /// Whether Docker said the operation conflicts with one in progress (409).
@@ -76,6 +83,16 @@ impl EngineError {
             }
         )
     }
+}
+
+/// The root cause of a chain ("No such file or directory (os error 2)") instead
+/// of the client's layers of wrappers around it.
+fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = err;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
 }
 
 /// Runs a Docker call under a deadline of our own.

@@ -56,8 +56,14 @@ impl Image {
         }
     }
 
-    /// `perflab-server:<first 12 hex digits of the content hash>`.
-    pub fn tag(self) -> String {
+    /// `perflab-server:<first 12 hex digits of the content hash>`, or
+    /// `<set>-perflab-server:...` in the image set `PERFLAB_IMAGES` names.
+    pub fn tag(self) -> Result<String, EngineError> {
+        let set = labels::image_set().map_err(EngineError::Lab)?;
+        Ok(self.tag_in(set.as_deref()))
+    }
+
+    fn tag_in(self, set: Option<&str>) -> String {
         let mut h = Sha256::new();
         for (path, bytes) in self.files() {
             h.update(path.as_bytes());
@@ -71,7 +77,10 @@ impl Image {
             .take(6)
             .map(|b| format!("{b:02x}"))
             .collect();
-        format!("{}:{hex}", self.name())
+        match set {
+            Some(set) => format!("{set}-{}:{hex}", self.name()),
+            None => format!("{}:{hex}", self.name()),
+        }
     }
 
     fn context_tar(self) -> Result<Vec<u8>, std::io::Error> {
@@ -137,7 +146,9 @@ impl Lab {
 
     /// Builds `image` unless an image with its content tag exists; returns the tag.
     pub async fn ensure_image(&self, image: Image) -> Result<String, EngineError> {
-        let tag = image.tag();
+        let tag = image.tag()?;
+        // A named set shares nothing with the default images, not even layers.
+        let own_set = labels::image_set().map_err(EngineError::Lab)?.is_some();
         if self.image_exists(&tag).await? {
             return Ok(tag);
         }
@@ -154,6 +165,7 @@ impl Lab {
             .t(&tag)
             .rm(true)
             .forcerm(true)
+            .nocache(own_set)
             .labels(&image_labels)
             .build();
         let bar = Progress::spinner(&format!("building {tag}"));
@@ -270,10 +282,12 @@ mod tests {
 
     #[test]
     fn tag_is_a_stable_content_hash() {
-        let tag = Image::Server.tag();
+        let tag = Image::Server.tag_in(None);
         assert!(tag.starts_with("perflab-server:"));
         assert_eq!(tag.len(), "perflab-server:".len() + 12);
-        assert_eq!(tag, Image::Server.tag());
-        assert_ne!(Image::Server.tag(), Image::Toolbox.tag());
+        assert_eq!(tag, Image::Server.tag_in(None));
+        assert_ne!(tag, Image::Toolbox.tag_in(None));
+        let other = Image::Server.tag_in(Some("t-build"));
+        assert_eq!(other, format!("t-build-{tag}"));
     }
 }

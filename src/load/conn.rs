@@ -43,6 +43,8 @@ pub struct Plan {
 pub struct Counters {
     pub ok: AtomicU64,
     pub responses: AtomicU64,
+    /// Responses with a 5xx status (the 502s and 504s the lessons are about).
+    pub server_errors: AtomicU64,
     pub errors: AtomicU64,
 }
 
@@ -63,6 +65,8 @@ impl Worker {
         self.stats.borrow_mut().response(status, latency, in_window);
         if (200..300).contains(&status) {
             bump(&self.live.ok);
+        } else if (500..600).contains(&status) {
+            bump(&self.live.server_errors);
         }
         bump(&self.live.responses);
     }

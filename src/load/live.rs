@@ -1,4 +1,4 @@
-//! The live line of a run: goodput and errors per second over the last second,
+//! The live line of a run: goodput, 5xx and errors per second over the last second,
 //! sampled ~4×/s from the threads' counters (read without locks).
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
@@ -15,6 +15,7 @@ pub struct Sample {
     pub at: Duration,
     pub ok: u64,
     pub responses: u64,
+    pub server_errors: u64,
     pub errors: u64,
 }
 
@@ -27,10 +28,19 @@ pub fn sample(counters: &[Arc<Counters>], at: Duration) -> Sample {
         |s, c| Sample {
             ok: s.ok + c.ok.load(Ordering::Relaxed),
             responses: s.responses + c.responses.load(Ordering::Relaxed),
+            server_errors: s.server_errors + c.server_errors.load(Ordering::Relaxed),
             errors: s.errors + c.errors.load(Ordering::Relaxed),
             ..s
         },
     )
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Rates {
+    pub ok: f64,
+    pub responses: f64,
+    pub server_errors: f64,
+    pub errors: f64,
 }
 
 /// The last second of samples, for rates that do not jitter at 4 frames a second.
@@ -47,26 +57,32 @@ impl Window {
         }
     }
 
-    /// (goodput/s, responses/s, errors/s) between the oldest and newest sample.
-    pub fn rates(&self) -> (f64, f64, f64) {
+    /// Per-second rates between the oldest and newest sample.
+    pub fn rates(&self) -> Rates {
         match (self.samples.front(), self.samples.back()) {
             (Some(a), Some(b)) if b.at > a.at => {
                 let secs = (b.at - a.at).as_secs_f64();
                 let r = |x: u64, y: u64| (y - x) as f64 / secs;
-                (
-                    r(a.ok, b.ok),
-                    r(a.responses, b.responses),
-                    r(a.errors, b.errors),
-                )
+                Rates {
+                    ok: r(a.ok, b.ok),
+                    responses: r(a.responses, b.responses),
+                    server_errors: r(a.server_errors, b.server_errors),
+                    errors: r(a.errors, b.errors),
+                }
             }
-            _ => (0.0, 0.0, 0.0),
+            _ => Rates::default(),
         }
     }
 }
 
 /// The view's own line, short enough for an 80-column terminal.
 pub fn line(elapsed: Duration, planned: Duration, window: &Window) -> String {
-    let (ok, all, errors) = window.rates();
+    let Rates {
+        ok,
+        responses: all,
+        server_errors: fivexx,
+        errors,
+    } = window.rates();
     let secs = elapsed.min(planned + Duration::from_secs(60)).as_secs_f64();
     let tail = if elapsed > planned {
         "  (finishing requests in flight)"
@@ -74,7 +90,7 @@ pub fn line(elapsed: Duration, planned: Duration, window: &Window) -> String {
         ""
     };
     format!(
-        "load {secs:.1}/{} s  goodput {ok:.0} 2xx/s  all {all:.0}/s  errors {errors:.0}/s{tail}",
+        "load {secs:.1}/{} s  goodput {ok:.0} 2xx/s  all {all:.0}/s  5xx {fivexx:.0}/s  errors {errors:.0}/s{tail}",
         trim(planned.as_secs_f64())
     )
 }
@@ -125,6 +141,7 @@ mod tests {
             at: Duration::from_millis(ms),
             ok,
             responses: ok + 10,
+            server_errors: ok / 100,
             errors,
         }
     }
@@ -132,7 +149,7 @@ mod tests {
     #[test]
     fn rates_over_the_last_second() {
         let mut w = Window::default();
-        assert_eq!(w.rates(), (0.0, 0.0, 0.0));
+        assert_eq!(w.rates(), Rates::default());
         for (i, ms) in [0u64, 250, 500, 750, 1000, 1250, 1500]
             .into_iter()
             .enumerate()
@@ -149,8 +166,14 @@ mod tests {
                 "sample {i}: the window keeps about a second"
             );
         }
-        let (ok, _, err) = w.rates();
+        let Rates {
+            ok,
+            server_errors,
+            errors: err,
+            ..
+        } = w.rates();
         assert!((ok - 1500.0).abs() < 1.0, "{ok}");
+        assert!((server_errors - 15.0).abs() < 1.0, "{server_errors}");
         assert!((err - 50.0).abs() < 1.0, "{err}");
     }
 
@@ -161,7 +184,10 @@ mod tests {
         w.push(s(1000, 500, 7));
         let l = line(Duration::from_millis(2500), Duration::from_secs(10), &w);
         assert!(
-            l.contains("2.5/10 s") && l.contains("500 2xx/s") && l.contains("7/s"),
+            l.contains("2.5/10 s")
+                && l.contains("500 2xx/s")
+                && l.contains("5xx 5/s")
+                && l.contains("errors 7/s"),
             "{l}"
         );
     }

@@ -46,12 +46,14 @@ pub fn parse_snapshot(raw: &str) -> Result<Snapshot, ProbeError> {
     let kernel = match s.find(DMESG) {
         None => Kernel {
             conntrack_full_lines: None,
+            stamps: None,
             note: "not read: the live views skip the kernel log, which needs a host helper container".into(),
             netns: Some(netns),
         },
         Some(sec) => match sec.failure() {
             Some(reason) => Kernel {
                 conntrack_full_lines: None,
+                stamps: None,
                 note: format!(
                     "the kernel log could not be read: {reason}; on the host, `sudo dmesg | grep 'table full in netns {netns}'` shows it"
                 ),
@@ -59,6 +61,7 @@ pub fn parse_snapshot(raw: &str) -> Result<Snapshot, ProbeError> {
             },
             None => Kernel {
                 conntrack_full_lines: Some(kernel_log::count_table_full(&sec.lines, netns)),
+                stamps: kernel_log::stamps(&sec.lines, netns),
                 note: format!(
                     "kernel log lines `nf_conntrack: table full in netns {netns}`; the kernel rate-limits them, so they are fewer than the drops"
                 ),

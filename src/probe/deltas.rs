@@ -73,7 +73,11 @@ pub fn deltas(before: &Snapshot, after: &Snapshot) -> Deltas {
         after.kernel.conntrack_full_lines,
     ) {
         (Some(b), Some(a)) if before.kernel.netns == after.kernel.netns => Kernel {
-            conntrack_full_lines: Some(grew(b, a)),
+            conntrack_full_lines: Some(match (&before.kernel.stamps, &after.kernel.stamps) {
+                (Some(earlier), Some(later)) => later.written_since(earlier),
+                // Without stamps a fall means old lines left the ring, not a reset.
+                _ => a.saturating_sub(b),
+            }),
             ..after.kernel.clone()
         },
         (Some(_), Some(a)) => Kernel {
@@ -84,6 +88,7 @@ pub fn deltas(before: &Snapshot, after: &Snapshot) -> Deltas {
             conntrack_full_lines: None,
             note: before.kernel.note.clone(),
             netns: after.kernel.netns,
+            stamps: None,
         },
         (_, None) => Kernel {
             conntrack_full_lines: None,
@@ -230,13 +235,26 @@ mod tests {
             conntrack_full_lines: Some(3),
             note: "n".into(),
             netns: Some(7),
+            stamps: None,
         };
         b.kernel = Kernel {
             conntrack_full_lines: Some(10),
             note: "n".into(),
             netns: Some(7),
+            stamps: None,
         };
         assert_eq!(deltas(&a, &b).kernel.conntrack_full_lines, Some(7));
+        // Fewer lines later: old ones left the ring; nothing new was written.
+        b.kernel.conntrack_full_lines = Some(2);
+        assert_eq!(deltas(&a, &b).kernel.conntrack_full_lines, Some(0));
+        // With stamps, the lines written after the first read are counted.
+        let line =
+            |at: &str| format!("[{at}] nf_conntrack: nf_conntrack: table full in netns 7, x");
+        let (l1, l2, l3) = (line("1.0"), line("2.0"), line("3.0"));
+        a.kernel.stamps = crate::probe::kernel_log::stamps(&[&l1, &l2], 7);
+        b.kernel.stamps = crate::probe::kernel_log::stamps(&[&l2, &l3], 7);
+        assert_eq!(deltas(&a, &b).kernel.conntrack_full_lines, Some(1));
+        b.kernel.conntrack_full_lines = Some(10);
         b.kernel.conntrack_full_lines = None;
         b.kernel.note = "could not be read".into();
         let d = deltas(&a, &b);

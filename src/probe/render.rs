@@ -1,8 +1,9 @@
 //! The snapshot as a compact table for the terminal, and the one-line gauge the
 //! load view shows every second.
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::deltas::deltas;
+use super::gauges::Gauges;
 use super::snapshot::Snapshot;
 
 /// A readable table of every field, grouped as the course's stages read them.
@@ -101,26 +102,42 @@ pub fn render(s: &Snapshot) -> String {
     o
 }
 
-/// One line of gauges between two snapshots `secs` apart: the conntrack table,
-/// TIME_WAIT, and per-second rates of the counters that signal each stage.
-pub fn live_line(prev: &Snapshot, cur: &Snapshot, secs: f64) -> String {
-    let d = deltas(prev, cur);
+/// One line of gauges read `secs` apart: the conntrack table, TIME_WAIT, and
+/// per-second rates of the counters that signal each stage.
+pub fn live_line(prev: &Gauges, cur: &Gauges, secs: f64) -> String {
     let secs = if secs.is_finite() && secs > 0.0 {
         secs
     } else {
         1.0
     };
     let rate = |n: u64| compact((n as f64 / secs).round() as u64);
+    let grew = |of: &dyn Fn(&Gauges) -> u64| of(cur).saturating_sub(of(prev));
+    let statuses = |counts: &BTreeMap<String, u64>, class: char| -> u64 {
+        counts
+            .iter()
+            .filter(|(c, _)| c.starts_with(class))
+            .map(|(_, n)| n)
+            .sum()
+    };
+    // The load's own line has the 5xx rate when the loop does not count the log.
+    let responses = match (&prev.status_counts, &cur.status_counts) {
+        (Some(p), Some(c)) => {
+            let grew = |class| statuses(c, class).saturating_sub(statuses(p, class));
+            format!(" · 5xx {}/s · 2xx {}/s", rate(grew('5')), rate(grew('2')))
+        }
+        _ => String::new(),
+    };
+    let nginx = cur
+        .time_wait_ephemeral
+        .map(|n| format!(" (nginx {})", compact(n)))
+        .unwrap_or_default();
     format!(
-        "conntrack {}/{} drops {}/s · TIME_WAIT {} (nginx {}) · overflows {}/s · 5xx {}/s · 2xx {}/s",
-        compact(cur.conntrack.count),
-        compact(cur.conntrack.max),
-        rate(d.conntrack.drops),
-        compact(cur.tcp.time_wait),
-        compact(cur.tcp.time_wait_ephemeral),
-        rate(d.tcp.listen_overflows),
-        rate(d.responses_5xx()),
-        rate(d.nginx.status_counts.iter().filter(|(c, _)| c.starts_with('2')).map(|(_, n)| n).sum()),
+        "conntrack {}/{} drops {}/s · TIME_WAIT {}{nginx} · overflows {}/s{responses}",
+        compact(cur.conntrack_count),
+        compact(cur.conntrack_max),
+        rate(grew(&|g| g.conntrack_drops)),
+        compact(cur.time_wait),
+        rate(grew(&|g| g.listen_overflows)),
     )
 }
 
@@ -158,6 +175,7 @@ mod tests {
         b.tcp.listen_overflows = 240;
         b.nginx.status_counts.insert("502".into(), 66);
         b.nginx.status_counts.insert("200".into(), 4000);
+        let (a, b) = (Gauges::from(&a), Gauges::from(&b));
         let line = live_line(&a, &b, 2.0);
         assert_eq!(
             line,
@@ -166,6 +184,16 @@ mod tests {
         assert!(
             live_line(&a, &b, 0.0).contains("overflows 240/s"),
             "a zero interval counts as one second"
+        );
+        let light = Gauges {
+            time_wait_ephemeral: None,
+            status_counts: None,
+            ..b.clone()
+        };
+        assert_eq!(
+            live_line(&a, &light, 2.0),
+            "conntrack 262k/262k drops 430/s · TIME_WAIT 31.0k · overflows 120/s",
+            "the loop's gauges neither split TIME_WAIT nor count statuses"
         );
     }
 

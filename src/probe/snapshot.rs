@@ -105,6 +105,10 @@ pub struct Kernel {
     /// The server namespace's inode, as the kernel log names it.
     #[serde(default)]
     pub netns: Option<u64>,
+    /// The log's timestamps, which count new lines across a ring that dropped old
+    /// ones (known only for snapshots read by this process).
+    #[serde(skip)]
+    pub(crate) stamps: Option<super::kernel_log::LogStamps>,
 }
 
 /// How far each log was counted.

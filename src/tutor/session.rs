@@ -29,7 +29,7 @@ pub enum Stop {
     Prompt(String),
     #[error(transparent)]
     Progress(#[from] ProgressError),
-    #[error("{0:#}")]
+    #[error("{}", crate::ui::chain_text(.0))]
     Lab(anyhow::Error),
 }
 
@@ -121,7 +121,7 @@ impl<'a> Session<'a> {
             Ok(v) => Ok(Some(v)),
             Err(Stop::Lab(e)) => {
                 let line = super::phrases::COMMAND_FAILED
-                    .fill(self.lang(), &[("error", &format!("{e:#}"))]);
+                    .fill(self.lang(), &[("error", &crate::ui::chain_text(&e))]);
                 self.say(Tone::Bad, &line);
                 Ok(None)
             }

@@ -1,6 +1,7 @@
 //! The only code that writes to the terminal. Progress bars hide themselves when
 //! stderr is not a terminal; `NO_COLOR` is honoured by `console`.
 mod block;
+mod chain;
 mod live;
 mod progress;
 mod raw;
@@ -8,6 +9,7 @@ mod screen;
 pub mod table;
 
 pub use block::LiveBlock;
+pub use chain::chain_text;
 pub use live::LiveView;
 pub use progress::Progress;
 pub use raw::{passthrough, terminal_size, RawMode};
