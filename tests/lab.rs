@@ -123,6 +123,18 @@ fn kill_9_during_up_then_down_restores_everything() {
             !lab.labelled_objects().is_empty(),
             "up was killed before it created anything"
         );
+        if wait_for_objects == 1 {
+            // The next `up` finds the leftovers by their labels, says so, and
+            // cleans them before it starts the lab afresh.
+            let out = lab.run(&["up", "--stage", "0"]);
+            assert!(out.status.success(), "{}", text(&out));
+            assert!(
+                String::from_utf8_lossy(&out.stderr)
+                    .contains("found what an interrupted perflab run left behind and cleaned it"),
+                "{}",
+                text(&out)
+            );
+        }
         lab.ok(&["down"]);
         assert_eq!(lab.labelled_objects(), Vec::<String>::new());
         assert_eq!(host_values(), host_before);
