@@ -11,5 +11,6 @@ pub mod lessons;
 pub mod load;
 pub mod measure;
 pub mod probe;
+pub mod report;
 pub mod tutor;
 pub mod ui;

@@ -454,3 +454,79 @@ fn reset_puts_progress_back() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_report_shows_the_course_so_far_in_markdown_and_html() {
+    let dir = state_dir("report");
+    let out = perflab(&dir, &["report"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no course progress in"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let log = Log::default();
+    let mut lab = FakeLab::new(&log);
+    let run = course_run(
+        &dir,
+        &mut lab,
+        &[
+            "sysctl net.netfilter.nf_conntrack_count",
+            "Its conntrack table",
+            "It rises",
+            "sysctl -w net.netfilter.nf_conntrack_max=1048576",
+            "yes",
+            "stop here",
+        ],
+        Some(1),
+        Lang::En,
+    );
+    assert!(
+        matches!(run.result, Ok(Outcome::Stopped)),
+        "{:?}",
+        run.result
+    );
+    let p = Progress::load(&dir).unwrap();
+    let s1 = &p.stages[&1];
+    let (before, after) = (s1.before.clone().unwrap(), s1.after.clone().unwrap());
+
+    let out = perflab(&dir, &["report", "--stdout", "--lang", "en"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8_lossy(&out.stdout);
+    let row = format!(
+        "| done | {:.0} → {:.0} |",
+        before.goodput_rps, after.goodput_rps
+    );
+    assert!(md.contains(&row), "{row} in\n{md}");
+    assert!(md.contains("conntrack.drops"), "{md}");
+
+    let out = perflab(&dir, &["report"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(page.contains(&format!(
+        "<td>{:.0} → {:.0}</td>",
+        before.goodput_rps, after.goodput_rps
+    )));
+    assert!(std::fs::read_to_string(dir.join("report.md"))
+        .unwrap()
+        .contains(&row));
+
+    let out = perflab(&dir, &["report", "--out", "/nonexistent/perflab"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--out /nonexistent/perflab: not a folder that exists"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -40,7 +40,7 @@ pub struct Args {
     pub load_duration: Duration,
 }
 
-fn parse_lang(text: &str) -> Result<Lang, String> {
+pub fn parse_lang(text: &str) -> Result<Lang, String> {
     Lang::ALL
         .into_iter()
         .find(|l| l.code() == text)

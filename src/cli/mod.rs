@@ -7,6 +7,7 @@ mod down;
 mod flame;
 mod load;
 mod probe;
+mod report;
 mod reset;
 mod run;
 mod shell;
@@ -62,6 +63,8 @@ pub enum Command {
     Check(check::Args),
     /// The whole course unattended: measure, reference fix, check, measure again
     Run(run::Args),
+    /// Your course so far as Markdown and HTML, with a goodput chart
+    Report(report::Args),
     /// Put a stage (and the ones after it) or the whole course back to its start
     Reset(reset::Args),
     /// Tools for perflab's developers
@@ -117,6 +120,7 @@ async fn run_command(command: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Flame(a) => flame::run(a, &ctx).await,
         Command::Check(a) => check::run(a, &ctx).await,
         Command::Run(a) => run::run(a, &ctx).await,
+        Command::Report(a) => report::run(a, &ctx).await,
         Command::Reset(a) => reset::run(a, &ctx).await,
         Command::Dev(a) => dev::run(a, &ctx).await,
     }

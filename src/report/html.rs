@@ -1,0 +1,105 @@
+//! The report as one self-contained HTML page: the table, and the goodput chart
+//! as inline SVG (no script, no outside file).
+use super::{cells, words, Report};
+
+pub fn html(r: &Report) -> String {
+    let w = words::of(r.lang);
+    let mut o = format!(
+        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p>{}: {} ({} {})</p>\n<table>\n<tr>",
+        r.lang.code(),
+        esc(w.heading),
+        esc(w.heading),
+        esc(w.on_stage),
+        r.current,
+        esc(w.of),
+        r.total
+    );
+    for c in w.columns {
+        o.push_str(&format!("<th>{}</th>", esc(c)));
+    }
+    o.push_str("</tr>\n");
+    for row in &r.rows {
+        o.push_str("<tr>");
+        for c in cells(row, r.lang) {
+            o.push_str(&format!("<td>{}</td>", esc(&c)));
+        }
+        o.push_str("</tr>\n");
+    }
+    o.push_str(&format!("</table>\n<h2>{}</h2>\n", esc(w.chart)));
+    let bars = r.goodput_bars();
+    if bars.iter().any(|(_, v)| *v > 0.0) {
+        o.push_str(&chart(&bars));
+    } else {
+        o.push_str(&format!("<p>{}</p>\n", esc(w.no_chart)));
+    }
+    o.push_str(&format!(
+        "<p class=\"note\">{}</p>\n</body>\n</html>\n",
+        esc(w.how)
+    ));
+    o
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}\
+table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}\
+th{background:#f4f4f4}.note{color:#666}svg text{font:12px system-ui,sans-serif}";
+
+/// Horizontal bars, one a row, scaled to the largest value.
+fn chart(bars: &[(String, f64)]) -> String {
+    const ROW: usize = 26;
+    const LABEL: usize = 90;
+    const WIDTH: usize = 600;
+    let max = bars.iter().map(|(_, v)| *v).fold(0.0_f64, f64::max);
+    let height = ROW * bars.len() + 8;
+    let mut o = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\">\n",
+        LABEL + WIDTH + 70
+    );
+    for (i, (label, v)) in bars.iter().enumerate() {
+        let y = i * ROW + 4;
+        let len = if max > 0.0 && v.is_finite() && *v > 0.0 {
+            (v / max * WIDTH as f64).round() as usize
+        } else {
+            0
+        };
+        o.push_str(&format!(
+            "<text x=\"0\" y=\"{}\">{}</text><rect x=\"{LABEL}\" y=\"{y}\" width=\"{len}\" height=\"{}\" fill=\"#3b7dd8\"/><text x=\"{}\" y=\"{}\">{v:.0}</text>\n",
+            y + 15,
+            esc(label),
+            ROW - 8,
+            LABEL + len + 6,
+            y + 15
+        ));
+    }
+    o.push_str("</svg>\n");
+    o
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::sample;
+    use super::*;
+    use crate::lessons::Lang;
+
+    #[test]
+    fn a_page_with_the_table_and_a_bar_a_measured_stage() {
+        let page = html(&sample(Lang::En));
+        assert!(page.starts_with("<!doctype html>"));
+        assert!(page.contains("<html lang=\"en\">"));
+        assert!(page.contains("<td>0 → 186</td>"), "{page}");
+        assert_eq!(page.matches("<rect ").count(), 2, "baseline and stage 1");
+        assert!(page.contains(">186</text>"), "{page}");
+        assert!(page.trim_end().ends_with("</html>"));
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(esc("a<b & \"c\">"), "a&lt;b &amp; &quot;c&quot;&gt;");
+    }
+}
