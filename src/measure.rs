@@ -2,14 +2,12 @@
 //! evidence probed before and after (the deltas), its key gauges probed every
 //! second for the live view, and its CPU time. Shared by `perflab load` and the
 //! course.
-use std::time::Instant;
-
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::Server;
 use crate::load::{run_load, run_load_live, LoadConfig, LoadReport};
-use crate::probe::{self, Deltas, Gauges, Snapshot};
+use crate::probe::{self, Deltas, Snapshot};
 
 /// What one measured run found.
 #[derive(Debug, Clone)]
@@ -86,15 +84,8 @@ async fn feed_gauges(
     tx: watch::Sender<String>,
     stop: CancellationToken,
 ) {
-    let mut prev = (Gauges::from(&first), Instant::now());
-    let streaming = probe::stream_gauges(&server, seconds, &stop, |cur| {
-        let now = Instant::now();
-        let _ = tx.send(probe::live_line(
-            &prev.0,
-            &cur,
-            (now - prev.1).as_secs_f64(),
-        ));
-        prev = (cur, now);
+    let streaming = probe::stream_live_lines(&server, &first, seconds, &stop, |line| {
+        let _ = tx.send(line);
     });
     if let Err(e) = streaming.await {
         let _ = tx.send(format!("server gauges stopped: {e}"));

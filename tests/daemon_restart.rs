@@ -10,7 +10,7 @@ mod common;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{host_values, text, TestLab};
+use common::{host_values, text, wait_until, TestLab};
 
 fn sh(script: &str) -> bool {
     Command::new("sh")
@@ -28,14 +28,6 @@ fn docker_answers() -> bool {
 
 fn systemd_docker() -> bool {
     sh("systemctl is-active --quiet docker")
-}
-
-fn wait_until(what: &str, mut cond: impl FnMut() -> bool, within: Duration) {
-    let start = Instant::now();
-    while !cond() {
-        assert!(start.elapsed() < within, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
 }
 
 fn stop_daemon(systemd: bool) {

@@ -6,26 +6,12 @@
 //! host value as before.
 mod common;
 
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Stdio;
+use std::time::Duration;
 
-use common::{host_values, text, TestLab};
+use common::{docker, host_values, text, wait_until, TestLab};
 
 const SET: &str = "t-build";
-
-fn docker(args: &[&str]) -> String {
-    let out = Command::new("docker")
-        .args(args)
-        .output()
-        .expect("running docker");
-    assert!(
-        out.status.success(),
-        "docker {}: {}",
-        args.join(" "),
-        text(&out)
-    );
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
 
 /// Every container on the engine, also stopped ones (the builder's step
 /// containers carry no label).
@@ -49,14 +35,6 @@ fn images_of_the_set() -> String {
         .filter(|l| l.starts_with(SET))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn wait_until(what: &str, mut cond: impl FnMut() -> bool, within: Duration) {
-    let start = Instant::now();
-    while !cond() {
-        assert!(start.elapsed() < within, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
 }
 
 #[test]

@@ -5,21 +5,13 @@
 mod common;
 
 use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{host_values, text, TestLab};
+use common::{host_values, text, wait_until, TestLab};
 
 fn signal(child: &Child, sig: i32) {
     // SAFETY: signalling our own child process.
     assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
-}
-
-fn wait_until(what: &str, mut cond: impl FnMut() -> bool, within: Duration) {
-    let start = Instant::now();
-    while !cond() {
-        assert!(start.elapsed() < within, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 fn toolbox_running(lab: &TestLab) -> bool {

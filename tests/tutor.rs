@@ -473,8 +473,8 @@ fn the_report_shows_the_course_so_far_in_markdown_and_html() {
         &mut lab,
         &[
             "sysctl net.netfilter.nf_conntrack_count",
-            "Its conntrack table",
-            "It rises",
+            DIAGNOSIS,
+            PREDICTION,
             "sysctl -w net.netfilter.nf_conntrack_max=1048576",
             "yes",
             "stop here",

@@ -5,13 +5,12 @@
 //! `perflab dev gauges` prints the live view's gauge line once a second.
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
 
 use anyhow::Context;
 
 use super::Ctx;
 use crate::lessons::{embedded_files, render_markdown, Course, Files};
-use crate::probe::{self, Gauges};
+use crate::probe;
 use crate::ui;
 
 #[derive(Debug, clap::Args)]
@@ -63,18 +62,9 @@ async fn gauges(seconds: u64, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let start = probe::collect(&server, false)
         .await
         .context("probing the server")?;
-    let mut prev = (Gauges::from(&start), Instant::now());
-    probe::stream_gauges(&server, seconds, &ctx.cancel, |cur| {
-        let now = Instant::now();
-        ui::out(&probe::live_line(
-            &prev.0,
-            &cur,
-            (now - prev.1).as_secs_f64(),
-        ));
-        prev = (cur, now);
-    })
-    .await
-    .context("reading the server's gauges")?;
+    probe::stream_live_lines(&server, &start, seconds, &ctx.cancel, |line| ui::out(&line))
+        .await
+        .context("reading the server's gauges")?;
     Ok(ExitCode::SUCCESS)
 }
 

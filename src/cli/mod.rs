@@ -17,10 +17,9 @@ mod up;
 pub mod dev;
 
 use std::process::ExitCode;
-
-use clap::{Parser, Subcommand};
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use clap::{Parser, Subcommand};
 use tokio_util::sync::CancellationToken;
 
 use crate::ui;

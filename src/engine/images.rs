@@ -57,12 +57,7 @@ impl Image {
     }
 
     /// `perflab-server:<first 12 hex digits of the content hash>`, or
-    /// `<set>-perflab-server:...` in the image set `PERFLAB_IMAGES` names.
-    pub fn tag(self) -> Result<String, EngineError> {
-        let set = labels::image_set().map_err(EngineError::Lab)?;
-        Ok(self.tag_in(set.as_deref()))
-    }
-
+    /// `<set>-perflab-server:...` in an image set (`PERFLAB_IMAGES`).
     fn tag_in(self, set: Option<&str>) -> String {
         let mut h = Sha256::new();
         for (path, bytes) in self.files() {
@@ -146,9 +141,8 @@ impl Lab {
 
     /// Builds `image` unless an image with its content tag exists; returns the tag.
     pub async fn ensure_image(&self, image: Image) -> Result<String, EngineError> {
-        let tag = image.tag()?;
-        // A named set shares nothing with the default images, not even layers.
-        let own_set = labels::image_set().map_err(EngineError::Lab)?.is_some();
+        let set = labels::image_set().map_err(EngineError::Lab)?;
+        let tag = image.tag_in(set.as_deref());
         if self.image_exists(&tag).await? {
             return Ok(tag);
         }
@@ -165,7 +159,8 @@ impl Lab {
             .t(&tag)
             .rm(true)
             .forcerm(true)
-            .nocache(own_set)
+            // A named set shares nothing with the default images, not even layers.
+            .nocache(set.is_some())
             .labels(&image_labels)
             .build();
         let bar = Progress::spinner(&format!("building {tag}"));

@@ -139,18 +139,6 @@ pub fn deltas(before: &Snapshot, after: &Snapshot) -> Deltas {
     }
 }
 
-impl Deltas {
-    /// Responses with a 5xx status during the interval.
-    pub fn responses_5xx(&self) -> u64 {
-        self.nginx
-            .status_counts
-            .iter()
-            .filter(|(code, _)| code.starts_with('5'))
-            .map(|(_, n)| n)
-            .sum()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

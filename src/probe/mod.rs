@@ -31,4 +31,4 @@ pub use error::ProbeError;
 pub use gauges::Gauges;
 pub use render::{live_line, render};
 pub use snapshot::{Conntrack, Kernel, Listen, Nginx, PhpFpm, Snapshot, Tcp};
-pub use stream::stream_gauges;
+pub use stream::{stream_gauges, stream_live_lines};

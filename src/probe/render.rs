@@ -111,19 +111,12 @@ pub fn live_line(prev: &Gauges, cur: &Gauges, secs: f64) -> String {
         1.0
     };
     let rate = |n: u64| compact((n as f64 / secs).round() as u64);
-    let grew = |of: &dyn Fn(&Gauges) -> u64| of(cur).saturating_sub(of(prev));
-    let statuses = |counts: &BTreeMap<String, u64>, class: char| -> u64 {
-        counts
-            .iter()
-            .filter(|(c, _)| c.starts_with(class))
-            .map(|(_, n)| n)
-            .sum()
-    };
+    let per_s = |of: &dyn Fn(&Gauges) -> u64| rate(of(cur).saturating_sub(of(prev)));
     // The load's own line has the 5xx rate when the loop does not count the log.
     let responses = match (&prev.status_counts, &cur.status_counts) {
         (Some(p), Some(c)) => {
-            let grew = |class| statuses(c, class).saturating_sub(statuses(p, class));
-            format!(" · 5xx {}/s · 2xx {}/s", rate(grew('5')), rate(grew('2')))
+            let per_s = |class| rate(class_total(c, class).saturating_sub(class_total(p, class)));
+            format!(" · 5xx {}/s · 2xx {}/s", per_s('5'), per_s('2'))
         }
         _ => String::new(),
     };
@@ -135,10 +128,19 @@ pub fn live_line(prev: &Gauges, cur: &Gauges, secs: f64) -> String {
         "conntrack {}/{} drops {}/s · TIME_WAIT {}{nginx} · overflows {}/s{responses}",
         compact(cur.conntrack_count),
         compact(cur.conntrack_max),
-        rate(grew(&|g| g.conntrack_drops)),
+        per_s(&|g| g.conntrack_drops),
         compact(cur.time_wait),
-        rate(grew(&|g| g.listen_overflows)),
+        per_s(&|g| g.listen_overflows),
     )
+}
+
+/// Responses whose status starts with `class` ('2', '5').
+fn class_total(counts: &BTreeMap<String, u64>, class: char) -> u64 {
+    counts
+        .iter()
+        .filter(|(code, _)| code.starts_with(class))
+        .map(|(_, n)| n)
+        .sum()
 }
 
 /// 950, 9.5k, 262k, 1.1M: wide enough to read, narrow enough for one line.

@@ -136,16 +136,6 @@ pub(crate) struct Cursor {
 }
 
 impl Snapshot {
-    /// Count of responses with a 5xx status.
-    pub fn responses_5xx(&self) -> u64 {
-        self.nginx
-            .status_counts
-            .iter()
-            .filter(|(code, _)| code.starts_with('5'))
-            .map(|(_, n)| n)
-            .sum()
-    }
-
     /// The listen socket of `port`, if there is one.
     pub fn listener(&self, port: u16) -> Option<&Listen> {
         self.listen.iter().find(|l| l.port == port)

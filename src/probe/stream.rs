@@ -1,7 +1,7 @@
 //! Running the gauge loop ([`super::gauges`]) in the server for the length of a
 //! load run and handing each frame on as it arrives.
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
@@ -10,11 +10,13 @@ use crate::engine::{Server, Side};
 
 use super::error::ProbeError;
 use super::gauges::{parse_frame, script, take_frames, Gauges};
+use super::render::live_line;
+use super::snapshot::Snapshot;
 
 /// Calls `each` with the gauges once a second, for up to `seconds` frames.
-/// Returns when the loop ends
-/// or `stop` is cancelled; then the loop in the server is ended too (Docker keeps
-/// reading its output when we stop, so it would not notice by itself).
+/// Returns when the loop ends or `stop` is cancelled; then the loop in the server
+/// is ended too (Docker keeps reading its output when we stop, so it would not
+/// notice by itself).
 pub async fn stream_gauges(
     server: &Server,
     seconds: u64,
@@ -32,11 +34,29 @@ pub async fn stream_gauges(
         _ = stop.cancelled() => Ok(()),
         r = read_frames(server, &text, each) => r,
     };
-    // pkill never matches itself; the pattern is in the loop's `sh -c` argument.
+    // pkill never matches itself; the pattern is in the loop's `bash -c` argument.
     let _ = server
         .exec(Side::Nginx, &["pkill", "-f", &tag], KILL_DEADLINE)
         .await;
     result
+}
+
+/// Like [`stream_gauges`], but hands on the live line: each frame against the
+/// one before it (the first against `start`), as rates over the time between.
+pub async fn stream_live_lines(
+    server: &Server,
+    start: &Snapshot,
+    seconds: u64,
+    stop: &CancellationToken,
+    mut each: impl FnMut(String),
+) -> Result<(), ProbeError> {
+    let mut prev = (Gauges::from(start), Instant::now());
+    stream_gauges(server, seconds, stop, |cur| {
+        let now = Instant::now();
+        each(live_line(&prev.0, &cur, (now - prev.1).as_secs_f64()));
+        prev = (cur, now);
+    })
+    .await
 }
 
 const KILL_DEADLINE: Duration = Duration::from_secs(10);

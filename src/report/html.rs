@@ -26,9 +26,9 @@ pub fn html(r: &Report) -> String {
         o.push_str("</tr>\n");
     }
     o.push_str(&format!("</table>\n<h2>{}</h2>\n", esc(w.chart)));
-    let bars = r.goodput_bars();
+    let bars = &r.bars;
     if bars.iter().any(|(_, v)| *v > 0.0) {
-        o.push_str(&chart(&bars));
+        o.push_str(&chart(bars));
     } else {
         o.push_str(&format!("<p>{}</p>\n", esc(w.no_chart)));
     }

@@ -15,9 +15,9 @@ pub fn markdown(r: &Report) -> String {
         o.push_str(&format!("| {} |\n", c.join(" | ")));
     }
     o.push_str(&format!("\n## {}\n\n", w.chart));
-    let bars = r.goodput_bars();
+    let bars = &r.bars;
     if bars.iter().any(|(_, v)| *v > 0.0) {
-        o.push_str(&format!("```text\n{}\n```\n", table::bars(&bars, 72)));
+        o.push_str(&format!("```text\n{}\n```\n", table::bars(bars, 72)));
     } else {
         o.push_str(&format!("{}\n", w.no_chart));
     }

@@ -9,6 +9,7 @@ pub use html::html;
 pub use markdown::markdown;
 
 use crate::lessons::{Course, Lang};
+use crate::tutor::judged::goodput_items;
 use crate::tutor::progress::{Progress, RunFigures, StageStatus};
 
 /// One stage the learner has reached.
@@ -35,6 +36,8 @@ pub struct Report {
     /// Stages of the course in all.
     pub total: usize,
     pub rows: Vec<StageRow>,
+    /// The chart's bars, as the course draws them at the end of each stage.
+    pub bars: Vec<(String, f64)>,
 }
 
 impl Report {
@@ -70,25 +73,8 @@ impl Report {
             current: progress.stage,
             total: course.stages.len(),
             rows,
+            bars: goodput_items(progress, lang),
         })
-    }
-
-    /// The chart's bars: the baseline's run, then each stage's run after its fix.
-    pub fn goodput_bars(&self) -> Vec<(String, f64)> {
-        let w = words::of(self.lang);
-        self.rows
-            .iter()
-            .filter_map(|r| match r.number {
-                0 => r
-                    .before
-                    .as_ref()
-                    .map(|b| (w.baseline.to_string(), b.goodput_rps)),
-                n => r
-                    .after
-                    .as_ref()
-                    .map(|a| (format!("{} {n}", w.stage), a.goodput_rps)),
-            })
-            .collect()
     }
 }
 
@@ -184,7 +170,7 @@ pub(crate) mod tests {
         assert_eq!(cells(&r.rows[2], Lang::En)[2], "in progress (diagnose)");
         assert_eq!(cells(&r.rows[2], Lang::En)[3], "– → –");
         assert_eq!(
-            r.goodput_bars(),
+            r.bars,
             vec![
                 ("baseline".to_string(), 0.0),
                 ("stage 1".to_string(), 186.4)

@@ -10,8 +10,6 @@ pub struct Words {
     pub skipped: &'static str,
     pub in_progress: &'static str,
     pub chart: &'static str,
-    pub baseline: &'static str,
-    pub stage: &'static str,
     pub no_chart: &'static str,
     pub how: &'static str,
 }
@@ -33,8 +31,6 @@ const EN: Words = Words {
     skipped: "skipped",
     in_progress: "in progress",
     chart: "Goodput across the course (2xx/s): the baseline, then each stage after its fix",
-    baseline: "baseline",
-    stage: "stage",
     no_chart: "No stage has been measured after its fix yet.",
     how: "Every figure is a real load run against the lab on this machine; runs on a busy machine differ by several per cent.",
 };
@@ -56,8 +52,6 @@ const ZH: Words = Words {
     skipped: "已跳过",
     in_progress: "进行中",
     chart: "整个课程中的有效吞吐（2xx/秒）：基线，以及每个阶段修复之后",
-    baseline: "基线",
-    stage: "阶段",
     no_chart: "还没有哪个阶段在修复之后测量过。",
     how:
         "每个数字都来自在这台机器上对实验环境的真实压测；机器繁忙时，两次运行相差几个百分点很正常。",

@@ -147,6 +147,13 @@ pub fn comparison_lines(cmps: &[Comparison], lang: Lang) -> Vec<(Tone, String)> 
 
 /// Goodput at the baseline (stage 0's run) and after every stage measured so far.
 pub fn goodput_chart(progress: &Progress, width: usize, lang: Lang) -> Option<String> {
+    let items = goodput_items(progress, lang);
+    (items.len() >= 2 || items.iter().any(|(l, _)| l != p::BASELINE.get(lang)))
+        .then(|| format!("{}\n{}", p::CHART.get(lang), table::bars(&items, width)))
+}
+
+/// The chart's bars: the baseline's run, then each stage's run after its fix.
+pub fn goodput_items(progress: &Progress, lang: Lang) -> Vec<(String, f64)> {
     let mut items = Vec::new();
     for (n, st) in &progress.stages {
         if *n == 0 {
@@ -158,8 +165,7 @@ pub fn goodput_chart(progress: &Progress, width: usize, lang: Lang) -> Option<St
             items.push((label, a.goodput_rps));
         }
     }
-    (items.len() >= 2 || items.iter().any(|(l, _)| l != p::BASELINE.get(lang)))
-        .then(|| format!("{}\n{}", p::CHART.get(lang), table::bars(&items, width)))
+    items
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 /// Docker tests change shared things (the host's conntrack limit, CPU): one at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -99,23 +100,33 @@ impl TestLab {
         ] {
             let mut args = kind.clone();
             args.extend(["--filter", &filter]);
-            let out = Command::new("docker")
-                .args(&args)
-                .output()
-                .expect("running docker");
-            assert!(
-                out.status.success(),
-                "docker {}: {}",
-                args.join(" "),
-                text(&out)
-            );
-            found.extend(
-                String::from_utf8_lossy(&out.stdout)
-                    .lines()
-                    .map(str::to_string),
-            );
+            found.extend(docker(&args).lines().map(str::to_string));
         }
         found
+    }
+}
+
+/// `docker ARGS`, which must succeed; its stdout.
+pub fn docker(args: &[&str]) -> String {
+    let out = Command::new("docker")
+        .args(args)
+        .output()
+        .expect("running docker");
+    assert!(
+        out.status.success(),
+        "docker {}: {}",
+        args.join(" "),
+        text(&out)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// Polls `cond` every 100 ms until it holds; fails naming `what` after `within`.
+pub fn wait_until(what: &str, mut cond: impl FnMut() -> bool, within: Duration) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(start.elapsed() < within, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 
