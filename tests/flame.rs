@@ -1,13 +1,18 @@
 //! Flame graphs: folding captured `perf script` text (fast, no Docker), and the
 //! stage 5 hot path on a real lab (real Docker; fails, never skips, without an
 //! engine). The fixtures and how they were made: tests/fixtures/flame/README.md.
+mod common;
+
 use std::collections::HashSet;
-use std::process::Command;
-use std::sync::Once;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
-use perflab::engine::{Lab, Side};
-use perflab::flame::{self, fold, function_share, top, FoldError};
+use perflab::config::Settings;
+use perflab::engine::{Lab, Server, Side};
+use perflab::flame::{self, fold, function_share, top, FlameReport, FoldError};
+use perflab::lab::{duration_for_recording, measured_run, Extras, LabSink, Quiet, Recording};
+use perflab::lab::{LoadShape, STANDARD};
 use perflab::load::LoadConfig;
 use tokio_util::sync::CancellationToken;
 
@@ -180,18 +185,39 @@ fn svg_titles(svg: &str) -> Vec<String> {
 /// the other's host helper.
 static DOCKER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-fn lab_env() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| std::env::set_var("PERFLAB_LAB", "flame"));
+fn state_dir() -> PathBuf {
+    std::env::temp_dir().join("perflab-test-flame")
+}
+
+fn settings() -> Settings {
+    Settings::for_lab("flame", &state_dir()).unwrap()
 }
 
 fn perflab(args: &[&str]) -> std::process::Output {
-    lab_env();
-    Command::new(env!("CARGO_BIN_EXE_perflab"))
-        .args(args)
-        .env("PERFLAB_LAB", "flame")
-        .output()
-        .expect("running perflab")
+    common::perflab(args).lab("flame", &state_dir()).output()
+}
+
+/// A recording of `seconds` under the standard load, as `perflab flame` makes it.
+async fn record(server: &Server, cancel: &CancellationToken) -> FlameReport {
+    let shape = LoadShape {
+        duration: duration_for_recording(5),
+        ..STANDARD
+    };
+    let cfg = LoadConfig::new(&server.url(), &[server.subnet], &shape).unwrap();
+    let extras = Extras {
+        kernel_log: false,
+        flame: Some(Recording {
+            seconds: 5,
+            function: "inet_hash_connect".into(),
+            svg_dir: state_dir(),
+        }),
+    };
+    let sink: Arc<dyn LabSink> = Arc::new(Quiet);
+    measured_run(server, &cfg, &extras, cancel, &sink)
+        .await
+        .unwrap()
+        .flame
+        .expect("a recording")
 }
 
 /// Takes the lab down when the test ends, passed or not.
@@ -222,8 +248,9 @@ impl Drop for LabUp {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn perf_can_sample_the_host_from_the_helper() {
     let _serial = DOCKER.lock().await;
-    lab_env();
-    let lab = Lab::connect().await.expect("a Docker Engine for this test");
+    let lab = Lab::connect(&settings())
+        .await
+        .expect("a Docker Engine for this test");
     if let Err(why) = flame::perf_available(&lab).await {
         panic!("{why}");
     }
@@ -233,9 +260,11 @@ async fn perf_can_sample_the_host_from_the_helper() {
 async fn stage5_port_search_is_hot_until_tw_reuse() {
     let _serial = DOCKER.lock().await;
     let _lab = LabUp::at_stage(5);
-    let lab = Lab::connect().await.expect("a Docker Engine for this test");
+    let lab = Lab::connect(&settings())
+        .await
+        .expect("a Docker Engine for this test");
     let server = lab.server().await.expect("the lab just started");
-    let cfg = LoadConfig::new(&server.url(), &[server.subnet]).unwrap();
+    let cfg = LoadConfig::new(&server.url(), &[server.subnet], &STANDARD).unwrap();
     let cancel = CancellationToken::new();
     // The learner's observe step: load first, so TIME_WAIT fills nginx's ports as
     // it does in the course (a fresh lab's first seconds show the search at ~35 %).
@@ -243,9 +272,7 @@ async fn stage5_port_search_is_hot_until_tw_reuse() {
     observe.duration = Duration::from_secs(10);
     perflab::load::run_load(&observe, &cancel).await.unwrap();
 
-    let before = flame::record(&server, &cfg, 5, "inet_hash_connect", &cancel)
-        .await
-        .unwrap();
+    let before = record(&server, &cancel).await;
     eprintln!(
         "before: {:.1} % of {} server samples, goodput {:.0}/s",
         before.function_share * 100.0,
@@ -273,9 +300,7 @@ async fn stage5_port_search_is_hot_until_tw_reuse() {
         .await
         .unwrap();
     assert!(fix.success(), "{fix:?}");
-    let after = flame::record(&server, &cfg, 5, "inet_hash_connect", &cancel)
-        .await
-        .unwrap();
+    let after = record(&server, &cancel).await;
     eprintln!(
         "after: {:.1} % of {} server samples, goodput {:.0}/s",
         after.function_share * 100.0,

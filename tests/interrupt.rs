@@ -5,12 +5,7 @@ mod common;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{host_values, text, TestLab};
-
-fn signal(pid: u32, sig: i32) {
-    // SAFETY: sending a signal to our own child process.
-    assert_eq!(unsafe { libc::kill(pid as i32, sig) }, 0);
-}
+use common::{host_values, signal, text, TestLab};
 
 #[test]
 fn sigint_and_sigterm_during_up_leave_nothing_behind() {

@@ -66,8 +66,7 @@ fn signals_during_an_image_build_leave_nothing_behind() {
             "SIGTERM" => libc::SIGTERM,
             _ => libc::SIGKILL,
         };
-        // SAFETY: signalling our own child process.
-        assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
+        common::signal(child.id(), sig);
         if how == "kill -9" {
             child.wait().unwrap();
             lab.ok(&["down"]);

@@ -55,8 +55,7 @@ fn signals_while_the_learner_s_fix_is_made_leave_nothing_after_down() {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
-        // SAFETY: signalling our own child process.
-        assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
+        common::signal(child.id(), sig);
         let out = child.wait_with_output().unwrap();
         assert_eq!(out.status.code(), code, "{how}: {}", text(&out));
         assert!(

@@ -4,15 +4,10 @@
 //! host value is as before.
 mod common;
 
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
-use common::{host_values, text, wait_until, TestLab};
-
-fn signal(child: &Child, sig: i32) {
-    // SAFETY: signalling our own child process.
-    assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
-}
+use common::{host_values, signal, text, wait_until, TestLab};
 
 fn toolbox_running(lab: &TestLab) -> bool {
     lab.labelled_objects()
@@ -37,7 +32,7 @@ fn signals_during_load_and_perf_leave_nothing_behind() {
             .spawn()
             .unwrap();
         std::thread::sleep(Duration::from_secs(3));
-        signal(&child, sig);
+        signal(child.id(), sig);
         let out = child.wait_with_output().unwrap();
         assert_eq!(
             out.status.code(),
@@ -81,7 +76,7 @@ fn signals_during_load_and_perf_leave_nothing_behind() {
             || toolbox_running(&lab),
             Duration::from_secs(60),
         );
-        signal(&child, sig);
+        signal(child.id(), sig);
         let out = child.wait_with_output().unwrap();
         assert!(!out.status.success(), "{}", text(&out));
         assert!(
@@ -156,7 +151,7 @@ fn interrupting_the_unattended_course_restores_the_host_wide_fix() {
             lab.ok(&["down"]);
         } else {
             signal(
-                &child,
+                child.id(),
                 if how == "SIGINT" {
                     libc::SIGINT
                 } else {

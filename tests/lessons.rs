@@ -2,11 +2,10 @@
 //! embedded lessons, and with `--dir` on temporary copies of `lessons/` that
 //! have one thing broken. Each broken copy must fail with exit status 1 and a
 //! line that names the file and the field.
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_perflab");
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The outcome of one run of the binary.
 struct Run {
@@ -17,11 +16,7 @@ struct Run {
 
 impl Run {
     fn of(args: &[&str]) -> Run {
-        let out = Command::new(BIN)
-            .args(args)
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("the perflab binary runs");
+        let out = common::perflab(args).output();
         Run {
             code: out.status.code(),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -318,4 +313,48 @@ fn render_wraps_chinese_by_display_width() {
         !run.stdout.contains('\u{1b}'),
         "NO_COLOR must leave out the styling"
     );
+}
+
+/// The lines of a document's code blocks, which the renderer never wraps.
+fn code_lines(md: &str) -> std::collections::HashSet<String> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut inside = false;
+    let mut lines = std::collections::HashSet::new();
+    for event in Parser::new(md) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => inside = true,
+            Event::End(TagEnd::CodeBlock) => inside = false,
+            Event::Text(t) if inside => lines.extend(t.lines().map(|l| l.trim().to_string())),
+            _ => {}
+        }
+    }
+    lines
+}
+
+fn plain(md: &str, width: usize) -> String {
+    perflab::ui::render_markdown_styled(md, width, Some(false))
+}
+
+#[test]
+fn every_lesson_renders_within_the_width() {
+    let course = perflab::lessons::Course::load().expect("the embedded lessons load");
+    for lesson in &course.stages {
+        for lang in perflab::lessons::Lang::ALL {
+            let md = lesson.prose(lang);
+            let code = code_lines(md);
+            for width in [24, 60, 100] {
+                for line in plain(md, width).lines() {
+                    if code.contains(line.trim()) {
+                        continue;
+                    }
+                    assert!(
+                        console::measure_text_width(line) <= width,
+                        "{}/{}.md at {width}: {line:?}",
+                        lesson.dir,
+                        lang.code()
+                    );
+                }
+            }
+        }
+    }
 }

@@ -2,18 +2,21 @@
 //! one way, and the `perflab load` binary's refusals.
 #[path = "load/cli.rs"]
 mod cli;
+mod common;
 #[path = "load/servers.rs"]
 mod servers;
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use perflab::load::{run_load, run_load_live, LoadConfig, LoadError, LoadReport};
+use perflab::lab::STANDARD;
+use perflab::load::{run_load, run_load_watched, LoadConfig, LoadError, LoadReport};
 use servers::Behaviour;
 use tokio_util::sync::CancellationToken;
 
 fn config(url: &str, connections: usize, duration_ms: u64, timeout_ms: u64) -> LoadConfig {
-    let mut c = LoadConfig::new(url, &[]).expect("a loopback url passes the guard");
+    let mut c = LoadConfig::new(url, &[], &perflab::lab::STANDARD)
+        .expect("a loopback url passes the guard");
     c.connections = connections;
     c.duration = Duration::from_millis(duration_ms);
     c.timeout = Duration::from_millis(timeout_ms);
@@ -196,22 +199,21 @@ async fn cancel_stops_the_run_and_keeps_what_was_measured() {
         tokio::time::sleep(Duration::from_millis(300)).await;
         c2.cancel();
     });
-    let (_tx, rx) = tokio::sync::watch::channel(String::from("server gauges"));
     let t = Instant::now();
-    let r = run_load_live(&cfg, &cancel, Some(rx)).await.unwrap();
+    let r = run_load_watched(&cfg, &cancel, |_| {}).await.unwrap();
     assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
     assert!(
         r.interrupted && r.requests > 0 && r.duration_s < 1.5,
         "{r:?}"
     );
-    assert!(r.summary().contains("interrupted"));
+    assert!(perflab::present::load::summary(&r).contains("interrupted"));
 }
 
 #[test]
 fn the_guard_refuses_other_networks_without_a_socket() {
     let lab = [("172.18.0.0".parse().unwrap(), 16)];
     for addr in ["10.0.0.1", "192.168.1.1", "8.8.8.8"] {
-        let e = LoadConfig::new(&format!("http://{addr}/"), &lab).unwrap_err();
+        let e = LoadConfig::new(&format!("http://{addr}/"), &lab, &STANDARD).unwrap_err();
         assert!(matches!(e, LoadError::Refused { .. }), "{e}");
         let text = e.to_string();
         assert!(
@@ -219,9 +221,9 @@ fn the_guard_refuses_other_networks_without_a_socket() {
             "{text}"
         );
     }
-    assert!(LoadConfig::new("http://172.18.0.5/", &lab).is_ok());
+    assert!(LoadConfig::new("http://172.18.0.5/", &lab, &STANDARD).is_ok());
     assert!(matches!(
-        LoadConfig::new("http://example.com/", &lab),
+        LoadConfig::new("http://example.com/", &lab, &STANDARD),
         Err(LoadError::HostName { .. })
     ));
 }

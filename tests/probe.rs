@@ -11,11 +11,14 @@
 //! so the total count of warnings never stays flat.
 use std::time::Duration;
 
-use perflab::config::StagePlan;
+use std::sync::{Arc, Mutex};
+
+use perflab::config::{Settings, StagePlan};
 use perflab::engine::state::LabLock;
 use perflab::engine::{Lab, Server, Side, UpOptions};
-use perflab::load::{run_load, LoadConfig, LoadReport};
-use perflab::probe::{self, Deltas, Gauges, Snapshot};
+use perflab::lab::{measured_run, Extras, LabEvent, LabSink, LoadShape, STANDARD};
+use perflab::load::{LoadConfig, LoadReport};
+use perflab::probe::{self, Deltas, GaugeRates, Snapshot};
 use tokio_util::sync::CancellationToken;
 
 /// The run used before and after each fix: the lab's default load (1000
@@ -25,31 +28,43 @@ fn run_length(stage: u8) -> Duration {
     Duration::from_secs(if stage == 5 { 12 } else { 5 })
 }
 
-/// One run with its probes before and after, and the live view's gauges read
-/// every second during it.
+/// Keeps the live view's gauge frames of a run.
+#[derive(Default)]
+struct Frames(Mutex<Vec<GaugeRates>>);
+
+impl LabSink for Frames {
+    fn event(&self, e: LabEvent) {
+        if let LabEvent::Gauges(g) = e {
+            self.0.lock().unwrap().push(g);
+        }
+    }
+    fn live(&self) -> bool {
+        true
+    }
+}
+
+/// One measured run (the lab layer's, as every command measures), with the
+/// live view's gauges read every second during it.
 async fn measured(
     server: &Server,
     stage: u8,
     kernel_log: bool,
-) -> (Snapshot, Snapshot, LoadReport, Vec<Gauges>) {
-    let before = probe::collect(server, kernel_log)
+) -> (Snapshot, Snapshot, LoadReport, Vec<GaugeRates>) {
+    let shape = LoadShape {
+        duration: run_length(stage),
+        ..STANDARD
+    };
+    let cfg = LoadConfig::new(&server.url(), &[server.subnet], &shape)
+        .expect("a load config for the lab");
+    let frames = Arc::new(Frames::default());
+    let sink: Arc<dyn LabSink> = frames.clone();
+    let extras = Extras {
+        kernel_log,
+        flame: None,
+    };
+    let m = measured_run(server, &cfg, &extras, &CancellationToken::new(), &sink)
         .await
-        .expect("probe before the run");
-    let mut cfg =
-        LoadConfig::new(&server.url(), &[server.subnet]).expect("a load config for the lab");
-    cfg.duration = run_length(stage);
-    let stop = CancellationToken::new();
-    let mut frames = Vec::new();
-    let (report, streamed) = tokio::join!(
-        async {
-            let r = run_load(&cfg, &CancellationToken::new()).await;
-            stop.cancel();
-            r
-        },
-        probe::stream_gauges(server, 60, &stop, |g| frames.push(g))
-    );
-    let report = report.expect("the load run");
-    streamed.expect("the live view's gauges");
+        .expect("the measured run");
     let left = server
         .exec(
             Side::Nginx,
@@ -63,18 +78,14 @@ async fn measured(
         "the gauge loop outlived its run: {}",
         left.stdout
     );
+    let frames = std::mem::take(&mut *frames.0.lock().unwrap());
     assert!(
         frames.len() as u64 + 1 >= cfg.duration.as_secs(),
         "{} gauge frames in a {} s run",
         frames.len(),
         cfg.duration.as_secs()
     );
-    // nginx flushes its access log buffer every second.
-    tokio::time::sleep(Duration::from_millis(1100)).await;
-    let after = probe::collect_since(server, &before, kernel_log)
-        .await
-        .expect("probe after the run");
-    (before, after, report, frames)
+    (m.before, m.after, m.report, frames)
 }
 
 /// The counter that shows stage `stage`'s fault, over one run.
@@ -125,12 +136,12 @@ async fn stage_evidence(lab: Lab, plan: StagePlan, stage: u8) {
     let (first, last) = (frames.first().unwrap(), frames.last().unwrap());
     match stage {
         1 => assert!(
-            last.conntrack_drops > first.conntrack_drops
+            frames.iter().skip(1).any(|g| g.drops_per_s > 0.0)
                 && last.conntrack_count + 100 >= last.conntrack_max,
             "stage 1: the live gauges do not show the full table: {first:?} .. {last:?}"
         ),
         3 => assert!(
-            last.listen_overflows > first.listen_overflows,
+            frames.iter().skip(1).any(|g| g.overflows_per_s > 0.0),
             "stage 3: the live gauges show no listen overflows: {first:?} .. {last:?}"
         ),
         5 => assert!(
@@ -218,14 +229,10 @@ async fn stage_evidence(lab: Lab, plan: StagePlan, stage: u8) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_stage_s_symptom_grows_under_load_and_stays_flat_after_its_fix() {
-    // Set before anything reads them: this test binary has no other test.
-    std::env::set_var("PERFLAB_LAB", "probe");
-    std::env::set_var(
-        "PERFLAB_STATE_DIR",
-        std::env::temp_dir().join("perflab-test-probe"),
-    );
-    let _lock = LabLock::acquire().expect("the probe lab's lock");
-    let lab = Lab::connect()
+    let settings = Settings::for_lab("probe", &std::env::temp_dir().join("perflab-test-probe"))
+        .expect("the probe lab's settings");
+    let _lock = LabLock::acquire(&settings.state_dir).expect("the probe lab's lock");
+    let lab = Lab::connect(&settings)
         .await
         .expect("a Docker Engine (this test needs one)");
     let plan = StagePlan::embedded().unwrap();

@@ -71,8 +71,7 @@ fn a_full_state_disk_refuses_the_host_change_before_making_it() {
     );
     // Fill it: the journal cannot be written.
     let _ = std::fs::write(mnt.join("filler"), vec![0u8; 64 * 1024]);
-    std::env::set_var("PERFLAB_LAB", &lab.name);
-    std::env::set_var("PERFLAB_STATE_DIR", &mnt);
+    let settings = perflab::config::Settings::for_lab(&lab.name, &mnt).unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
     let before: u64 = std::fs::read_to_string("/proc/sys/net/netfilter/nf_conntrack_max")
         .unwrap()
@@ -81,7 +80,7 @@ fn a_full_state_disk_refuses_the_host_change_before_making_it() {
         .unwrap();
     let err = rt
         .block_on(async {
-            let engine = perflab::engine::Lab::connect().await.unwrap();
+            let engine = perflab::engine::Lab::connect(&settings).await.unwrap();
             engine
                 .raise_host_sysctl("net.netfilter.nf_conntrack_max", before + 1024)
                 .await
@@ -113,19 +112,18 @@ fn a_hung_docker_daemon_gives_a_clear_message_not_a_hang() {
             .stdout,
     )
     .unwrap();
-    let pid: i32 = pid
+    let pid: u32 = pid
         .split_whitespace()
         .next()
         .expect("dockerd runs")
         .parse()
         .unwrap();
-    // SAFETY: stopping and continuing the daemon process; it is continued below
-    // whatever the assertions say.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGSTOP) }, 0);
+    // The daemon is continued below whatever the assertions say.
+    common::signal(pid, libc::SIGSTOP);
     let start = Instant::now();
     let out = lab.run(&["status"]);
     let took = start.elapsed();
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGCONT) }, 0);
+    common::signal(pid, libc::SIGCONT);
     assert!(!out.status.success(), "{}", text(&out));
     assert!(took < Duration::from_secs(30), "status hung for {took:?}");
     let err = String::from_utf8_lossy(&out.stderr);

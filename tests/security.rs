@@ -70,7 +70,7 @@ fn server_containers_have_only_what_design_md_lists() {
 #[test]
 fn host_helpers_drop_everything_but_what_their_operation_needs() {
     let lab = TestLab::new("security-helper");
-    std::env::set_var("PERFLAB_LAB", &lab.name);
+    let settings = lab.settings();
     let rt = tokio::runtime::Runtime::new().unwrap();
     for (mode, caps, net, pid) in [
         (
@@ -87,7 +87,7 @@ fn host_helpers_drop_everything_but_what_their_operation_needs() {
         ),
     ] {
         let seen = rt.block_on(async {
-            let engine = perflab::engine::Lab::connect().await.unwrap();
+            let engine = perflab::engine::Lab::connect(&settings).await.unwrap();
             let run = {
                 let engine = engine.clone();
                 tokio::spawn(async move {

@@ -1,13 +1,13 @@
 //! The course without Docker: the real tutor, the real lessons, scripted
 //! answers, and a model lab (tutor/fake.rs) that records every call. Each test
 //! has its own state directory.
+mod common;
 #[path = "tutor/fake.rs"]
 mod fake;
 #[path = "tutor/harness.rs"]
 mod harness;
 
 use std::path::Path;
-use std::process::Command;
 
 use fake::{Event, FakeLab, Log};
 use harness::{calls, course_run, position, shown, state_dir, why, DIAGNOSIS, PREDICTION};
@@ -388,15 +388,8 @@ fn stage_zero_ends_after_the_diagnosis_and_speaks_chinese() {
 }
 
 fn perflab(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_perflab"))
-        .args(args)
-        .env("PERFLAB_STATE_DIR", dir)
-        .env_remove("PERFLAB_LAB")
-        // No Docker: reset works on the progress alone when no lab can run.
-        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+    // No Docker: reset works on the progress alone when no lab can run.
+    common::perflab(args).state(dir).no_docker().output()
 }
 
 #[test]

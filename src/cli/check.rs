@@ -10,12 +10,11 @@ use anyhow::Context as _;
 
 use super::course::lang_of;
 use super::Ctx;
-use crate::engine::state::{self, LabLock};
+use crate::lab::{defaults, LabSession, LoadShape, STANDARD};
 use crate::lessons::Course;
 use crate::load::options;
 use crate::tutor::runs::{self, Which};
 use crate::tutor::{judged, phrases as p, progress::Progress, stage_eval};
-use crate::tutor::{LabOps, LoadShape, RealLab};
 use crate::ui::{Screen, TermScreen, Tone};
 
 #[derive(Debug, clap::Args)]
@@ -24,13 +23,13 @@ use crate::ui::{Screen, TermScreen, Tone};
 )]
 pub struct Args {
     /// How long the check's load run lasts (100ms to 1h)
-    #[arg(long, value_name = "TIME", env = "PERFLAB_LOAD_DURATION", default_value = "10s", value_parser = options::duration_arg)]
+    #[arg(long, value_name = "TIME", env = "PERFLAB_LOAD_DURATION", default_value = defaults::DURATION, value_parser = options::duration_arg)]
     pub load_duration: Duration,
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let course = Course::load().context("loading the lessons")?;
-    let dir = state::dir();
+    let dir = ctx.settings.state_dir.clone();
     let progress = Progress::load(&dir)?;
     let lang = lang_of(None, &progress);
     let mut screen = TermScreen;
@@ -51,32 +50,19 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     };
     let before = runs::load(&dir, n, Which::Before);
-    let _lock = LabLock::acquire().map_err(anyhow::Error::msg)?;
-    let lab = ctx.lab().await?;
-    lab.server().await?;
     let shape = LoadShape {
         duration: args.load_duration,
-        ..LoadShape::default()
+        ..STANDARD
     };
-    let mut ops = RealLab::new(
-        tokio::runtime::Handle::current(),
-        lab,
-        ctx.cancel.clone(),
-        shape,
-    )?;
+    let session = LabSession::open(&ctx.settings, &ctx.cancel, ctx.sink(true), shape).await?;
+    session.lab.engine().server().await?;
     screen.show(Tone::Note, check.say.get(lang));
     let judged_before = before.clone().unwrap_or_default();
     let spec_run = spec.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
-        stage_eval::check(
-            &mut ops as &mut dyn LabOps,
-            &spec_run,
-            &judged_before,
-            true,
-            lang,
-        )
-    })
-    .await??;
+    let (_session, outcome) = session
+        .blocking(move |lab| stage_eval::check(lab, &spec_run, &judged_before, true, lang))
+        .await;
+    let outcome = outcome?;
     if ctx.cancel.is_cancelled() {
         anyhow::bail!("interrupted: the check's run did not finish");
     }

@@ -11,15 +11,15 @@ use std::time::Duration;
 use anyhow::Context as _;
 
 use super::Ctx;
-use crate::config::StagePlan;
-use crate::engine::state::{self, LabLock};
+use crate::lab::{defaults, LabOps, LabSession, LoadShape, STANDARD};
 use crate::lessons::{Course, Lang};
 use crate::load::options;
 use crate::tutor::course::{self, Outcome};
-use crate::tutor::{phrases as p, progress::Progress, LabOps};
-use crate::tutor::{LinePrompter, LoadShape, Options, RealLab, Session, Stop};
-use crate::tutor::{PromptError, Prompter, ScriptedPrompter, TerminalPrompter};
-use crate::ui::{self, Screen, TermScreen, Tone};
+use crate::tutor::step::step_kind;
+use crate::tutor::{phrases as p, progress::Progress};
+use crate::tutor::{Options, Session, Stop};
+use crate::ui::{self, LinePrompter, PromptError, Prompter, ScriptedPrompter, TerminalPrompter};
+use crate::ui::{Screen, TermScreen, Tone};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -30,21 +30,30 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
     /// Jump to the start of stage N (0 to 6): the lab is started again as it is there
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = super::args::stage)]
     pub stage: Option<u8>,
     /// Answer yes to every confirmation and do not wait for Enter
     #[arg(long, short = 'y')]
     pub yes: bool,
     /// How long each of the course's load runs lasts (100ms to 1h); shorter runs are noisier
-    #[arg(long, value_name = "TIME", env = "PERFLAB_LOAD_DURATION", default_value = "10s", value_parser = options::duration_arg)]
+    #[arg(long, value_name = "TIME", env = "PERFLAB_LOAD_DURATION", default_value = defaults::DURATION, value_parser = options::duration_arg)]
     pub load_duration: Duration,
 }
 
-pub fn parse_lang(text: &str) -> Result<Lang, String> {
+/// A language the course is not written in.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{text:?} is not a language of the course: use en or zh")]
+pub struct NotALanguage {
+    text: String,
+}
+
+pub fn parse_lang(text: &str) -> Result<Lang, NotALanguage> {
     Lang::ALL
         .into_iter()
         .find(|l| l.code() == text)
-        .ok_or_else(|| format!("{text:?} is not a language of the course: use en or zh"))
+        .ok_or_else(|| NotALanguage {
+            text: text.to_string(),
+        })
 }
 
 /// The language of the environment: Chinese for a `zh*` locale, else English.
@@ -89,10 +98,6 @@ impl Prompter for Watched {
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let course = Course::load().context("loading the lessons")?;
-    if let Some(n) = args.stage {
-        let plan = StagePlan::embedded().context("loading the stage data")?;
-        plan.check_stage(n).map_err(anyhow::Error::msg)?;
-    }
     let scripted = match &args.answers {
         Some(path) => Some(ScriptedPrompter::from_file_text(
             &std::fs::read_to_string(path).with_context(|| {
@@ -104,20 +109,14 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         )),
         None => None,
     };
-    let dir = state::ensure_dir()?;
+    let dir = ctx.settings.ensure_state_dir()?.to_path_buf();
     let progress = Progress::load(&dir)?;
     let lang = lang_of(args.lang, &progress);
-    let _lock = LabLock::acquire().map_err(anyhow::Error::msg)?;
     let shape = LoadShape {
         duration: args.load_duration,
-        ..LoadShape::default()
+        ..STANDARD
     };
-    let mut lab = RealLab::new(
-        tokio::runtime::Handle::current(),
-        ctx.lab().await?,
-        ctx.cancel.clone(),
-        shape,
-    )?;
+    let session = LabSession::open(&ctx.settings, &ctx.cancel, ctx.sink(true), shape).await?;
     let stdin_is_term =
         console::Term::stdout().is_term() && std::io::IsTerminal::is_terminal(&std::io::stdin());
     let has_answers = scripted.is_some();
@@ -140,10 +139,10 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let cancel = ctx.cancel.clone();
     let jump = args.stage;
     let tutor_dir = dir.clone();
-    let mut tutor = tokio::task::spawn_blocking(move || {
+    let mut tutor = session.spawn(move |lab| {
         let mut screen = TermScreen;
         let mut session = Session {
-            ops: &mut lab as &mut dyn LabOps,
+            ops: lab as &mut dyn LabOps,
             prompt: &mut prompter,
             screen: &mut screen,
             course,
@@ -161,12 +160,12 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         _ = ctx.cancel.cancelled() => None,
     };
     let result = match result {
-        Some(r) => r,
+        Some(r) => r.map(|(_, out)| out),
         // Ctrl-C: a lab operation in flight stops and the tutor returns; a
         // prompt waiting for a line does not, and is left behind.
         None => loop {
             if tutor.is_finished() {
-                break tutor.await;
+                break tutor.await.map(|(_, out)| out);
             }
             if waiting.load(Ordering::SeqCst) {
                 break Ok(Err(Stop::Interrupted));
@@ -215,7 +214,7 @@ pub fn resume_line(progress: &Progress, lang: Lang) -> String {
     let step = progress
         .stages
         .get(&progress.stage)
-        .and_then(|st| course::step_kind(&st.step));
+        .and_then(|st| step_kind(&st.step));
     match step {
         Some(k) => p::RESUME.fill(lang, &[("n", &n), ("step", p::step_name(k).get(lang))]),
         None => p::RESUME_NEXT.fill(lang, &[("n", &n)]),

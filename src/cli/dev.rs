@@ -9,9 +9,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use super::Ctx;
-use crate::lessons::{embedded_files, render_markdown, Course, Files};
-use crate::probe;
-use crate::ui;
+use crate::lab::{collect, stream_gauges};
+use crate::lessons::{embedded_files, Course, Files};
+use crate::present;
+use crate::ui::{self, render_markdown};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -58,13 +59,15 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 }
 
 async fn gauges(seconds: u64, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let server = ctx.lab().await?.server().await?;
-    let start = probe::collect(&server, false)
+    let server = ctx.server().await?;
+    let start = collect(&server, false)
         .await
         .context("probing the server")?;
-    probe::stream_live_lines(&server, &start, seconds, &ctx.cancel, |line| ui::out(&line))
-        .await
-        .context("reading the server's gauges")?;
+    stream_gauges(&server, &start, seconds, &ctx.cancel, |g| {
+        ui::out(&present::probe::live_line(&g))
+    })
+    .await
+    .context("reading the server's gauges")?;
     Ok(ExitCode::SUCCESS)
 }
 

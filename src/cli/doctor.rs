@@ -17,7 +17,7 @@ struct Check {
 }
 
 pub async fn run(_args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let mut checks = vec![linux(), state_dir()];
+    let mut checks = vec![linux(), state_dir(&ctx.settings)];
     let lab = match ctx.lab().await {
         Ok(lab) => {
             checks.push(engine_version(&lab).await);
@@ -72,8 +72,9 @@ fn linux() -> Check {
     }
 }
 
-fn state_dir() -> Check {
-    let result = engine::state::ensure_dir()
+fn state_dir(settings: &crate::config::Settings) -> Check {
+    let result = settings
+        .ensure_state_dir()
         .and_then(|d| {
             let probe = d.join(".doctor");
             std::fs::write(&probe, b"ok")?;
@@ -162,9 +163,13 @@ async fn host_helper(lab: &Lab) -> Check {
 }
 
 async fn perf(lab: &Lab) -> Check {
-    let result = crate::flame::perf_available(lab)
-        .await
-        .map(|()| "perf record -a works in the host helper".to_string());
+    let result = match crate::flame::perf_available(lab).await {
+        Ok(()) => Ok("perf record -a works in the host helper".to_string()),
+        Err(crate::flame::FlameError::PerfUnavailable { reason, facts }) => {
+            Err(crate::flame::advice::unavailable(&reason, &facts))
+        }
+        Err(e) => Err(e.to_string()),
+    };
     Check {
         name: "perf",
         result,

@@ -10,7 +10,7 @@ use crate::ui::{self, Progress};
 pub struct Args {}
 
 pub async fn run(_args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let _lock = LabLock::acquire().map_err(anyhow::Error::msg)?;
+    let _lock = LabLock::acquire(&ctx.settings.state_dir)?;
     // Teardown is not cancellable: a half-removed lab is worse than a slow exit.
     let lab = ctx
         .lab()

@@ -9,8 +9,9 @@ use anyhow::Context as _;
 
 use super::Ctx;
 use crate::engine::Server;
-use crate::load::{options, run_load_live, target, LoadConfig, LoadError};
-use crate::measure::measured_run;
+use crate::lab::{defaults, measured_run, Extras, LabEvent, LoadShape};
+use crate::load::{options, run_load_watched, target, LoadConfig, LoadError};
+use crate::present;
 use crate::ui;
 
 #[derive(Debug, clap::Args)]
@@ -19,13 +20,13 @@ pub struct Args {
     #[arg(long, value_name = "URL")]
     url: Option<String>,
     /// Concurrent connections (1 to 100000)
-    #[arg(long, short = 'c', value_name = "N", default_value = "1000", value_parser = options::connections_arg)]
+    #[arg(long, short = 'c', value_name = "N", default_value = defaults::CONNECTIONS, value_parser = options::connections_arg)]
     connections: usize,
     /// How long to send requests: 10, 10s, 500ms, 1m (100ms to 1h)
-    #[arg(long, short = 'd', value_name = "TIME", default_value = "10s", value_parser = options::duration_arg)]
+    #[arg(long, short = 'd', value_name = "TIME", default_value = defaults::DURATION, value_parser = options::duration_arg)]
     duration: Duration,
     /// Per request: then it is aborted and its connection closed (10ms to 60s)
-    #[arg(long, value_name = "TIME", default_value = "2s", value_parser = options::timeout_arg)]
+    #[arg(long, value_name = "TIME", default_value = defaults::TIMEOUT, value_parser = options::timeout_arg)]
     timeout: Duration,
     /// Per connect (10ms to 60s; default: the request timeout)
     #[arg(long, value_name = "TIME", value_parser = options::timeout_arg)]
@@ -46,12 +47,14 @@ pub struct Args {
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let (url, subnets, server) = resolve_target(args.url.as_deref(), ctx).await?;
-    let mut cfg = LoadConfig::new(&url, &subnets)?;
-    cfg.connections = args.connections;
-    cfg.duration = args.duration;
-    cfg.timeout = args.timeout;
+    let shape = LoadShape {
+        connections: args.connections,
+        duration: args.duration,
+        timeout: args.timeout,
+        keepalive: !args.close,
+    };
+    let mut cfg = LoadConfig::new(&url, &subnets, &shape)?;
     cfg.connect_timeout = args.connect_timeout.unwrap_or(args.timeout);
-    cfg.keepalive = !args.close;
     if let Some(t) = args.threads {
         cfg.threads = usize::from(t);
     }
@@ -71,28 +74,41 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     }
     // Against the lab, the server's evidence is probed around the run (deltas)
     // and its gauges shown live; against a loopback server there is none.
+    let sink = ctx.sink(!args.json);
     let (report, deltas) = match &server {
         Some(server) => {
-            let m = measured_run(server, &cfg, &ctx.cancel, !args.json, false)
+            let m = measured_run(server, &cfg, &Extras::default(), &ctx.cancel, &sink)
                 .await
                 .with_context(|| format!("running load against {}", cfg.url))?;
             (m.report, Some(m.deltas))
         }
-        None => (
-            run_load_live(&cfg, &ctx.cancel, None)
-                .await
-                .with_context(|| format!("running load against {}", cfg.url))?,
-            None,
-        ),
+        None => {
+            sink.event(LabEvent::RunStarting {
+                connections: cfg.connections,
+                seconds: cfg.duration.as_secs_f64(),
+            });
+            let live = sink.live();
+            let run = run_load_watched(&cfg, &ctx.cancel, |t| {
+                if live {
+                    sink.event(LabEvent::Load(t))
+                }
+            })
+            .await;
+            sink.event(LabEvent::RunEnded);
+            (
+                run.with_context(|| format!("running load against {}", cfg.url))?,
+                None,
+            )
+        }
     };
     if args.json {
         ui::out(&serde_json::to_string_pretty(&report).context("writing the report as JSON")?);
     } else {
-        ui::out(&report.summary());
+        ui::out(&present::load::summary(&report));
         if let Some(d) = &deltas {
             ui::out(&format!(
                 "server evidence over the run:\n{}",
-                crate::measure::render_deltas(d)
+                present::deltas::deltas(d)
             ));
         }
     }
@@ -111,7 +127,7 @@ async fn resolve_target(
     ctx: &Ctx,
 ) -> anyhow::Result<(String, Vec<(Ipv4Addr, u8)>, Option<Server>)> {
     let Some(url) = url else {
-        let server = async { ctx.lab().await?.server().await }.await.context(
+        let server = ctx.server().await.context(
             "finding the lab to load (or give --url http://127.0.0.1:PORT/ for a local server)",
         )?;
         return Ok((server.url(), vec![server.subnet], Some(server)));
@@ -120,7 +136,7 @@ async fn resolve_target(
     if target::is_loopback(ip) {
         return Ok((url.to_string(), Vec::new(), None));
     }
-    match async { ctx.lab().await?.server().await }.await {
+    match ctx.server().await {
         Ok(server) => {
             let is_server = std::net::IpAddr::V4(server.ip) == ip;
             Ok((

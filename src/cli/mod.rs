@@ -1,5 +1,6 @@
 //! The command line: one file per subcommand, each with its `Args` and `run`.
 //! Arguments are parsed and validated completely before anything acts.
+mod args;
 mod check;
 mod course;
 mod doctor;
@@ -19,9 +20,15 @@ pub mod dev;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use std::sync::Arc;
+
 use clap::{Parser, Subcommand};
 use tokio_util::sync::CancellationToken;
 
+use crate::config::Settings;
+use crate::engine::Lab;
+use crate::lab::{LabError, LabSink};
+use crate::present::TermSink;
 use crate::ui;
 
 #[derive(Debug, Parser)]
@@ -71,23 +78,43 @@ pub enum Command {
     Dev(dev::Args),
 }
 
-/// What every command gets: one cancellation path for Ctrl-C and SIGTERM.
+/// What every command gets: the settings, read once, and one cancellation path
+/// for Ctrl-C and SIGTERM.
 #[derive(Clone)]
 pub struct Ctx {
+    pub settings: Settings,
     pub cancel: CancellationToken,
 }
 
 impl Ctx {
-    /// A Docker connection whose long operations stop on Ctrl-C and clean up.
-    pub async fn lab(&self) -> Result<crate::engine::Lab, crate::engine::EngineError> {
-        Ok(crate::engine::Lab::connect()
-            .await?
-            .with_cancel(self.cancel.clone()))
+    /// The terminal's sink for the lab's events; `live` shows runs live.
+    pub fn sink(&self, live: bool) -> Arc<dyn LabSink> {
+        Arc::new(TermSink::new(live))
+    }
+
+    /// A Docker connection whose long operations stop on Ctrl-C and clean up,
+    /// and whose slow steps show on the terminal.
+    pub async fn lab(&self) -> Result<Lab, LabError> {
+        crate::lab::connect(&self.settings, &self.cancel, &self.sink(false)).await
+    }
+
+    /// The running lab's server, or why there is none.
+    pub async fn server(&self) -> Result<crate::engine::Server, LabError> {
+        Ok(self.lab().await?.server().await?)
     }
 }
 
 pub async fn main(cli: Cli) -> ExitCode {
+    ui::init_log();
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            ui::error(&e.to_string());
+            return ExitCode::FAILURE;
+        }
+    };
     let ctx = Ctx {
+        settings,
         cancel: CancellationToken::new(),
     };
     spawn_signal_watch(ctx.cancel.clone());

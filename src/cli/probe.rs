@@ -5,7 +5,9 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use super::Ctx;
-use crate::probe::{self, Gauges, Snapshot};
+use crate::lab::{collect, collect_since};
+use crate::present;
+use crate::probe::{GaugeRates, Gauges, Snapshot};
 use crate::ui;
 
 #[derive(Debug, clap::Args)]
@@ -20,21 +22,20 @@ pub struct Args {
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let lab = ctx.lab().await?;
-    let server = lab.server().await?;
+    let server = ctx.server().await?;
     if args.watch {
         return watch(&server, args.json, ctx).await;
     }
     let snap = {
         let _spin = ui::Progress::spinner("probing the server and reading the kernel log");
-        probe::collect(&server, true)
+        collect(&server, true)
             .await
             .context("taking the evidence snapshot of the server")?
     };
     if args.json {
         ui::out(&serde_json::to_string_pretty(&snap)?);
     } else {
-        ui::out(&probe::render(&snap));
+        ui::out(&present::probe::render(&snap));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -51,8 +52,8 @@ async fn watch(server: &crate::engine::Server, json: bool, ctx: &Ctx) -> anyhow:
         }
         let probing = async {
             match &prev {
-                Some((p, _)) => probe::collect_since(server, p, false).await,
-                None => probe::collect(server, false).await,
+                Some((p, _)) => collect_since(server, p, false).await,
+                None => collect(server, false).await,
             }
         };
         let snap = tokio::select! {
@@ -60,18 +61,22 @@ async fn watch(server: &crate::engine::Server, json: bool, ctx: &Ctx) -> anyhow:
             r = probing => r.context("probing the server")?,
         };
         let now = Instant::now();
-        let line = match &prev {
-            Some((p, at)) => probe::live_line(
+        let rates = match &prev {
+            Some((p, at)) => GaugeRates::between(
                 &Gauges::from(p),
                 &Gauges::from(&snap),
                 now.duration_since(*at).as_secs_f64(),
             ),
-            None => probe::live_line(&Gauges::from(&snap), &Gauges::from(&snap), 1.0),
+            None => GaugeRates::between(&Gauges::from(&snap), &Gauges::from(&snap), 1.0),
         };
+        let line = present::probe::live_line(&rates);
         if json {
             ui::out(&serde_json::to_string(&snap)?);
         } else {
-            live.show(&format!("{line}\n\n{}", probe::render(&snap)), &line);
+            live.show(
+                &format!("{line}\n\n{}", present::probe::render(&snap)),
+                &line,
+            );
         }
         prev = Some((snap, now));
     }

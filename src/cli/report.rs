@@ -8,7 +8,6 @@ use anyhow::Context;
 
 use super::course::{lang_of, parse_lang};
 use super::Ctx;
-use crate::engine::state;
 use crate::lessons::{Course, Lang};
 use crate::report::{html, markdown, Report};
 use crate::tutor::progress::Progress;
@@ -28,8 +27,8 @@ pub struct Args {
     pub stdout: bool,
 }
 
-pub async fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let dir = state::dir();
+pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let dir = ctx.settings.state_dir.clone();
     let progress = Progress::load(&dir)?;
     let lang = lang_of(args.lang, &progress);
     let course = Course::load().context("loading the lessons")?;
@@ -53,7 +52,7 @@ pub async fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
     }
     for (name, text) in [("report.md", md), ("report.html", html(&report))] {
         let path = out.join(name);
-        state::write_atomic(&path, text.as_bytes())
+        crate::files::write_atomic(&path, text.as_bytes())
             .with_context(|| format!("writing {}; is the folder writable?", path.display()))?;
         ui::done(&format!("wrote {}", path.display()));
     }

@@ -4,10 +4,11 @@
 use std::process::ExitCode;
 
 use super::Ctx;
-use crate::engine::state::{self, LabLock};
+use crate::engine::state::LabLock;
+use crate::lab::{mark, LabSession, STANDARD};
 use crate::lessons::STAGES;
 use crate::tutor::progress::{Progress, ProgressError};
-use crate::tutor::{labmark, runs, LabOps, LoadShape, RealLab};
+use crate::tutor::runs;
 use crate::ui;
 
 #[derive(Debug, clap::Args)]
@@ -27,27 +28,24 @@ pub struct Args {
     pub all: bool,
 }
 
+/// A stage to reset, as typed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{text:?} is not a stage of the course: give a number from {} to {}, or --all", STAGES.start(), STAGES.end())]
+pub struct NotAStage {
+    text: String,
+}
+
 /// A stage number as typed, checked against the course.
-pub fn parse_stage(text: &str) -> Result<u8, String> {
-    let (first, last) = (STAGES.start(), STAGES.end());
-    text.trim()
-        .parse::<u8>()
-        .ok()
-        .filter(|n| STAGES.contains(n))
-        .ok_or_else(|| {
-            format!("{text:?} is not a stage of the course: give a number from {first} to {last}, or --all")
-        })
+pub fn parse_stage(text: &str) -> Result<u8, NotAStage> {
+    super::args::stage(text).map_err(|_| NotAStage {
+        text: text.to_string(),
+    })
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let wanted = args
-        .stage
-        .as_deref()
-        .map(parse_stage)
-        .transpose()
-        .map_err(anyhow::Error::msg)?;
-    let _lock = LabLock::acquire().map_err(anyhow::Error::msg)?;
-    let dir = state::ensure_dir()?;
+    let wanted = args.stage.as_deref().map(parse_stage).transpose()?;
+    let lock = LabLock::acquire(&ctx.settings.state_dir)?;
+    let dir = ctx.settings.ensure_state_dir()?.to_path_buf();
     let (progress, stage) = match args.all {
         true => (fresh_progress(&dir)?, 0),
         false => {
@@ -67,23 +65,25 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     }
     // Without Docker no lab can run: the progress alone was the reset.
     let running = match ctx.lab().await {
-        Ok(lab) => lab.find_server().await?.map(|_| lab),
-        Err(_) => None,
+        Ok(lab) => lab.find_server().await?.is_some(),
+        Err(e) => {
+            log::debug!("no Docker Engine, so no lab to start again: {e}");
+            false
+        }
     };
-    let Some(lab) = running else {
+    if !running {
         ui::info(&format!(
             "no lab runs: `perflab` starts it at stage {stage}"
         ));
         return Ok(ExitCode::SUCCESS);
-    };
-    let mut ops = RealLab::new(
-        tokio::runtime::Handle::current(),
-        lab,
-        ctx.cancel.clone(),
-        LoadShape::default(),
-    )?;
-    tokio::task::spawn_blocking(move || labmark::ensure(&mut ops as &mut dyn LabOps, stage, true))
-        .await??;
+    }
+    let session =
+        LabSession::open_locked(lock, &ctx.settings, &ctx.cancel, ctx.sink(false), STANDARD)
+            .await?;
+    let (_session, started) = session
+        .blocking(move |lab| mark::ensure(lab, stage, true))
+        .await;
+    started?;
     ui::done(&format!(
         "the lab was started again as it is at the start of stage {stage}"
     ));
@@ -116,7 +116,7 @@ mod tests {
     fn stages_are_checked_with_the_range_in_the_message() {
         assert_eq!(super::parse_stage("3"), Ok(3));
         for bad in ["7", "-1", "abc", "", "300"] {
-            let e = super::parse_stage(bad).unwrap_err();
+            let e = super::parse_stage(bad).unwrap_err().to_string();
             assert!(e.contains("from 0 to 6"), "{e}");
         }
     }

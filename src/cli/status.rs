@@ -26,14 +26,14 @@ struct Status {
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let host_changes = Lab::host_changes()?;
+    let host_changes = Lab::host_changes(&ctx.settings.state_dir)?;
     let lab = ctx.lab().await?;
     let server = lab.find_server().await?;
     let course_stage = match &server {
         Some(s) => s
             .exec(
                 crate::engine::Side::Nginx,
-                &["cat", crate::tutor::labmark::FILE],
+                &["cat", crate::lab::mark::FILE],
                 std::time::Duration::from_secs(10),
             )
             .await

@@ -13,21 +13,13 @@ use crate::ui;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The stage to start at (0 to 6)
-    #[arg(long, default_value_t = 0, value_parser = stage_arg, allow_hyphen_values = true)]
+    #[arg(long, default_value_t = 0, value_parser = super::args::stage, allow_hyphen_values = true)]
     pub stage: u8,
-}
-
-/// A stage number as typed; its range is checked against the stage data.
-pub fn stage_arg(text: &str) -> Result<u8, String> {
-    text.trim()
-        .parse::<u8>()
-        .map_err(|_| format!("stage {text:?} is not a stage number: the course has stages 0 to 6"))
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let plan = StagePlan::embedded().context("loading the stage data")?;
-    plan.check_stage(args.stage).map_err(anyhow::Error::msg)?;
-    let _lock = LabLock::acquire().map_err(anyhow::Error::msg)?;
+    let _lock = LabLock::acquire(&ctx.settings.state_dir)?;
     let start = Instant::now();
     let lab = ctx.lab().await?;
     let server = lab

@@ -10,18 +10,40 @@ pub enum Backlog {
 }
 
 impl TryFrom<String> for Backlog {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
+    type Error = KnobsError;
+    fn try_from(s: String) -> Result<Self, KnobsError> {
         if s == "default" {
             return Ok(Backlog::Default);
         }
         match s.parse::<u32>() {
             Ok(n) if (1..=65535).contains(&n) => Ok(Backlog::Value(n)),
-            _ => Err(format!(
-                "backlog {s:?} is not valid: use \"default\" or a number from 1 to 65535"
-            )),
+            _ => Err(KnobsError::Backlog { value: s }),
         }
     }
+}
+
+/// A server setting a kernel or service would refuse, naming the value and the range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KnobsError {
+    #[error("backlog {value:?} is not valid: use \"default\" or a number from 1 to 65535")]
+    Backlog { value: String },
+    #[error("ip_local_port_range {value:?} is not valid: two ports \"LOW HIGH\" with 1024 <= LOW < HIGH <= 65535")]
+    PortRange { value: String },
+    #[error("{name} {value} is out of range: accepted {lo} to {hi}")]
+    OutOfRange {
+        name: &'static str,
+        value: u64,
+        lo: u64,
+        hi: u64,
+    },
+    #[error("pm {value:?} is not valid: ondemand, dynamic or static")]
+    Pm { value: String },
+    #[error("{name} = {value:?} is not a valid server setting: {reason}")]
+    Setting {
+        name: String,
+        value: String,
+        reason: String,
+    },
 }
 
 impl From<Backlog> for String {
@@ -102,7 +124,7 @@ impl Knobs {
     }
 
     /// Checks the values a kernel or service would refuse, naming the value and the range.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), KnobsError> {
         let range_ok = self
             .ip_local_port_range
             .split_whitespace()
@@ -111,10 +133,9 @@ impl Knobs {
             .ok()
             .filter(|v| v.len() == 2 && v[0] >= 1024 && v[0] < v[1]);
         if range_ok.is_none() {
-            return Err(format!(
-                "ip_local_port_range {:?} is not valid: two ports \"LOW HIGH\" with 1024 <= LOW < HIGH <= 65535",
-                self.ip_local_port_range
-            ));
+            return Err(KnobsError::PortRange {
+                value: self.ip_local_port_range.clone(),
+            });
         }
         let checks: [(&str, u64, u64, u64); 6] = [
             ("nginx_workers", self.nginx_workers.into(), 1, 64),
@@ -131,14 +152,18 @@ impl Knobs {
         ];
         for (name, v, lo, hi) in checks {
             if !(lo..=hi).contains(&v) {
-                return Err(format!("{name} {v} is out of range: accepted {lo} to {hi}"));
+                return Err(KnobsError::OutOfRange {
+                    name,
+                    value: v,
+                    lo,
+                    hi,
+                });
             }
         }
         if !["ondemand", "dynamic", "static"].contains(&self.pm.as_str()) {
-            return Err(format!(
-                "pm {:?} is not valid: ondemand, dynamic or static",
-                self.pm
-            ));
+            return Err(KnobsError::Pm {
+                value: self.pm.clone(),
+            });
         }
         Ok(())
     }
@@ -148,7 +173,7 @@ impl KnobsPatch {
     /// A patch of one knob from its name and a value as typed (`"20"`,
     /// `"10000 65535"`, `"on"`), or why it is refused (an unknown knob names
     /// the known ones).
-    pub fn single(name: &str, value: &str) -> Result<KnobsPatch, String> {
+    pub fn single(name: &str, value: &str) -> Result<KnobsPatch, KnobsError> {
         let candidates = [
             value.parse::<u64>().ok().map(serde_json::Value::from),
             match value {
@@ -165,13 +190,15 @@ impl KnobsPatch {
                 Err(e) => last = e.to_string(),
             }
         }
-        Err(format!(
-            "{name} = {value:?} is not a valid server setting: {last}"
-        ))
+        Err(KnobsError::Setting {
+            name: name.to_string(),
+            value: value.to_string(),
+            reason: last,
+        })
     }
 
     /// The patch that sets a server sysctl the knobs track, if it is one of them.
-    pub fn sysctl(name: &str, value: &str) -> Option<Result<KnobsPatch, String>> {
+    pub fn sysctl(name: &str, value: &str) -> Option<Result<KnobsPatch, KnobsError>> {
         let knob = match name {
             "net.core.somaxconn" => "somaxconn",
             "net.ipv4.ip_local_port_range" => "ip_local_port_range",
@@ -216,6 +243,7 @@ mod tests {
         assert!(KnobsPatch::single("pm_max_children", "abc").is_err());
         assert!(KnobsPatch::single("no_such_knob", "1")
             .unwrap_err()
+            .to_string()
             .contains("no_such_knob"));
         assert!(KnobsPatch::sysctl("net.core.somaxconn", "65536")
             .unwrap()

@@ -16,6 +16,14 @@ pub enum StagesError {
     Invalid(String),
 }
 
+/// A stage number the course does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("stage {n} does not exist: the course has stages 0 to {last}")]
+pub struct StageError {
+    pub n: u8,
+    pub last: u8,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Stage {
@@ -79,12 +87,10 @@ impl StagePlan {
     }
 
     /// Checks a stage number given by the user, naming the accepted range.
-    pub fn check_stage(&self, n: u8) -> Result<&Stage, String> {
-        self.stage(n).ok_or_else(|| {
-            format!(
-                "stage {n} does not exist: the course has stages 0 to {}",
-                self.last()
-            )
+    pub fn check_stage(&self, n: u8) -> Result<&Stage, StageError> {
+        self.stage(n).ok_or(StageError {
+            n,
+            last: self.last(),
         })
     }
 
@@ -162,7 +168,7 @@ mod tests {
     #[test]
     fn unknown_stage_is_refused_with_range() {
         let plan = StagePlan::embedded().unwrap();
-        let err = plan.check_stage(9).unwrap_err();
+        let err = plan.check_stage(9).unwrap_err().to_string();
         assert!(err.contains("stage 9") && err.contains("0 to 6"), "{err}");
     }
 

@@ -47,7 +47,7 @@ impl Lab {
             ("knobs.json", &json),
             ("ready", b"1\n"),
         ])
-        .map_err(|e| EngineError::Lab(format!("packing the server configs: {e}")))?;
+        .map_err(EngineError::Pack)?;
         let container = self.names.nginx();
         let opts = UploadToContainerOptionsBuilder::new()
             .path("/etc/perflab")
@@ -69,14 +69,15 @@ impl Server {
             .exec(Side::Nginx, &["cat", KNOBS_FILE], CALL)
             .await?
             .ok("reading the server's knobs")?;
-        serde_json::from_str(&out.stdout).map_err(|e| {
-            EngineError::Lab(format!("{KNOBS_FILE} in the server does not parse: {e}"))
+        serde_json::from_str(&out.stdout).map_err(|e| EngineError::KnobsFile {
+            file: KNOBS_FILE,
+            reason: e.to_string(),
         })
     }
 
     /// Applies stage `stage`'s reference fix (the course's "skip" and `run --auto`).
     pub async fn apply_fix(&self, plan: &StagePlan, stage: u8) -> Result<Knobs, EngineError> {
-        let s = plan.check_stage(stage).map_err(EngineError::Lab)?;
+        let s = plan.check_stage(stage)?;
         self.apply(&s.fix, &format!("stage {stage} ({}) fixed", s.name))
             .await
     }
@@ -88,7 +89,7 @@ impl Server {
         let before = self.knobs().await?;
         let mut after = before.clone();
         after.apply(patch);
-        after.validate().map_err(EngineError::Lab)?;
+        after.validate()?;
         for ((key, old), (_, new)) in before.sysctls().into_iter().zip(after.sysctls()) {
             if old != new {
                 self.exec(
@@ -159,8 +160,6 @@ impl Lab {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        Err(EngineError::Lab(format!(
-            "php-fpm did not listen on :9000 again after its restart; see `docker logs {name}`"
-        )))
+        Err(EngineError::NotListening { container: name })
     }
 }

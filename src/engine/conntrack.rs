@@ -3,11 +3,11 @@
 //! seed's fix) through the host helper, journaled first.
 use std::time::Duration;
 
-use super::error::EngineError;
+use super::error::{EngineError, HostValueError};
 use super::journal::{Journal, ALLOWED};
 use super::server::{Server, Side};
 use super::toolbox::ToolboxMode;
-use super::{state, Lab};
+use super::Lab;
 
 /// Free entries left after the fill: the lab's first requests fill them at once.
 pub const HEADROOM: u64 = 16;
@@ -37,10 +37,7 @@ pub async fn table(server: &Server) -> Result<Filled, EngineError> {
     let mut nums = out.stdout.split_whitespace().map(str::parse::<u64>);
     match (nums.next(), nums.next()) {
         (Some(Ok(count)), Some(Ok(max))) => Ok(Filled { count, max }),
-        _ => Err(EngineError::Lab(format!(
-            "unexpected conntrack count/max: {:?}",
-            out.stdout
-        ))),
+        _ => Err(EngineError::ConntrackTable { text: out.stdout }),
     }
 }
 
@@ -51,11 +48,10 @@ impl Lab {
     pub(crate) async fn fill_conntrack(&self, server: &Server) -> Result<Filled, EngineError> {
         let now = table(server).await?;
         if now.max > MAX_FILL {
-            return Err(EngineError::Lab(format!(
-                "the host's net.netfilter.nf_conntrack_max is {}: filling that many entries would pin over 1 GB of kernel memory, \
-                 so stages 0 and 1 need a limit of at most {MAX_FILL}; start at `--stage 2` instead",
-                now.max
-            )));
+            return Err(EngineError::FillTooLarge {
+                max: now.max,
+                limit: MAX_FILL,
+            });
         }
         let want = now.max.saturating_sub(HEADROOM).saturating_sub(now.count);
         let script = format!(
@@ -70,10 +66,10 @@ impl Lab {
             .ok("filling the server's conntrack table")?;
         let after = table(server).await?;
         if after.count + HEADROOM * 2 < after.max {
-            return Err(EngineError::Lab(format!(
-                "the conntrack fill stopped at {} of {} entries",
-                after.count, after.max
-            )));
+            return Err(EngineError::FillStopped {
+                count: after.count,
+                max: after.max,
+            });
         }
         Ok(after)
     }
@@ -84,22 +80,26 @@ impl Lab {
         let path = host_path(key)?;
         let current = read_host_value(path)?;
         if value <= current {
-            return Err(EngineError::Lab(format!(
-                "{key} is {current} on this host; perflab only raises host-wide values, so {value} is refused: give a value above {current}"
-            )));
+            return Err(HostValueError::WouldLower {
+                key: key.to_string(),
+                current,
+                value,
+            }
+            .into());
         }
-        let dir = state::ensure_dir().map_err(|e| EngineError::Lab(e.to_string()))?;
-        let mut journal = Journal::load(&dir).map_err(|e| EngineError::Lab(e.to_string()))?;
+        let dir = &self.state_dir;
+        let mut journal = Journal::load(dir)?;
         journal.record(key, &current.to_string(), &value.to_string());
-        journal
-            .save(&dir)
-            .map_err(|e| EngineError::Lab(e.to_string()))?;
+        journal.save(dir)?;
         self.write_host_value(key, value).await?;
         let now = read_host_value(path)?;
         if now != value {
-            return Err(EngineError::Lab(format!(
-                "{key} is {now} after writing {value}"
-            )));
+            return Err(HostValueError::NotWritten {
+                key: key.to_string(),
+                now,
+                value,
+            }
+            .into());
         }
         Ok(current)
     }
@@ -121,17 +121,25 @@ pub(crate) fn host_path(key: &str) -> Result<&'static str, EngineError> {
         .iter()
         .find(|(k, _)| *k == key)
         .map(|(_, p)| *p)
-        .ok_or_else(|| EngineError::Lab(format!("{key} is not a host value perflab changes")))
+        .ok_or_else(|| {
+            HostValueError::NotAllowed {
+                key: key.to_string(),
+            }
+            .into()
+        })
 }
 
 /// Reads a host value straight from /proc/sys (perflab runs on the host).
-pub fn read_host_value(path: &str) -> Result<u64, EngineError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        EngineError::Lab(format!(
-            "reading {path}: {e}; is the nf_conntrack module loaded?"
-        ))
+pub fn read_host_value(path: &'static str) -> Result<u64, EngineError> {
+    let text = std::fs::read_to_string(path).map_err(|e| HostValueError::Read {
+        path,
+        reason: e.to_string(),
     })?;
-    text.trim()
-        .parse()
-        .map_err(|_| EngineError::Lab(format!("{path} holds {:?}, not a number", text.trim())))
+    text.trim().parse().map_err(|_| {
+        HostValueError::NotNumber {
+            path,
+            text: text.trim().to_string(),
+        }
+        .into()
+    })
 }

@@ -1,10 +1,13 @@
 //! The connection to the Docker Engine, with the API version negotiated (Debian's
 //! docker.io speaks 1.41 and refuses newer clients).
+use std::path::PathBuf;
 use std::time::Duration;
 
 use bollard::Docker;
 
 use super::error::{deadline, EngineError};
+use super::events::{self, EngineEvent, Events};
+use crate::config::Settings;
 
 /// The default deadline of one Docker call.
 pub const CALL: Duration = Duration::from_secs(30);
@@ -15,14 +18,18 @@ pub struct Lab {
     pub(crate) docker: Docker,
     pub(crate) run: String,
     pub(crate) names: super::Names,
+    /// The host journal lives here.
+    pub(crate) state_dir: PathBuf,
+    /// A separate image set, built without the layer cache (`PERFLAB_IMAGES`).
+    pub(crate) images: Option<String>,
     /// Cancelled on Ctrl-C/SIGTERM: long operations stop and clean up what they made.
     pub(crate) cancel: tokio_util::sync::CancellationToken,
+    pub(crate) events: Events,
 }
 
 impl Lab {
     /// Connects through bollard's defaults (the usual socket or `DOCKER_HOST`).
-    pub async fn connect() -> Result<Lab, EngineError> {
-        let lab = super::labels::lab_name().map_err(EngineError::Lab)?;
+    pub async fn connect(settings: &Settings) -> Result<Lab, EngineError> {
         let docker = Docker::connect_with_local_defaults()
             .map_err(|e| EngineError::Connect(e.to_string()))?
             .with_timeout(Duration::from_secs(600));
@@ -43,8 +50,13 @@ impl Lab {
         Ok(Lab {
             docker,
             run: super::labels::run_id(),
-            names: super::Names { lab },
+            names: super::Names {
+                lab: settings.lab.clone(),
+            },
+            state_dir: settings.state_dir.clone(),
+            images: settings.images.clone(),
             cancel: tokio_util::sync::CancellationToken::new(),
+            events: events::quiet(),
         })
     }
 
@@ -52,6 +64,16 @@ impl Lab {
     pub fn with_cancel(mut self, cancel: tokio_util::sync::CancellationToken) -> Lab {
         self.cancel = cancel;
         self
+    }
+
+    /// Reports this connection's steps to `events`.
+    pub fn with_events(mut self, events: Events) -> Lab {
+        self.events = events;
+        self
+    }
+
+    pub(crate) fn tell(&self, event: EngineEvent) {
+        (self.events)(event);
     }
 
     pub fn names(&self) -> &super::Names {

@@ -7,9 +7,10 @@ use bollard::query_parameters::{
 
 use super::conntrack::{host_path, read_host_value};
 use super::docker::CALL;
-use super::error::{deadline, EngineError};
+use super::error::{deadline, EngineError, HostValueError};
+use super::events::EngineEvent;
 use super::journal::Journal;
-use super::{labels, state, Lab};
+use super::{labels, Lab};
 
 /// What `down` did.
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -68,10 +69,9 @@ impl Lab {
         }
         let report = self.down().await?;
         if !report.is_empty() {
-            crate::ui::warn(&format!(
-                "found what an interrupted perflab run left behind and cleaned it: {}",
-                report.summary()
-            ));
+            self.tell(EngineEvent::Recovered {
+                summary: report.summary(),
+            });
         }
         Ok(report)
     }
@@ -161,18 +161,21 @@ impl Lab {
     /// Puts back every journaled host value that still holds what perflab set;
     /// one changed since by someone else is left alone and reported.
     async fn restore_journal(&self, report: &mut DownReport) -> Result<(), EngineError> {
-        let dir = state::dir();
-        let mut journal = Journal::load(&dir).map_err(|e| EngineError::Lab(e.to_string()))?;
+        let dir = &self.state_dir;
+        let mut journal = Journal::load(dir)?;
         for entry in journal.entries.clone() {
             let path = host_path(&entry.key)?;
             let now = read_host_value(path)?;
             if now.to_string() == entry.applied {
-                let original: u64 = entry.original.trim().parse().map_err(|_| {
-                    EngineError::Lab(format!(
-                        "journal value {:?} of {} is not a number",
-                        entry.original, entry.key
-                    ))
-                })?;
+                let original: u64 =
+                    entry
+                        .original
+                        .trim()
+                        .parse()
+                        .map_err(|_| HostValueError::BadOriginal {
+                            key: entry.key.clone(),
+                            value: entry.original.clone(),
+                        })?;
                 self.write_host_value(&entry.key, original).await?;
                 report.restored.push(format!(
                     "{}: {} -> {}",
@@ -185,17 +188,15 @@ impl Lab {
                 ));
             }
             journal.remove(&entry.key);
-            journal
-                .save(&dir)
-                .map_err(|e| EngineError::Lab(e.to_string()))?;
+            journal.save(dir)?;
         }
         Ok(())
     }
 
     /// The journaled host changes not yet restored, for `status`.
-    pub fn host_changes() -> Result<Vec<super::journal::Entry>, EngineError> {
-        Journal::load(&state::dir())
-            .map(|j| j.entries)
-            .map_err(|e| EngineError::Lab(e.to_string()))
+    pub fn host_changes(
+        state_dir: &std::path::Path,
+    ) -> Result<Vec<super::journal::Entry>, EngineError> {
+        Ok(Journal::load(state_dir)?.entries)
     }
 }

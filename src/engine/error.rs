@@ -1,6 +1,10 @@
-//! Errors at the Docker seam: one variant per operation, naming the object, and
-//! ending with what the user can do.
+//! Errors at the Docker seam: one variant per operation or failure, naming the
+//! object, and ending with what the user can do.
 use std::time::Duration;
+
+use crate::config::{KnobsError, StageError};
+
+use super::journal::JournalError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -17,16 +21,86 @@ pub enum EngineError {
     },
     #[error("building image {image}: {message}")]
     Build { image: String, message: String },
+    #[error("the base image {image} is missing and could not be pulled ({why}); seed it from Debian's packages with `sudo bash scripts/engine.sh` (debootstrap + docker import)")]
+    BaseImage { image: &'static str, why: String },
     #[error("no lab is running; start one with `perflab up`")]
     NotRunning,
     #[error(
         "a lab is already running (stage {stage}); use it, or stop it first with `perflab down`"
     )]
     AlreadyRunning { stage: String },
-    #[error("{0}")]
-    Lab(String),
+    #[error("a container named {name} exists but is not perflab's; perflab will not touch it: rename or remove it yourself")]
+    NotOurs { name: String },
+    #[error("{container}: {reason}; remove the lab with `perflab down` and start it again")]
+    Inspect { container: String, reason: String },
+    #[error("{what} failed with exit code {code}: {stderr}")]
+    Exec {
+        what: String,
+        code: i64,
+        stderr: String,
+    },
+    #[error("the exec in {container} did not attach to its output")]
+    NotAttached { container: String },
+    #[error("the server at {url} did not answer 200 within {} s (last: {last}); see `docker logs {nginx}` and `docker logs {phpfpm}`", .after.as_secs())]
+    NoAnswer {
+        url: String,
+        after: Duration,
+        last: String,
+        nginx: String,
+        phpfpm: String,
+    },
+    #[error(
+        "php-fpm did not listen on :9000 again after its restart; see `docker logs {container}`"
+    )]
+    NotListening { container: String },
+    /// A start error with the last log lines of the server's containers, which
+    /// the cleanup removes with them.
+    #[error("{source}{logs}")]
+    WithLogs {
+        source: Box<EngineError>,
+        logs: String,
+    },
+    #[error("the server's conntrack table reads {text:?}, not `count max`")]
+    ConntrackTable { text: String },
+    #[error("the host's net.netfilter.nf_conntrack_max is {max}: filling that many entries would pin over 1 GB of kernel memory, so stages 0 and 1 need a limit of at most {limit}; start at `--stage 2` instead")]
+    FillTooLarge { max: u64, limit: u64 },
+    #[error("the conntrack fill stopped at {count} of {max} entries")]
+    FillStopped { count: u64, max: u64 },
+    #[error(transparent)]
+    HostValue(#[from] HostValueError),
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error(transparent)]
+    Stage(#[from] StageError),
+    #[error(transparent)]
+    Knobs(#[from] KnobsError),
+    #[error("packing the server configs: {0}")]
+    Pack(std::io::Error),
+    #[error("{file} in the server does not parse: {reason}; start the lab again with `perflab down` then `perflab up`")]
+    KnobsFile { file: &'static str, reason: String },
     #[error("interrupted")]
     Cancelled,
+}
+
+/// Reading, raising and restoring a host-wide kernel value.
+#[derive(Debug, thiserror::Error)]
+pub enum HostValueError {
+    #[error("{key} is not a host value perflab changes")]
+    NotAllowed { key: String },
+    #[error("reading {path}: {reason}; is the nf_conntrack module loaded?")]
+    Read { path: &'static str, reason: String },
+    #[error("{path} holds {text:?}, not a number")]
+    NotNumber { path: &'static str, text: String },
+    #[error("{key} is {current} on this host; perflab only raises host-wide values, so {value} is refused: give a value above {current}")]
+    WouldLower {
+        key: String,
+        current: u64,
+        value: u64,
+    },
+    #[error("{key} is {now} after writing {value}")]
+    NotWritten { key: String, now: u64, value: u64 },
+    #[error("the journal's original value {value:?} of {key} is not a number; check it by hand, then remove the journal")]
+    BadOriginal { key: String, value: String },
 }
 
 impl EngineError {
@@ -53,35 +127,31 @@ impl EngineError {
 
     /// Whether the Docker Engine could not be reached (stopped, restarting).
     pub fn is_unreachable(&self) -> bool {
-        matches!(self, EngineError::Connect(_) | EngineError::Deadline { .. })
+        match self {
+            EngineError::Connect(_) | EngineError::Deadline { .. } => true,
+            EngineError::WithLogs { source, .. } => source.is_unreachable(),
+            _ => false,
+        }
     }
 
     /// Whether Docker said the operation conflicts with one in progress (409).
     pub fn is_conflict(&self) -> bool {
-        matches!(
-            self,
-            EngineError::Docker {
-                source: bollard::errors::Error::DockerResponseServerError {
-                    status_code: 409,
-                    ..
-                },
-                ..
-            }
-        )
+        self.status() == Some(409)
     }
 
     /// Whether Docker said the object does not exist.
     pub fn is_not_found(&self) -> bool {
-        matches!(
-            self,
+        self.status() == Some(404)
+    }
+
+    fn status(&self) -> Option<u16> {
+        match self {
             EngineError::Docker {
-                source: bollard::errors::Error::DockerResponseServerError {
-                    status_code: 404,
-                    ..
-                },
+                source: bollard::errors::Error::DockerResponseServerError { status_code, .. },
                 ..
-            }
-        )
+            } => Some(*status_code),
+            _ => None,
+        }
     }
 }
 

@@ -25,11 +25,18 @@ impl ExecOutput {
         if self.success() {
             Ok(self)
         } else {
-            Err(EngineError::Lab(format!(
-                "{what} failed with exit code {}: {}",
-                self.code,
-                self.stderr.trim().lines().last().unwrap_or("").trim()
-            )))
+            Err(EngineError::Exec {
+                what: what.to_string(),
+                code: self.code,
+                stderr: self
+                    .stderr
+                    .trim()
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string(),
+            })
         }
     }
 }
@@ -145,9 +152,9 @@ pub async fn attach(
             output,
             input,
         }),
-        StartExecResults::Detached => Err(EngineError::Lab(format!(
-            "the exec in {container} did not attach"
-        ))),
+        StartExecResults::Detached => Err(EngineError::NotAttached {
+            container: container.to_string(),
+        }),
     }
 }
 

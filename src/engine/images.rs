@@ -9,8 +9,8 @@ use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
 use super::error::{deadline, EngineError};
+use super::events::{EngineEvent, Step, Steps};
 use super::{labels, Lab};
-use crate::ui::Progress;
 
 pub const BASE_IMAGE: &str = "debian:bookworm-slim";
 /// No build output for this long means the build is stuck.
@@ -115,7 +115,14 @@ impl Lab {
         if self.image_exists(BASE_IMAGE).await? {
             return Ok(());
         }
-        let bar = Progress::spinner(&format!("pulling {BASE_IMAGE}"));
+        let steps = Steps::new(&self.events);
+        let pulling = |status: Option<String>| {
+            steps.show(Step::Pulling {
+                image: BASE_IMAGE.to_string(),
+                status,
+            })
+        };
+        pulling(None);
         let opts = CreateImageOptionsBuilder::new()
             .from_image("debian")
             .tag("bookworm-slim")
@@ -125,13 +132,13 @@ impl Lab {
             while let Some(item) = stream.next().await {
                 let info = item.map_err(|e| e.to_string())?;
                 if let Some(status) = info.status {
-                    bar.set_message(format!("pulling {BASE_IMAGE}: {status}"));
+                    pulling(Some(status));
                 }
             }
             Ok::<(), String>(())
         })
         .await;
-        drop(bar);
+        drop(steps);
         match pulled {
             Ok(Ok(())) if self.image_exists(BASE_IMAGE).await? => Ok(()),
             Ok(Err(e)) => Err(seed_hint(&e)),
@@ -141,8 +148,8 @@ impl Lab {
 
     /// Builds `image` unless an image with its content tag exists; returns the tag.
     pub async fn ensure_image(&self, image: Image) -> Result<String, EngineError> {
-        let set = labels::image_set().map_err(EngineError::Lab)?;
-        let tag = image.tag_in(set.as_deref());
+        let set = self.images.as_deref();
+        let tag = image.tag_in(set);
         if self.image_exists(&tag).await? {
             return Ok(tag);
         }
@@ -152,7 +159,7 @@ impl Lab {
             message: e.to_string(),
         })?;
         // Images are shared by every lab on this engine (they are a cache).
-        let mut image_labels = labels::labels(labels::DEFAULT_LAB_NAME, &self.run, "image");
+        let mut image_labels = labels::labels(crate::config::DEFAULT_LAB_NAME, &self.run, "image");
         image_labels.remove(labels::RUN);
         let opts = BuildImageOptionsBuilder::new()
             .dockerfile("Dockerfile")
@@ -163,7 +170,11 @@ impl Lab {
             .nocache(set.is_some())
             .labels(&image_labels)
             .build();
-        let bar = Progress::spinner(&format!("building {tag}"));
+        let steps = Steps::new(&self.events);
+        steps.show(Step::Building {
+            tag: tag.clone(),
+            output: None,
+        });
         let build = async {
             let mut stream = self.docker.build_image(
                 opts,
@@ -195,7 +206,10 @@ impl Lab {
                     .map(str::trim)
                     .filter(|l| !l.is_empty())
                 {
-                    bar.set_message(format!("building {tag}: {}", truncate(line, 60)));
+                    steps.show(Step::Building {
+                        tag: tag.clone(),
+                        output: Some(line.to_string()),
+                    });
                     last_lines.push(line.to_string());
                     if last_lines.len() > 5 {
                         last_lines.remove(0);
@@ -205,31 +219,23 @@ impl Lab {
             Ok(())
         };
         deadline(&format!("the build of {tag}"), BUILD_TOTAL, build).await?;
-        drop(bar);
+        drop(steps);
         if !self.image_exists(&tag).await? {
             return Err(EngineError::Build {
                 image: tag,
                 message: "the build ended without an image".into(),
             });
         }
-        crate::ui::done(&format!("built {tag}"));
+        self.tell(EngineEvent::Built { tag: tag.clone() });
         Ok(tag)
     }
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(n).collect::<String>())
-    }
-}
-
 fn seed_hint(why: &str) -> EngineError {
-    EngineError::Lab(format!(
-        "the base image {BASE_IMAGE} is missing and could not be pulled ({why}); \
-         seed it from Debian's packages with `sudo bash scripts/engine.sh` (debootstrap + docker import)"
-    ))
+    EngineError::BaseImage {
+        image: BASE_IMAGE,
+        why: why.to_string(),
+    }
 }
 
 #[cfg(test)]

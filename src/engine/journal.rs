@@ -124,7 +124,7 @@ impl Journal {
             };
         }
         let text = serde_json::to_string_pretty(self).expect("a journal serializes");
-        super::state::write_atomic(&path, text.as_bytes()).map_err(err)
+        crate::files::write_atomic(&path, text.as_bytes()).map_err(err)
     }
 }
 

@@ -8,6 +8,7 @@ pub mod conntrack;
 mod docker;
 mod down;
 mod error;
+mod events;
 mod exec;
 mod images;
 pub mod journal;
@@ -19,7 +20,8 @@ mod up;
 
 pub use docker::Lab;
 pub use down::DownReport;
-pub use error::EngineError;
+pub use error::{EngineError, HostValueError};
+pub use events::{EngineEvent, Events, Step};
 pub use exec::ExecOutput;
 pub use images::BASE_IMAGE;
 pub use server::{Server, Side};

@@ -126,7 +126,10 @@ impl Server {
                     Some(r) => {
                         r.map_err(|e| EngineError::docker("reading statistics of", &name, e))
                     }
-                    None => Err(EngineError::Lab(format!("no statistics for {name}"))),
+                    None => Err(EngineError::Inspect {
+                        container: name.clone(),
+                        reason: "the engine gave no CPU statistics".into(),
+                    }),
                 }
             })
             .await?;
@@ -192,19 +195,19 @@ impl Lab {
             .and_then(|n| n.networks.as_ref())
             .and_then(|n| n.get(&self.names.network()))
             .cloned()
-            .ok_or_else(|| {
-                EngineError::Lab(format!(
-                    "{} is not on {}",
-                    self.names.nginx(),
-                    self.names.network()
-                ))
+            .ok_or_else(|| EngineError::Inspect {
+                container: self.names.nginx(),
+                reason: format!("it is not on {}", self.names.network()),
             })?;
         let ip: Ipv4Addr = endpoint
             .ip_address
             .as_deref()
             .unwrap_or("")
             .parse()
-            .map_err(|_| EngineError::Lab(format!("{} has no IPv4 address", self.names.nginx())))?;
+            .map_err(|_| EngineError::Inspect {
+                container: self.names.nginx(),
+                reason: "it has no IPv4 address".into(),
+            })?;
         let prefix = endpoint.ip_prefix_len.unwrap_or(16).clamp(0, 32) as u8;
         let net = u32::from(ip) & (u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0));
         let stage = nginx
@@ -243,9 +246,9 @@ impl Lab {
                 if ours {
                     Ok(Some(c))
                 } else {
-                    Err(EngineError::Lab(format!(
-                        "a container named {name} exists but is not perflab's; perflab will not touch it: rename or remove it yourself"
-                    )))
+                    Err(EngineError::NotOurs {
+                        name: name.to_string(),
+                    })
                 }
             }
             Err(e) if e.is_not_found() => Ok(None),

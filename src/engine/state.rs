@@ -1,39 +1,18 @@
-//! perflab's state directory: the host journal, the lock, progress and outputs.
-use std::path::PathBuf;
+//! The lab lock in perflab's state directory: one command at a time changes the lab.
+use std::io::Write;
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
 
-/// `$PERFLAB_STATE_DIR` as given; else `$XDG_STATE_HOME/perflab` or
-/// `~/.local/state/perflab`, where a lab named by `PERFLAB_LAB` gets `labs/<name>`.
-pub fn dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("PERFLAB_STATE_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d);
-    }
-    let base = base_dir();
-    match super::labels::lab_name() {
-        Ok(name) if name != super::labels::DEFAULT_LAB_NAME => base.join("labs").join(name),
-        _ => base,
-    }
-}
-
-fn base_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("XDG_STATE_HOME").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d).join("perflab");
-    }
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/tmp"));
-    home.join(".local/state/perflab")
-}
-
-/// Creates the state directory if needed.
-pub fn ensure_dir() -> std::io::Result<PathBuf> {
-    let d = dir();
-    std::fs::create_dir_all(&d).map_err(|e| {
-        std::io::Error::new(
-            e.kind(),
-            format!("creating state directory {}: {e}", d.display()),
-        )
-    })?;
-    Ok(d)
+/// Why the lock was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("the lab is in use by another perflab command ({holder}); wait for it to finish")]
+    Busy { holder: String },
+    #[error("opening the lab lock {path}: {source}; check that the state directory is writable")]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// An exclusive lock on the lab for commands that change it (`up`, `down`, fixes).
@@ -43,55 +22,41 @@ pub struct LabLock {
 }
 
 impl LabLock {
-    /// Takes the lock, or says who holds it.
-    pub fn acquire() -> Result<LabLock, String> {
-        use std::os::fd::AsRawFd;
-        let dir = ensure_dir().map_err(|e| e.to_string())?;
-        let path = dir.join("lab.lock");
+    /// Takes the lock in `state_dir` (created if needed), or says who holds it.
+    pub fn acquire(state_dir: &Path) -> Result<LabLock, LockError> {
+        let path = state_dir.join("lab.lock");
+        let open = |source| LockError::Open {
+            path: path.clone(),
+            source,
+        };
+        std::fs::create_dir_all(state_dir).map_err(open)?;
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .read(true)
             .write(true)
             .open(&path)
-            .map_err(|e| format!("opening {}: {e}", path.display()))?;
+            .map_err(open)?;
         // SAFETY: flock on a file descriptor we own.
         let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
         if rc != 0 {
             let holder = std::fs::read_to_string(&path).unwrap_or_default();
-            return Err(format!(
-                "the lab is in use by another perflab command ({}); wait for it to finish",
-                holder
-                    .trim()
-                    .trim_start_matches("pid ")
-                    .split_whitespace()
-                    .next()
-                    .map(|p| format!("pid {p}"))
-                    .unwrap_or_else(|| "unknown pid".into())
-            ));
+            let holder = holder
+                .trim()
+                .trim_start_matches("pid ")
+                .split_whitespace()
+                .next()
+                .map(|p| format!("pid {p}"))
+                .unwrap_or_else(|| "unknown pid".into());
+            return Err(LockError::Busy { holder });
         }
-        use std::io::Write;
-        let _ = file.set_len(0);
-        let _ = (&file).write_all(format!("pid {}\n", std::process::id()).as_bytes());
+        // The pid only helps a second command name the holder; the lock holds without it.
+        if let Err(e) = file
+            .set_len(0)
+            .and_then(|()| (&file).write_all(format!("pid {}\n", std::process::id()).as_bytes()))
+        {
+            log::debug!("writing the pid to {}: {e}", path.display());
+        }
         Ok(LabLock { _file: file })
     }
-}
-
-/// Writes `bytes` to `path` so that a crash leaves either the old file or the
-/// new one: a temporary file beside it, synced, then renamed over it.
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(std::path::Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
-    tmp_name.push(".tmp");
-    let tmp = dir.join(tmp_name);
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, path)?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
 }

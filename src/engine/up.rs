@@ -10,11 +10,11 @@ use tokio_util::sync::CancellationToken;
 
 use super::docker::CALL;
 use super::error::{deadline, EngineError};
+use super::events::{EngineEvent, Step, Steps};
 use super::images::Image;
 use super::server::{Server, Side};
 use super::{labels, Lab};
 use crate::config::{Knobs, StagePlan};
-use crate::ui::{self, Progress};
 
 /// The server must answer its first request within this long after its start.
 const FIRST_ANSWER: Duration = Duration::from_secs(30);
@@ -32,7 +32,7 @@ impl Lab {
         opts: UpOptions,
         cancel: &CancellationToken,
     ) -> Result<Server, EngineError> {
-        plan.check_stage(opts.stage).map_err(EngineError::Lab)?;
+        plan.check_stage(opts.stage)?;
         if let Some(running) = self.find_server().await? {
             let stage = running
                 .stage
@@ -50,11 +50,12 @@ impl Lab {
             other => other,
         };
         if result.is_err() {
-            let _bar = Progress::spinner("cleaning up what was started");
+            let steps = Steps::new(&self.events);
+            steps.show(Step::CleaningUp);
             if let Err(e) = self.remove_objects().await {
-                ui::warn(&format!(
-                    "cleaning up after a failed start: {e}; run `perflab down`"
-                ));
+                self.tell(EngineEvent::CleanupFailed {
+                    error: e.to_string(),
+                });
             }
         }
         result
@@ -82,7 +83,8 @@ impl Lab {
                 .unwrap_or("")
         );
         let image = until_cancelled(cancel, self.ensure_image(Image::Server)).await?;
-        let bar = Progress::spinner("creating the lab network and volumes");
+        let steps = Steps::new(&self.events);
+        steps.show(Step::CreatingNetwork);
         step()?;
         self.create_network().await?;
         for v in [self.names.etc_volume(), self.names.log_volume()] {
@@ -90,7 +92,7 @@ impl Lab {
             self.create_volume(&v).await?;
         }
         step()?;
-        bar.set_message("starting nginx (it owns the server's network namespace)");
+        steps.show(Step::StartingNginx);
         let nginx = self.names.nginx();
         self.create_server_container(&nginx, &image, Side::Nginx, &knobs, opts.stage)
             .await?;
@@ -99,7 +101,7 @@ impl Lab {
         step()?;
         self.write_configs(&knobs, &title).await?;
         step()?;
-        bar.set_message("starting php-fpm (it joins nginx's namespace)");
+        steps.show(Step::StartingPhpFpm);
         let phpfpm = self.names.phpfpm();
         self.create_server_container(&phpfpm, &image, Side::PhpFpm, &knobs, opts.stage)
             .await?;
@@ -107,7 +109,7 @@ impl Lab {
         self.start(&phpfpm).await?;
         step()?;
         let server = self.server().await?;
-        bar.set_message("switching conntrack on in the server's namespace");
+        steps.show(Step::SwitchingConntrackOn);
         server
             .exec(
                 Side::Nginx,
@@ -126,16 +128,16 @@ impl Lab {
             )
             .await?
             .ok("installing the stateful firewall rule")?;
-        bar.set_message(format!("waiting for the server at {}", server.url()));
+        steps.show(Step::WaitingFor { url: server.url() });
         until_cancelled(cancel, wait_for_answer(&server)).await?;
         if knobs.conntrack_fill {
-            bar.set_message("filling the server's conntrack table (its own, not the host's)");
+            steps.show(Step::FillingConntrack);
             let filled = until_cancelled(cancel, self.fill_conntrack(&server)).await?;
-            drop(bar);
-            ui::done(&format!(
-                "filled the server's conntrack table: {} of {} entries",
-                filled.count, filled.max
-            ));
+            drop(steps);
+            self.tell(EngineEvent::Filled {
+                count: filled.count,
+                max: filled.max,
+            });
         }
         Ok(server)
     }
@@ -155,11 +157,23 @@ impl Lab {
             let mut stream = self.docker.logs(&name, Some(opts));
             let mut lines = String::new();
             let collect = async {
-                while let Some(Ok(chunk)) = stream.next().await {
-                    lines.push_str(&String::from_utf8_lossy(&chunk.into_bytes()));
+                while let Some(chunk) = stream.next().await {
+                    match chunk {
+                        Ok(chunk) => lines.push_str(&String::from_utf8_lossy(&chunk.into_bytes())),
+                        // The start error is what matters; say why its logs are missing.
+                        Err(e) => {
+                            lines.push_str(&format!("(the logs could not be read: {e})"));
+                            break;
+                        }
+                    }
                 }
             };
-            let _ = tokio::time::timeout(Duration::from_secs(5), collect).await;
+            if tokio::time::timeout(Duration::from_secs(5), collect)
+                .await
+                .is_err()
+            {
+                lines.push_str("\n(no more log lines within 5 s)");
+            }
             if !lines.trim().is_empty() {
                 text.push_str(&format!(
                     "\n  last log lines of {name}:\n    {}",
@@ -170,7 +184,10 @@ impl Lab {
         if text.is_empty() {
             err
         } else {
-            EngineError::Lab(format!("{err}{text}"))
+            EngineError::WithLogs {
+                source: Box::new(err),
+                logs: text,
+            }
         }
     }
 
@@ -316,13 +333,13 @@ async fn wait_for_answer(server: &Server) -> Result<(), EngineError> {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    Err(EngineError::Lab(format!(
-        "the server at {} did not answer 200 within {} s (last: {last}); see `docker logs {}` and `docker logs {}`",
-        server.url(),
-        FIRST_ANSWER.as_secs(),
-        server.lab().names().nginx(),
-        server.lab().names().phpfpm()
-    )))
+    Err(EngineError::NoAnswer {
+        url: server.url(),
+        after: FIRST_ANSWER,
+        last,
+        nginx: server.lab().names().nginx(),
+        phpfpm: server.lab().names().phpfpm(),
+    })
 }
 
 /// One `GET /` to the lab's server; returns the status code.

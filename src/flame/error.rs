@@ -1,9 +1,9 @@
 //! Errors of the flame graph: reading perf's text, and recording under load.
 use std::path::PathBuf;
 
+use super::draw::BadFunction;
 use super::perf::HostFacts;
 use crate::engine::EngineError;
-use crate::load::LoadError;
 
 /// `perf script` text that cannot be folded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,8 +24,6 @@ pub enum FlameError {
     NoServerSamples { samples: u64, pids: usize },
     #[error("folding the kernel stacks: {0}")]
     Fold(#[from] FoldError),
-    #[error("the load during the recording: {0}")]
-    Load(#[from] LoadError),
     #[error(transparent)]
     Engine(#[from] EngineError),
     #[error("writing the flame graph {}: {source}; is the state directory writable? set PERFLAB_STATE_DIR to use another", .path.display())]
@@ -34,8 +32,10 @@ pub enum FlameError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{0}")]
-    Invalid(String),
+    #[error("{seconds} seconds of recording is out of range; accepted: {lo} to {hi}")]
+    Seconds { seconds: u32, lo: u32, hi: u32 },
+    #[error(transparent)]
+    Function(#[from] BadFunction),
     #[error("interrupted")]
     Cancelled,
 }

@@ -3,21 +3,21 @@
 //! a free local port (tcp_v4_connect → __inet_hash_connect →
 //! __inet_check_established) while nginx's ports sit in TIME_WAIT.
 //!
-//! perf records every CPU from the host helper while the lab's load runs;
-//! [`fold`] keeps the samples of the server's processes; [`function_share`] and
-//! [`top`] are what the terminal shows; the SVG is inferno's.
+//! perf records every CPU from the host helper ([`run_record`]) while the lab
+//! layer runs the load; [`draw`] folds the samples of the server's processes,
+//! measures [`function_share`] and [`top`], and writes inferno's SVG.
 pub mod advice;
+mod draw;
 mod error;
 mod fold;
 mod perf;
-mod record;
 mod share;
 mod svg;
 
+pub use draw::{check_args, check_function, draw, BadFunction, FlameReport, SECONDS};
 pub use error::{FlameError, FoldError};
 pub use fold::{fold, Folded};
-pub use perf::{perf_available, HostFacts, EVENT, FREQUENCY};
-pub use record::{check_function, record, FlameReport, SECONDS};
+pub use perf::{perf_available, run_record, HostFacts, PerfRun, EVENT, FREQUENCY};
 pub use share::{function_share, shorten, top, TopStack, TOP_DEPTH};
 pub use svg::write_svg;
 

@@ -2,6 +2,7 @@
 //! telling "perf could not sample" apart from "perf sampled, with warnings".
 use std::time::Duration;
 
+use super::error::FlameError;
 use crate::engine::{EngineError, ExecOutput, Lab, ToolboxMode};
 
 /// A software event: works in VMs without a PMU (most CI machines and laptops'
@@ -80,16 +81,24 @@ pub async fn run_record(
 }
 
 /// `Ok` when a second of `perf record -a` works in the helper, else what failed
-/// and what is needed. For `perflab doctor`.
-pub async fn perf_available(lab: &Lab) -> Result<(), String> {
-    let out = match helper(lab, &probe_script(), Duration::from_secs(60)).await {
-        Ok(Ok(out)) => out,
-        Ok(Err(reason)) => return Err(super::advice::unavailable(&reason, &HostFacts::default())),
-        Err(e) => return Err(e.to_string()),
+/// (`FlameError::PerfUnavailable`, with the host facts that explain it). For
+/// `perflab doctor`.
+pub async fn perf_available(lab: &Lab) -> Result<(), FlameError> {
+    let out = match helper(lab, &probe_script(), Duration::from_secs(60)).await? {
+        Ok(out) => out,
+        Err(reason) => {
+            return Err(FlameError::PerfUnavailable {
+                reason,
+                facts: HostFacts::default(),
+            })
+        }
     };
     judge(&out)
         .map(|_| ())
-        .map_err(|reason| super::advice::unavailable(&reason, &parse_facts(&out.stderr)))
+        .map_err(|reason| FlameError::PerfUnavailable {
+            reason,
+            facts: parse_facts(&out.stderr),
+        })
 }
 
 /// The helper's output; a helper that could not be made or started means perf

@@ -4,8 +4,8 @@
 //!
 //! Data flows one way: files → [`Course::load`] (parse, then validate every rule,
 //! each problem naming its file and field) → the tutor. `perflab dev check` runs
-//! the same validation and prints every problem. [`render_markdown`] draws the
-//! prose in a terminal.
+//! the same validation and prints every problem. This module is data and its
+//! validation only: `ui` draws the prose.
 mod agree;
 pub mod check;
 mod check_rules;
@@ -16,12 +16,10 @@ pub mod fix;
 mod input;
 mod problem;
 mod prose;
-mod render;
 pub mod schema;
 mod source;
 mod text;
 mod validate;
-mod wrap;
 
 pub use agree::HOST_SYSCTLS;
 pub use check::{At, Check, Compare, Expect, Measure, Op, Operand, Predicate};
@@ -32,7 +30,6 @@ pub use fix::{Change, Fix, Need, Service, Target, ValueRule};
 pub use input::Input;
 pub use problem::{LessonError, Problem};
 pub use prose::FENCES;
-pub use render::{render_markdown, render_markdown_styled};
 pub use schema::{
     Choice, Evidence, Hint, Investigate, Observe, Pattern, Place, Question, StageSpec, StepKind,
     Symptom, FORMAT,

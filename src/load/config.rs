@@ -1,12 +1,23 @@
-//! What one run does. [`LoadConfig::new`] applies the target guard and the lab's
-//! default load (1000 connections, 10 s, 2 s timeout, keep-alive); callers change
-//! the public fields, and [`run_load`](super::run_load) validates them all again.
+//! What one run does. [`LoadConfig::new`] applies the target guard and the run's
+//! [`Shape`]; callers may change the public fields, and
+//! [`run_load`](super::run_load) validates them all again.
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use super::options;
 use super::target::{check_target, parse_url};
 use super::LoadError;
+
+/// How hard and how long: the part of a run a course keeps the same from stage
+/// to stage (the lab layer holds the standard one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    pub connections: usize,
+    pub duration: Duration,
+    /// Per request and per connect.
+    pub timeout: Duration,
+    pub keepalive: bool,
+}
 
 #[derive(Debug, Clone)]
 pub struct LoadConfig {
@@ -30,18 +41,22 @@ pub struct LoadConfig {
 
 impl LoadConfig {
     /// Parses the URL and applies the guard (loopback or one of `allowed_subnets`),
-    /// with the lab's default load. Opens no socket and looks no name up.
-    pub fn new(url: &str, allowed_subnets: &[(Ipv4Addr, u8)]) -> Result<LoadConfig, LoadError> {
+    /// with the given shape. Opens no socket and looks no name up.
+    pub fn new(
+        url: &str,
+        allowed_subnets: &[(Ipv4Addr, u8)],
+        shape: &Shape,
+    ) -> Result<LoadConfig, LoadError> {
         let target = parse_url(url)?;
         check_target(target.addr.ip(), allowed_subnets)?;
         Ok(LoadConfig {
             url: url.to_string(),
             addr: target.addr,
-            connections: 1000,
-            duration: Duration::from_secs(10),
-            timeout: Duration::from_secs(2),
-            connect_timeout: Duration::from_secs(2),
-            keepalive: true,
+            connections: shape.connections,
+            duration: shape.duration,
+            timeout: shape.timeout,
+            connect_timeout: shape.timeout,
+            keepalive: shape.keepalive,
             threads: default_threads(),
             host_header: target.authority,
             path: target.path,
@@ -99,9 +114,17 @@ fn default_threads() -> usize {
 mod tests {
     use super::*;
 
+    /// The lab's standard load (`lab::STANDARD`, which this layer cannot see).
+    const SHAPE: Shape = Shape {
+        connections: 1000,
+        duration: Duration::from_secs(10),
+        timeout: Duration::from_secs(2),
+        keepalive: true,
+    };
+
     #[test]
     fn defaults_are_the_labs_load() {
-        let c = LoadConfig::new("http://127.0.0.1:8080/x", &[]).unwrap();
+        let c = LoadConfig::new("http://127.0.0.1:8080/x", &[], &SHAPE).unwrap();
         assert_eq!((c.connections, c.keepalive), (1000, true));
         assert_eq!(
             (c.duration, c.timeout, c.connect_timeout),
@@ -122,7 +145,7 @@ mod tests {
 
     #[test]
     fn validate_catches_changed_fields() {
-        let mut c = LoadConfig::new("http://127.0.0.1/", &[]).unwrap();
+        let mut c = LoadConfig::new("http://127.0.0.1/", &[], &SHAPE).unwrap();
         c.connections = 0;
         assert!(c
             .validate()
@@ -147,7 +170,7 @@ mod tests {
 
     #[test]
     fn close_mode_says_so() {
-        let mut c = LoadConfig::new("http://127.0.0.1/", &[]).unwrap();
+        let mut c = LoadConfig::new("http://127.0.0.1/", &[], &SHAPE).unwrap();
         c.keepalive = false;
         assert!(String::from_utf8(c.request_bytes())
             .unwrap()

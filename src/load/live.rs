@@ -1,4 +1,4 @@
-//! The live line of a run: goodput, 5xx and errors per second over the last second,
+//! A run as it goes: goodput, 5xx and errors per second over the last second,
 //! sampled ~4×/s from the threads' counters (read without locks).
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
@@ -75,43 +75,24 @@ impl Window {
     }
 }
 
-/// The view's own line, short enough for an 80-column terminal.
-pub fn line(elapsed: Duration, planned: Duration, window: &Window) -> String {
-    let Rates {
-        ok,
-        responses: all,
-        server_errors: fivexx,
-        errors,
-    } = window.rates();
-    let secs = elapsed.min(planned + Duration::from_secs(60)).as_secs_f64();
-    let tail = if elapsed > planned {
-        "  (finishing requests in flight)"
-    } else {
-        ""
-    };
-    format!(
-        "load {secs:.1}/{} s  goodput {ok:.0} 2xx/s  all {all:.0}/s  5xx {fivexx:.0}/s  errors {errors:.0}/s{tail}",
-        trim(planned.as_secs_f64())
-    )
+/// One tick of a run as it goes: how far it is and its rates over the last second.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LiveTick {
+    pub elapsed: Duration,
+    pub planned: Duration,
+    pub rates: Rates,
 }
 
-fn trim(secs: f64) -> String {
-    if secs.fract() == 0.0 {
-        format!("{secs:.0}")
-    } else {
-        format!("{secs:.1}")
-    }
-}
-
-/// Samples the counters every tick until `done` resolves, drawing each frame.
-pub async fn show<T>(
+/// Samples the counters every tick until `done` resolves, handing each tick to
+/// `each` (the caller's live view). The request loop is not touched: the
+/// counters are read without locks from this task.
+pub async fn watch<T>(
     start: Instant,
     planned: Duration,
     counters: &[Arc<Counters>],
-    mut extra: Option<tokio::sync::watch::Receiver<String>>,
+    mut each: impl FnMut(LiveTick),
     done: impl std::future::Future<Output = T>,
 ) -> T {
-    let mut view = crate::ui::LiveView::start();
     tokio::pin!(done);
     let mut tick = tokio::time::interval(TICK);
     let mut window = Window::default();
@@ -121,12 +102,7 @@ pub async fn show<T>(
             _ = tick.tick() => {
                 let elapsed = start.elapsed();
                 window.push(sample(counters, elapsed));
-                if let Some(view) = view.as_mut() {
-                    let own = line(elapsed, planned, &window);
-                    let more = extra.as_mut().map(|rx| rx.borrow_and_update().clone()).unwrap_or_default();
-                    let lines: Vec<&str> = std::iter::once(own.as_str()).chain(more.lines()).collect();
-                    view.draw(&lines);
-                }
+                each(LiveTick { elapsed, planned, rates: window.rates() });
             }
         }
     }
@@ -175,20 +151,5 @@ mod tests {
         assert!((ok - 1500.0).abs() < 1.0, "{ok}");
         assert!((server_errors - 15.0).abs() < 1.0, "{server_errors}");
         assert!((err - 50.0).abs() < 1.0, "{err}");
-    }
-
-    #[test]
-    fn the_line_names_elapsed_goodput_and_errors() {
-        let mut w = Window::default();
-        w.push(s(0, 0, 0));
-        w.push(s(1000, 500, 7));
-        let l = line(Duration::from_millis(2500), Duration::from_secs(10), &w);
-        assert!(
-            l.contains("2.5/10 s")
-                && l.contains("500 2xx/s")
-                && l.contains("5xx 5/s")
-                && l.contains("errors 7/s"),
-            "{l}"
-        );
     }
 }

@@ -21,36 +21,34 @@ pub mod target;
 
 use std::sync::Arc;
 
-use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-pub use config::LoadConfig;
+pub use config::{LoadConfig, Shape};
 pub use error::LoadError;
+pub use live::{LiveTick, Rates};
 pub use report::{Latency, LoadReport};
 
-/// Runs the load and returns what was measured; no live view.
+/// Runs the load and returns what was measured.
 pub async fn run_load(
     cfg: &LoadConfig,
     cancel: &CancellationToken,
 ) -> Result<LoadReport, LoadError> {
-    run(cfg, cancel, false, None).await
+    run(cfg, cancel, None::<fn(LiveTick)>).await
 }
 
-/// Runs the load with a live view on stderr (when stdout is a terminal); the
-/// caller's `extra` text, if any, is shown under the view's own line.
-pub async fn run_load_live(
+/// Runs the load and hands a [`LiveTick`] to `each` about four times a second.
+pub async fn run_load_watched(
     cfg: &LoadConfig,
     cancel: &CancellationToken,
-    extra: Option<watch::Receiver<String>>,
+    each: impl FnMut(LiveTick),
 ) -> Result<LoadReport, LoadError> {
-    run(cfg, cancel, true, extra).await
+    run(cfg, cancel, Some(each)).await
 }
 
 async fn run(
     cfg: &LoadConfig,
     cancel: &CancellationToken,
-    live_view: bool,
-    extra: Option<watch::Receiver<String>>,
+    each: Option<impl FnMut(LiveTick)>,
 ) -> Result<LoadReport, LoadError> {
     cfg.validate()?;
     runner::ensure_file_limit(cfg.connections)?;
@@ -68,10 +66,9 @@ async fn run(
     });
     let running = runner::start(plan, cfg.connections, cfg.threads, cancel)?;
     let counters = running.counters.clone();
-    let (stats, last, cancelled) = if live_view {
-        live::show(start, cfg.duration, &counters, extra, running.finish()).await?
-    } else {
-        running.finish().await?
+    let (stats, last, cancelled) = match each {
+        Some(each) => live::watch(start, cfg.duration, &counters, each, running.finish()).await?,
+        None => running.finish().await?,
     };
     let shape = report::RunShape {
         url: &cfg.url,

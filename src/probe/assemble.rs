@@ -127,7 +127,7 @@ fn is_max_children_key(key: &str) -> bool {
 
 /// Adds `prev`'s log counts to a snapshot whose logs were counted from `prev`'s
 /// cursors (the script only continues when the file is the same and not shorter).
-pub(crate) fn continue_logs(mut snap: Snapshot, prev: &Snapshot) -> Snapshot {
+pub fn continue_logs(mut snap: Snapshot, prev: &Snapshot) -> Snapshot {
     if snap.cursors.access.from > 0 {
         for (code, n) in &prev.nginx.status_counts {
             *snap.nginx.status_counts.entry(code.clone()).or_default() += n;

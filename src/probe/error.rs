@@ -1,13 +1,8 @@
-//! Errors of the probe: the exec into the server, or text that is not what the
-//! kernel and the services print. Parse errors name the source (the file or
-//! command inside the server) and the line, so a surprise can be reproduced by
-//! hand with `perflab shell`.
-use crate::engine::EngineError;
-
+//! Errors of the probe: text that is not what the kernel and the services
+//! print. Parse errors name the source (the file or command inside the server)
+//! and the line, so a surprise can be reproduced by hand with `perflab shell`.
 #[derive(Debug, thiserror::Error)]
 pub enum ProbeError {
-    #[error("probing the server: {0}")]
-    Engine(#[from] EngineError),
     #[error("the probe script in the server exited with code {code}: {stderr}; check the lab with `perflab status`, or restart it with `perflab down` then `perflab up`")]
     Script { code: i64, stderr: String },
     #[error("the probe's output has no section for {file}; is the server image current? rebuild it with `perflab down` then `perflab up`")]

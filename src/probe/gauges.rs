@@ -48,6 +48,60 @@ impl From<&Snapshot> for Gauges {
     }
 }
 
+/// Two readings `secs` apart: the gauges as they are, and the counters that
+/// signal each stage as per-second rates over the interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GaugeRates {
+    pub conntrack_count: u64,
+    pub conntrack_max: u64,
+    pub drops_per_s: f64,
+    pub time_wait: u64,
+    /// TIME_WAIT on nginx's ephemeral side, when a full probe split it.
+    pub time_wait_ephemeral: Option<u64>,
+    pub overflows_per_s: f64,
+    /// 5xx and 2xx responses a second, when a full probe counted the access log.
+    pub responses_per_s: Option<(f64, f64)>,
+}
+
+impl GaugeRates {
+    /// A zero or unknown interval counts as one second.
+    pub fn between(prev: &Gauges, cur: &Gauges, secs: f64) -> GaugeRates {
+        let secs = if secs.is_finite() && secs > 0.0 {
+            secs
+        } else {
+            1.0
+        };
+        let rate = |n: u64| (n as f64 / secs).round();
+        let per_s = |of: fn(&Gauges) -> u64| rate(of(cur).saturating_sub(of(prev)));
+        let responses_per_s = match (&prev.status_counts, &cur.status_counts) {
+            (Some(p), Some(c)) => {
+                let per_s =
+                    |class| rate(class_total(c, class).saturating_sub(class_total(p, class)));
+                Some((per_s('5'), per_s('2')))
+            }
+            _ => None,
+        };
+        GaugeRates {
+            conntrack_count: cur.conntrack_count,
+            conntrack_max: cur.conntrack_max,
+            drops_per_s: per_s(|g| g.conntrack_drops),
+            time_wait: cur.time_wait,
+            time_wait_ephemeral: cur.time_wait_ephemeral,
+            overflows_per_s: per_s(|g| g.listen_overflows),
+            responses_per_s,
+        }
+    }
+}
+
+/// Responses whose status starts with `class` ('2', '5').
+fn class_total(counts: &BTreeMap<String, u64>, class: char) -> u64 {
+    counts
+        .iter()
+        .filter(|(code, _)| code.starts_with(class))
+        .map(|(_, n)| n)
+        .sum()
+}
+
 /// The loop: `seconds` frames, one a second, for bash. It ends by itself, or
 /// when killed (Docker keeps reading its output after perflab stops).
 pub fn script(seconds: u64) -> String {
@@ -166,6 +220,7 @@ mod tests {
     fn the_loop_prints_a_complete_frame_a_second_and_ends() {
         if !std::path::Path::new(CONNTRACK_COUNT).exists() {
             // No conntrack module loaded on this host: load it the way the lab does.
+            // If modprobe fails, the frames below fail and say which file is missing.
             let _ = std::process::Command::new("modprobe")
                 .arg("nf_conntrack")
                 .status();

@@ -4,11 +4,11 @@
 //! namespace behind a marker line; it counts TIME_WAIT sockets and log lines in
 //! place, so a probe stays one cheap `docker exec` even with 30k sockets and
 //! 500k-line logs. Pure parsers turn each source into typed values
-//! ([`parse_snapshot`]); [`deltas`] compares two snapshots. During a load run a
-//! lighter loop ([`stream_gauges`]) reads only files, once a second, for the
-//! [`live_line`].
+//! ([`parse_snapshot`], [`assemble`]); [`deltas`] compares two snapshots. During a
+//! load run a lighter loop ([`gauge_script`]) reads only files, once a second;
+//! [`GaugeRates`] are its frames as rates. The probe runs nothing itself: the
+//! lab layer execs the scripts in the server and hands their output here.
 mod assemble;
-mod collect;
 mod conntrack;
 mod deltas;
 mod error;
@@ -16,19 +16,17 @@ mod gauges;
 mod kernel_log;
 mod logs;
 mod netstat;
-mod render;
+mod read;
 mod script;
 mod sections;
 mod snapshot;
 mod sockets;
-mod stream;
 mod sysctl;
 
-pub use assemble::parse_snapshot;
-pub use collect::{collect, collect_since};
+pub use assemble::{continue_logs, parse_snapshot};
 pub use deltas::{deltas, Deltas};
 pub use error::ProbeError;
-pub use gauges::Gauges;
-pub use render::{live_line, render};
+pub use gauges::{parse_frame, script as gauge_script, take_frames, GaugeRates, Gauges};
+pub use read::{assemble, last_line, KernelLogRead};
+pub use script::script;
 pub use snapshot::{Conntrack, Kernel, Listen, Nginx, PhpFpm, Snapshot, Tcp};
-pub use stream::{stream_gauges, stream_live_lines};

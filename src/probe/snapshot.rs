@@ -113,7 +113,7 @@ pub struct Kernel {
 
 /// How far each log was counted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Cursors {
+pub struct Cursors {
     pub access: LogMark,
     pub error: LogMark,
     pub phpfpm: LogMark,
@@ -121,7 +121,7 @@ pub(crate) struct Cursors {
 
 /// Where a log's count began and ended.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct LogMark {
+pub struct LogMark {
     /// None when the file did not exist.
     pub cursor: Option<Cursor>,
     /// 0 when the whole file was counted; else the counts are only those after it.
@@ -130,7 +130,7 @@ pub(crate) struct LogMark {
 
 /// A log file's identity and the byte offset after its last counted line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Cursor {
+pub struct Cursor {
     pub inode: u64,
     pub offset: u64,
 }

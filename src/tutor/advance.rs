@@ -4,15 +4,15 @@
 //! rather than by starting the lab again at stage 5, so that the learner's own
 //! fixes stay (a raised conntrack limit, 30 php-fpm children, ...) and each stage
 //! really builds on the one before.
-use crate::config::StagePlan;
+use crate::config::{StagePlan, StagesError};
 use crate::lessons::{Change, Text, STAGES};
 use crate::ui::Tone;
 
-use super::course::DONE;
-use super::labmark;
 use super::phrases as p;
 use super::progress::StageStatus;
 use super::session::{Flow, Session, Stop};
+use super::step::DONE;
+use crate::lab::mark;
 
 /// Stage `n` is through: mark it done, carry the lab into the next stage, and
 /// ask whether to go on.
@@ -48,13 +48,13 @@ pub fn next(s: &mut Session, n: u8) -> Flow<()> {
 }
 
 /// The knobs a stage begins with, as (knob, value) in the spelling the engine reads.
-pub fn on_start(stage: u8) -> anyhow::Result<Vec<(String, String)>> {
+pub fn on_start(stage: u8) -> Result<Vec<(String, String)>, StagesError> {
     let plan = StagePlan::embedded()?;
     let patch = plan
         .stage(stage)
         .map(|s| s.on_start.clone())
         .unwrap_or_default();
-    let json = serde_json::to_value(&patch)?;
+    let json = serde_json::to_value(&patch).expect("a knobs patch serializes");
     let mut out = Vec::new();
     for (knob, v) in json.as_object().into_iter().flatten() {
         let value = match v {
@@ -83,7 +83,7 @@ pub fn on_start_change(knob: &str, value: &str) -> Change {
 /// Applies what stage `m` begins with to the running lab and marks the lab as
 /// being at stage `m`.
 fn carry(s: &mut Session, m: u8) -> Flow<()> {
-    let changes = on_start(m).map_err(Stop::Lab)?;
+    let changes = on_start(m).map_err(|e| Stop::Lab(e.into()))?;
     for (knob, value) in changes {
         let text = p::CARRY.fill(
             s.lang(),
@@ -94,7 +94,7 @@ fn carry(s: &mut Session, m: u8) -> Flow<()> {
         let line = s.lab(|o| o.apply(&change, Some(&value)))?;
         s.say(Tone::Note, &line);
     }
-    s.lab(|o| labmark::write(o, m))?;
+    s.lab(|o| mark::write(o, m))?;
     Ok(())
 }
 

@@ -8,10 +8,9 @@ use serde::Serialize;
 
 use crate::lessons::{Course, Lang};
 
-use super::facts::Facts;
 use super::grade::{self, SymptomVerdict};
-use super::ops::LabOps;
 use super::stage_eval;
+use crate::lab::{Facts, LabError, LabOps};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SymptomResult {
@@ -94,18 +93,18 @@ pub fn run_auto(
     to: u8,
     live: bool,
     progress: &mut dyn FnMut(&str),
-) -> anyhow::Result<AutoReport> {
+) -> Result<AutoReport, LabError> {
     let start = Instant::now();
     ops.start_stage(from, true)?;
     let mut stages = Vec::new();
     for n in from..=to {
         let lesson = course
             .stage(n)
-            .ok_or_else(|| anyhow::anyhow!("the course has no stage {n}"))?;
+            .expect("run --auto's stages were checked against the course");
         let spec = &lesson.spec;
         if n > from {
             // Cumulative, as in the course: the stage's starting change on top.
-            for (knob, value) in super::advance::on_start(n)? {
+            for (knob, value) in super::advance::on_start(n).map_err(LabError::Stages)? {
                 ops.apply(
                     &super::advance::on_start_change(&knob, &value),
                     Some(&value),

@@ -1,13 +1,15 @@
 //! The course as a state machine: stage after stage, step after step, the
 //! progress saved as soon as a step is done, so that a stop anywhere (quit,
 //! Ctrl-C, an error, the end of the answers) resumes at the step it was in.
-use crate::lessons::{render_markdown, Lesson, StepKind, STAGES};
-use crate::ui::Tone;
+use crate::lab::mark;
+use crate::lessons::{Lesson, StepKind, STAGES};
+use crate::ui::{render_markdown, Tone};
 
 use super::phrases as p;
 use super::runs::{self, Which};
 use super::session::{Flow, Session, Stop};
-use super::{advance, fixstep, investigate, judged, labmark, questions, results, screens, verify};
+use super::step::{step_kind, Next, DONE};
+use super::{advance, fixstep, investigate, judged, questions, results, screens, verify};
 
 /// How the course ended this time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,33 +18,6 @@ pub enum Outcome {
     Finished,
     /// The learner stopped; `perflab` resumes.
     Stopped,
-}
-
-/// What a step leads to: the step after it, or another one (a failed check
-/// goes back to the fix).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Next {
-    Following,
-    Goto(StepKind),
-}
-
-/// The step name saved in the progress once a stage is through.
-pub const DONE: &str = "done";
-
-pub fn step_kind(name: &str) -> Option<StepKind> {
-    use StepKind as S;
-    [
-        S::Read,
-        S::Observe,
-        S::Investigate,
-        S::Diagnose,
-        S::Predict,
-        S::Fix,
-        S::Check,
-        S::Measure,
-    ]
-    .into_iter()
-    .find(|k| k.name() == name)
 }
 
 /// Runs the course from where the progress stands, or from the start of stage
@@ -89,12 +64,12 @@ fn run_inner(s: &mut Session, jump: Option<u8>) -> Flow<Outcome> {
 /// A lab started afresh does not hold what the learner did in this stage, so
 /// the stage goes back to its observe step.
 fn prepare_lab(s: &mut Session, n: u8, fresh: bool) -> Flow<()> {
-    if !fresh && labmark::read(&mut *s.ops) == Some(n) {
+    if !fresh && mark::read(&mut *s.ops) == Some(n) {
         return Ok(());
     }
     let text = p::LAB_STARTING.fill(s.lang(), &[("n", &n.to_string())]);
     s.say(Tone::Note, &text);
-    s.lab(|o| labmark::ensure(o, n, fresh).map(|_| ()))?;
+    s.lab(|o| mark::ensure(o, n, fresh).map(|_| ()))?;
     let past_observe = s
         .progress
         .stages

@@ -1,40 +1,8 @@
-//! What the tutor knows about the lab at one moment, and the lesson's field
-//! names resolved against it. Counters read under load are their growth over
+//! The lesson's field names resolved against what the lab layer measured
+//! ([`Facts`]). Counters read under load are their growth over
 //! the run (the probe's deltas); read now, their running total.
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
-
-use crate::config::Knobs;
+pub use crate::lab::{Facts, RunFacts};
 use crate::lessons::{At, FieldKind, FieldRef};
-use crate::load::LoadReport;
-use crate::probe::{Deltas, Snapshot};
-
-/// One load run and the evidence around it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RunFacts {
-    pub report: LoadReport,
-    /// How the server's counters moved over the run.
-    pub deltas: Deltas,
-    /// The server right after the run.
-    pub after: Snapshot,
-    /// Server CPU (both containers) per 2xx response, microseconds.
-    pub server_cpu_us_per_request: Option<f64>,
-    /// Flame-graph shares by function, when a recording was made under this load.
-    pub flame: BTreeMap<String, f64>,
-}
-
-/// Everything a predicate may read. Serializable, so that the run before a
-/// fix outlives the session that measured it (`perflab check`, a resumed course).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Facts {
-    /// A snapshot taken now (settings and gauges).
-    pub now: Option<Snapshot>,
-    /// The server's knobs now (for service settings such as `phpfpm.max_children`).
-    pub knobs: Option<Knobs>,
-    /// The latest load run.
-    pub run: Option<RunFacts>,
-}
 
 /// A field's value: a number, or a text for settings such as a port range.
 #[derive(Debug, Clone, PartialEq)]

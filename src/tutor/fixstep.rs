@@ -6,12 +6,12 @@ use crate::lessons::{Change, Fix, Input, Lesson, Need, Place, Service, StageSpec
 use crate::lessons::{Target, ValueRule};
 use crate::ui::Tone;
 
-use super::course::Next;
 use super::hints;
 use super::phrases as p;
 use super::progress::StageStatus;
 use super::session::{Flow, Session, Stop};
 use super::stage_eval;
+use super::step::Next;
 
 pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
     let spec = &lesson.spec;

@@ -5,10 +5,10 @@
 use crate::lessons::{Evidence, Lesson, Place, StageSpec, StepKind};
 use crate::ui::Tone;
 
-use super::course::Next;
 use super::facts::Facts;
 use super::phrases as p;
 use super::session::{Flow, Session, Stop};
+use super::step::Next;
 use super::{grade, hints, hostcmd, stage_eval};
 
 pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
@@ -186,7 +186,7 @@ fn probe<'l>(s: &mut Session, spec: &'l StageSpec, seen: &[String]) -> Flow<Vec<
         return Ok(Vec::new());
     };
     if let Some(now) = &facts.now {
-        s.say(Tone::Output, &crate::probe::render(now));
+        s.say(Tone::Output, &crate::present::probe::render(now));
     }
     Ok(judge(s, spec, "probe", &facts, seen))
 }

@@ -2,6 +2,7 @@
 //! the learner through a [`Prompter`] and to the lab through [`LabOps`].
 pub mod advance;
 pub mod auto;
+mod auto_table;
 pub mod course;
 pub mod facts;
 mod fixstep;
@@ -10,21 +11,19 @@ mod hints;
 pub mod hostcmd;
 mod investigate;
 pub mod judged;
-pub mod labmark;
-pub mod ops;
 pub mod phrases;
 pub mod progress;
-pub mod prompt;
 mod questions;
 mod results;
 pub mod runs;
 pub mod screens;
 pub mod session;
 pub mod stage_eval;
+pub mod step;
 mod verify;
 
+pub use crate::lab::{LabOps, RealLab};
+pub use auto_table::table as auto_table;
 pub use facts::{Facts, RunFacts, Value};
-pub use ops::{LabOps, LoadShape, RealLab};
 pub use progress::{Progress, RunFigures, StageStatus};
-pub use prompt::{LinePrompter, PromptError, Prompter, ScriptedPrompter, TerminalPrompter};
 pub use session::{Flow, Options, Session, Stop};

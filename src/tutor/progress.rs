@@ -110,7 +110,7 @@ impl Progress {
     pub fn save(&self, dir: &Path) -> Result<(), ProgressError> {
         let path = Self::path(dir);
         let text = serde_json::to_string_pretty(self).expect("progress serializes");
-        crate::engine::state::write_atomic(&path, text.as_bytes())
+        crate::files::write_atomic(&path, text.as_bytes())
             .map_err(|source| ProgressError::Write { path, source })
     }
 

@@ -4,10 +4,10 @@
 use crate::lessons::{Lesson, Question, StageSpec, StepKind};
 use crate::ui::Tone;
 
-use super::course::Next;
 use super::hints;
 use super::phrases as p;
 use super::session::{Flow, Session};
+use super::step::Next;
 
 pub fn diagnose(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
     let spec = &lesson.spec;

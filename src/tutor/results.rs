@@ -4,12 +4,12 @@
 use crate::lessons::{Lesson, StepKind};
 use crate::ui::Tone;
 
-use super::course::Next;
 use super::grade::Outcome;
 use super::phrases as p;
 use super::runs::{self, Which};
 use super::session::{Flow, Session, Stop};
 use super::stage_eval;
+use super::step::Next;
 use super::{judged, screens};
 
 /// Reruns offered at most, so that `--yes` cannot loop on a noisy lab.

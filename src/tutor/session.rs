@@ -8,11 +8,10 @@ use tokio_util::sync::CancellationToken;
 use crate::lessons::{Course, Lang, Lesson};
 use crate::ui::{Screen, Tone};
 
-use super::facts::Facts;
-use super::ops::LabOps;
 use super::phrases::Phrase;
 use super::progress::{Progress, ProgressError, StageProgress};
-use super::prompt::{PromptError, Prompter};
+use crate::lab::{Facts, LabError, LabOps};
+use crate::ui::{PromptError, Prompter};
 
 /// Why the course stopped before its end. Ctrl-C, the end of the answers and
 /// an error all leave the progress as saved after the last step.
@@ -29,8 +28,8 @@ pub enum Stop {
     Prompt(String),
     #[error(transparent)]
     Progress(#[from] ProgressError),
-    #[error("{}", crate::ui::chain_text(.0))]
-    Lab(anyhow::Error),
+    #[error("{}", crate::ui::error_text(.0))]
+    Lab(LabError),
 }
 
 impl From<PromptError> for Stop {
@@ -103,25 +102,28 @@ impl<'a> Session<'a> {
     }
 
     /// A lab operation: its error, or Ctrl-C while it ran, stops the course.
-    pub fn lab<T>(&mut self, op: impl FnOnce(&mut dyn LabOps) -> anyhow::Result<T>) -> Flow<T> {
+    pub fn lab<T>(&mut self, op: impl FnOnce(&mut dyn LabOps) -> Result<T, LabError>) -> Flow<T> {
         let r = op(&mut *self.ops);
         if self.cancel.is_cancelled() {
             return Err(Stop::Interrupted);
         }
-        r.map_err(Stop::Lab)
+        match r {
+            Err(e) if e.is_interrupted() => Err(Stop::Interrupted),
+            other => other.map_err(Stop::Lab),
+        }
     }
 
     /// A lab operation the learner asked for at a prompt: its error is shown
     /// and the prompt goes on (`None`); only Ctrl-C stops the course.
     pub fn try_lab<T>(
         &mut self,
-        op: impl FnOnce(&mut dyn LabOps) -> anyhow::Result<T>,
+        op: impl FnOnce(&mut dyn LabOps) -> Result<T, LabError>,
     ) -> Flow<Option<T>> {
         match self.lab(op) {
             Ok(v) => Ok(Some(v)),
             Err(Stop::Lab(e)) => {
                 let line = super::phrases::COMMAND_FAILED
-                    .fill(self.lang(), &[("error", &crate::ui::chain_text(&e))]);
+                    .fill(self.lang(), &[("error", &crate::ui::error_text(&e))]);
                 self.say(Tone::Bad, &line);
                 Ok(None)
             }

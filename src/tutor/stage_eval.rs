@@ -3,13 +3,12 @@
 //! compare the runs before and after.
 use crate::lessons::{FieldRef, Lang, Need, StageSpec};
 
-use super::facts::Facts;
 use super::grade::{self, Comparison, SymptomVerdict, Verdict};
-use super::ops::LabOps;
+use crate::lab::{Facts, LabError, LabOps};
 
 /// The reference fix of a stage, applied as a learner's typed fix would be.
 /// With `need = "any"`, the first change that has a reference.
-pub fn apply_reference(ops: &mut dyn LabOps, spec: &StageSpec) -> anyhow::Result<Vec<String>> {
+pub fn apply_reference(ops: &mut dyn LabOps, spec: &StageSpec) -> Result<Vec<String>, LabError> {
     let Some(fix) = &spec.fix else {
         return Ok(Vec::new());
     };
@@ -71,7 +70,7 @@ pub fn check(
     before: &Facts,
     live: bool,
     lang: Lang,
-) -> anyhow::Result<CheckOutcome> {
+) -> Result<CheckOutcome, LabError> {
     let flame = flame_function(spec);
     let after = ops.run_load(live, flame.as_deref())?;
     let verdicts = spec

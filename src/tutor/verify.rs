@@ -5,12 +5,12 @@
 use crate::lessons::{Lesson, StepKind};
 use crate::ui::Tone;
 
-use super::course::Next;
 use super::fixstep;
 use super::phrases as p;
 use super::runs::{self, Which};
 use super::session::{Flow, Session, Stop};
 use super::stage_eval;
+use super::step::Next;
 use super::{judged, screens};
 
 pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {

@@ -2,8 +2,15 @@
 //! their cause in their own message too ("probing the server: cannot reach ...")
 //! and also as their source, so anyhow's `{:#}` would print the cause twice.
 pub fn chain_text(err: &anyhow::Error) -> String {
+    error_text(err.as_ref())
+}
+
+/// [`chain_text`] of any error: its message, then each source not said yet.
+pub fn error_text(err: &(dyn std::error::Error + 'static)) -> String {
     let mut text = String::new();
-    for cause in err.chain() {
+    let mut next = Some(err);
+    while let Some(cause) = next {
+        next = cause.source();
         let msg = cause.to_string();
         if text.contains(&msg) {
             continue;

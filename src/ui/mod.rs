@@ -1,17 +1,27 @@
-//! The only code that writes to the terminal. Progress bars hide themselves when
-//! stderr is not a terminal; `NO_COLOR` is honoured by `console`.
+//! The only code that writes to the terminal, and the bottom of the house: it
+//! depends on no other module of perflab. It owns the prompting trait (with its
+//! terminal, plain-line and scripted answers), the Markdown renderer, tables,
+//! spinners and live views; the layers above build the words and hand them here.
+//! Progress bars hide themselves when stderr is not a terminal; `NO_COLOR` is
+//! honoured by `console`.
 mod block;
 mod chain;
 mod live;
+mod log;
+mod markdown;
 mod progress;
+mod prompt;
 mod raw;
 mod screen;
 pub mod table;
 
 pub use block::LiveBlock;
-pub use chain::chain_text;
+pub use chain::{chain_text, error_text};
 pub use live::LiveView;
+pub use log::init_log;
+pub use markdown::{render_markdown, render_markdown_styled};
 pub use progress::Progress;
+pub use prompt::{LinePrompter, PromptError, Prompter, ScriptedPrompter, TerminalPrompter};
 pub use raw::{passthrough, terminal_size, RawMode};
 pub use screen::{Screen, TermScreen, Tone};
 

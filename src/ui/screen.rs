@@ -54,7 +54,7 @@ impl Screen for TermScreen {
         };
         // The tutor's remarks and the lessons' short texts carry `code` spans:
         // rendered like the prose, wrapped under their mark.
-        let body = crate::lessons::render_markdown(text, self.width().saturating_sub(2));
+        let body = super::render_markdown(text, self.width().saturating_sub(2));
         for (i, line) in body.trim_end().lines().enumerate() {
             match i {
                 0 => println!("{mark} {line}"),

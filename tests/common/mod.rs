@@ -1,10 +1,12 @@
-//! Shared by the Docker tests: run the real binary against a lab of the test's
-//! own name and state directory, and check the host afterwards. These tests need
-//! a Docker Engine and FAIL (never skip) without one.
+//! The one harness of the integration tests: [`perflab`] builds a run of the
+//! real binary (the only way the tests start it), [`signal`] sends it a signal,
+//! [`wait_until`] polls for a condition, and [`TestLab`] gives a Docker test a
+//! lab of its own name and state directory and checks the host afterwards. The
+//! Docker tests need a Docker Engine and FAIL (never skip) without one.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -59,29 +61,29 @@ impl TestLab {
         lab
     }
 
-    pub fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_perflab"));
-        c.args(args)
-            .env("PERFLAB_LAB", &self.name)
-            .env("PERFLAB_STATE_DIR", &self.state)
-            .env("NO_COLOR", "1");
-        c
+    /// The settings of this lab, for tests that call the library directly.
+    pub fn settings(&self) -> perflab::config::Settings {
+        perflab::config::Settings::for_lab(&self.name, &self.state).expect("a valid lab name")
     }
 
+    /// A run of perflab against this lab.
+    pub fn perflab(&self, args: &[&str]) -> Perflab {
+        perflab(args).lab(&self.name, &self.state)
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        self.perflab(args).into_command()
+    }
+
+    #[track_caller]
     pub fn run(&self, args: &[&str]) -> Output {
-        self.command(args).output().expect("running perflab")
+        self.perflab(args).output()
     }
 
     /// Runs and asserts success, returning stdout.
+    #[track_caller]
     pub fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "perflab {}: {}",
-            args.join(" "),
-            text(&out)
-        );
-        String::from_utf8_lossy(&out.stdout).to_string()
+        self.perflab(args).ok()
     }
 
     /// One command inside the server; its stdout.
@@ -122,12 +124,106 @@ pub fn docker(args: &[&str]) -> String {
 }
 
 /// Polls `cond` every 100 ms until it holds; fails naming `what` after `within`.
+#[track_caller]
 pub fn wait_until(what: &str, mut cond: impl FnMut() -> bool, within: Duration) {
     let start = Instant::now();
     while !cond() {
         assert!(start.elapsed() < within, "timed out waiting for {what}");
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// A run of the perflab binary being tested: no colour, and none of the
+/// caller's perflab settings unless the test gives them.
+pub struct Perflab {
+    cmd: Command,
+    shown: String,
+}
+
+pub fn perflab(args: &[&str]) -> Perflab {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_perflab"));
+    cmd.args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("PERFLAB_LAB")
+        .env_remove("PERFLAB_STATE_DIR")
+        .env_remove("PERFLAB_IMAGES");
+    Perflab {
+        cmd,
+        shown: format!("perflab {}", args.join(" ")),
+    }
+}
+
+impl Perflab {
+    /// The lab's name and state directory.
+    pub fn lab(self, name: &str, state: &Path) -> Perflab {
+        self.env("PERFLAB_LAB", name)
+            .env("PERFLAB_STATE_DIR", state.as_os_str())
+    }
+
+    /// Only a state directory (the default lab name).
+    pub fn state(self, state: &Path) -> Perflab {
+        self.env("PERFLAB_STATE_DIR", state.as_os_str())
+    }
+
+    /// A Docker Engine that cannot be reached.
+    pub fn no_docker(self) -> Perflab {
+        self.env("DOCKER_HOST", "unix:///nonexistent/perflab-test.sock")
+    }
+
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Perflab {
+        self.cmd.env(key, value);
+        self
+    }
+
+    pub fn stdin(mut self, stdin: Stdio) -> Perflab {
+        self.cmd.stdin(stdin);
+        self
+    }
+
+    pub fn into_command(self) -> Command {
+        self.cmd
+    }
+
+    /// Runs to the end; its output, whatever its exit code.
+    #[track_caller]
+    pub fn output(mut self) -> Output {
+        self.cmd
+            .output()
+            .unwrap_or_else(|e| panic!("running {}: {e}", self.shown))
+    }
+
+    /// Runs to the end and asserts success; its stdout.
+    #[track_caller]
+    pub fn ok(self) -> String {
+        let shown = self.shown.clone();
+        let out = self.output();
+        assert!(out.status.success(), "{shown}: {}", text(&out));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    /// Starts it with piped output.
+    #[track_caller]
+    pub fn spawn(mut self) -> Child {
+        self.cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {}: {e}", self.shown))
+    }
+}
+
+/// Sends `sig` (libc::SIGINT, SIGTERM, SIGKILL, SIGSTOP, ...) to process `pid`.
+#[track_caller]
+pub fn signal(pid: u32, sig: i32) {
+    let pid = i32::try_from(pid).expect("a pid fits an i32");
+    // SAFETY: kill(2) on a pid this test started; no memory is shared.
+    let rc = unsafe { libc::kill(pid, sig) };
+    assert_eq!(
+        rc,
+        0,
+        "kill({pid}, {sig}): {}",
+        std::io::Error::last_os_error()
+    );
 }
 
 impl Drop for TestLab {

@@ -1,16 +1,10 @@
 //! The `perflab load` binary: its refusals (exit code and message) and a real run
 //! against a loopback server with no Docker at all.
-use std::process::Command;
-
 use super::servers::{self, Behaviour};
 
 fn perflab(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_perflab"))
-        .args(args)
-        // No engine: the subnet of the lab cannot be known, so nothing but loopback passes.
-        .env("DOCKER_HOST", "unix:///nonexistent/perflab-test.sock")
-        .output()
-        .expect("run perflab");
+    // No engine: the subnet of the lab cannot be known, so nothing but loopback passes.
+    let out = super::common::perflab(args).no_docker().output();
     let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
     (out.status.code(), text(out.stdout), text(out.stderr))
 }

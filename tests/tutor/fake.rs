@@ -8,10 +8,11 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use perflab::engine::EngineError;
 use perflab::engine::ExecOutput;
+use perflab::lab::{Facts, LabError, LabOps, RunFacts};
 use perflab::lessons::{Change, Place, Service, Target};
 use perflab::load::{Latency, LoadReport};
-use perflab::tutor::{Facts, LabOps, RunFacts};
 use perflab::ui::{Screen, Tone};
 use serde_json::json;
 
@@ -136,7 +137,7 @@ impl FakeLab {
 }
 
 impl LabOps for FakeLab {
-    fn start_stage(&mut self, stage: u8, fresh: bool) -> anyhow::Result<()> {
+    fn start_stage(&mut self, stage: u8, fresh: bool) -> Result<(), LabError> {
         self.call(format!("start_stage {stage} fresh={fresh}"));
         if !fresh && self.running && self.label == Some(stage) {
             return Ok(());
@@ -153,9 +154,9 @@ impl LabOps for FakeLab {
         Ok(())
     }
 
-    fn facts_now(&mut self) -> anyhow::Result<Facts> {
+    fn facts_now(&mut self) -> Result<Facts, LabError> {
         self.call("facts_now".into());
-        anyhow::ensure!(self.running, "no lab runs");
+        ensure_running(self.running)?;
         Ok(Facts {
             now: Some(self.snapshot()),
             knobs: None,
@@ -163,9 +164,9 @@ impl LabOps for FakeLab {
         })
     }
 
-    fn run_load(&mut self, live: bool, flame: Option<&str>) -> anyhow::Result<Facts> {
+    fn run_load(&mut self, live: bool, flame: Option<&str>) -> Result<Facts, LabError> {
         self.call(format!("run_load live={live} flame={flame:?}"));
-        anyhow::ensure!(self.running, "no lab runs");
+        ensure_running(self.running)?;
         let faulty = self.faulty();
         let (goodput, total, drops, full, ok, errors, statuses) = match faulty || self.flat_goodput
         {
@@ -227,7 +228,7 @@ impl LabOps for FakeLab {
             knobs: None,
             run: Some(RunFacts {
                 report,
-                deltas: serde_json::from_value(deltas)?,
+                deltas: serde_json::from_value(deltas).expect("the model's deltas are a Deltas"),
                 after,
                 server_cpu_us_per_request: None,
                 flame: BTreeMap::new(),
@@ -235,9 +236,9 @@ impl LabOps for FakeLab {
         })
     }
 
-    fn exec(&mut self, place: Place, command: &str) -> anyhow::Result<ExecOutput> {
+    fn exec(&mut self, place: Place, command: &str) -> Result<ExecOutput, LabError> {
         self.call(format!("exec {place:?} {command}"));
-        anyhow::ensure!(self.running, "no lab runs: start it with `perflab up`");
+        ensure_running(self.running)?;
         let words: Vec<&str> = command.split_whitespace().collect();
         Ok(match (place, words.as_slice()) {
             (Place::Host, ["dmesg", ..]) => out(fixture("dmesg-tail.txt"), "", 0),
@@ -278,13 +279,26 @@ impl LabOps for FakeLab {
         })
     }
 
-    fn apply(&mut self, change: &Change, value: Option<&str>) -> anyhow::Result<String> {
+    fn apply(&mut self, change: &Change, value: Option<&str>) -> Result<String, LabError> {
         self.call(format!("apply {} {}", change.id, value.unwrap_or("-")));
-        anyhow::ensure!(self.running, "no lab runs");
+        ensure_running(self.running)?;
         match &change.target {
             Target::HostSysctl(name) => {
-                let v: u64 = value.unwrap_or_default().parse()?;
-                anyhow::ensure!(v > self.max, "perflab never lowers a host-wide value");
+                let value = value.unwrap_or_default();
+                let v: u64 = value.parse().map_err(|_| LabError::NotANumber {
+                    name: name.clone(),
+                    value: value.to_string(),
+                })?;
+                if v <= self.max {
+                    return Err(
+                        EngineError::from(perflab::engine::HostValueError::WouldLower {
+                            key: name.clone(),
+                            current: self.max,
+                            value: v,
+                        })
+                        .into(),
+                    );
+                }
                 let was = std::mem::replace(&mut self.max, v);
                 Ok(format!("raised the host-wide {name} from {was} to {v}"))
             }
@@ -298,8 +312,16 @@ impl LabOps for FakeLab {
         }
     }
 
-    fn restart(&mut self, services: &[Service]) -> anyhow::Result<()> {
+    fn restart(&mut self, services: &[Service]) -> Result<(), LabError> {
         self.call(format!("restart {services:?}"));
         Ok(())
+    }
+}
+
+/// No lab runs: what the real lab says then.
+fn ensure_running(running: bool) -> Result<(), LabError> {
+    match running {
+        true => Ok(()),
+        false => Err(EngineError::NotRunning.into()),
     }
 }

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use perflab::lessons::{Course, Lang};
 use perflab::tutor::course::{self, Outcome};
 use perflab::tutor::progress::Progress;
-use perflab::tutor::{Options, ScriptedPrompter, Session, Stop};
+use perflab::tutor::{Options, Session, Stop};
+use perflab::ui::ScriptedPrompter;
 use tokio_util::sync::CancellationToken;
 
 use super::fake::{Event, FakeLab, Log, Recorder};

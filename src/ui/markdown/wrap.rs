@@ -4,8 +4,6 @@
 //! code never breaks unless it is wider than the line.
 use console::Style;
 
-use super::text::is_cjk;
-
 /// How a piece of inline text is styled.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Span {
@@ -200,6 +198,12 @@ fn paint(cells: &[(char, Span)], styled: Option<bool>) -> String {
         run.push(*c);
     }
     out + &current.unwrap_or_default().paint(&run, styled)
+}
+
+/// A character of a CJK script: a line may break before or after it.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
 #[cfg(test)]

@@ -6,21 +6,28 @@
 //! course (`perflab up`) and holds none of the learner's changes.
 use crate::lessons::Place;
 
-use super::ops::LabOps;
+use super::{LabError, LabOps};
 
 pub const FILE: &str = "/etc/perflab/course-stage";
 
 /// The stage the running lab was carried to by the course; `None` without a
 /// lab or a mark.
 pub fn read(ops: &mut dyn LabOps) -> Option<u8> {
-    let out = ops.exec(Place::Server, &format!("cat {FILE}")).ok()?;
+    let out = match ops.exec(Place::Server, &format!("cat {FILE}")) {
+        Ok(out) => out,
+        // No lab, or none that answers: no mark, and the course starts one.
+        Err(e) => {
+            log::debug!("reading the course's mark on the lab: {e}");
+            return None;
+        }
+    };
     match out.code {
         0 => out.stdout.trim().parse().ok(),
         _ => None,
     }
 }
 
-pub fn write(ops: &mut dyn LabOps, stage: u8) -> anyhow::Result<()> {
+pub fn write(ops: &mut dyn LabOps, stage: u8) -> Result<(), LabError> {
     let cmd = format!("echo {stage} > {FILE}");
     let out = ops.exec(Place::Server, &cmd)?;
     out.ok(&format!("marking the lab with its course stage ({cmd})"))?;
@@ -29,7 +36,7 @@ pub fn write(ops: &mut dyn LabOps, stage: u8) -> anyhow::Result<()> {
 
 /// Makes sure the lab runs at the start of `stage`, or holds the learner's work
 /// on it. Returns whether the lab was kept (it already was at this stage).
-pub fn ensure(ops: &mut dyn LabOps, stage: u8, fresh: bool) -> anyhow::Result<bool> {
+pub fn ensure(ops: &mut dyn LabOps, stage: u8, fresh: bool) -> Result<bool, LabError> {
     let mark = read(ops);
     if !fresh && mark == Some(stage) {
         return Ok(true);

@@ -4,10 +4,10 @@
 //! `console`, which leaves it out when NO_COLOR is set or stdout is no terminal.
 use pulldown_cmark::{Event, HeadingLevel, Parser};
 
-use super::wrap::{wrap, Piece, Span};
+use wrap::{wrap, Piece, Span};
 
-#[path = "render_blocks.rs"]
 mod blocks;
+mod wrap;
 
 /// Renders Markdown for a terminal `width` columns wide.
 pub fn render_markdown(md: &str, width: usize) -> String {
@@ -177,5 +177,4 @@ impl Renderer {
 }
 
 #[cfg(test)]
-#[path = "render_tests.rs"]
 mod tests;

@@ -74,12 +74,12 @@ impl<R: BufRead> LinePrompter<R> {
 
 impl<R: BufRead> Prompter for LinePrompter<R> {
     fn select(&mut self, prompt: &str, items: &[String]) -> Result<usize, PromptError> {
-        crate::ui::prompt_menu(prompt, items);
+        super::prompt_menu(prompt, items);
         loop {
             let line = self.input("choose by number")?;
             match pick(&line, items) {
                 Some(i) => return Ok(i),
-                None => crate::ui::warn(&format!(
+                None => super::warn(&format!(
                     "{line:?} is not a choice: type a number from 1 to {}",
                     items.len()
                 )),
@@ -88,7 +88,7 @@ impl<R: BufRead> Prompter for LinePrompter<R> {
     }
 
     fn input(&mut self, prompt: &str) -> Result<String, PromptError> {
-        crate::ui::prompt_line(prompt);
+        super::prompt_line(prompt);
         let mut line = String::new();
         match self.input.read_line(&mut line) {
             Ok(0) => Err(PromptError::Eof),
@@ -128,7 +128,7 @@ impl ScriptedPrompter {
         match self.answers.pop_front() {
             Some(a) if a == "^C" => Err(PromptError::Interrupted),
             Some(a) => {
-                crate::ui::prompt_answered(prompt, &a);
+                super::prompt_answered(prompt, &a);
                 Ok(a)
             }
             None => Err(PromptError::Eof),

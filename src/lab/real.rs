@@ -1,11 +1,10 @@
-//! The tutor's seam to the lab: everything it does to the real system goes
-//! through [`LabOps`]. [`RealLab`] drives Docker, the load generator, the probes
-//! and perf; tests drive the tutor through a fake that keeps a model lab.
-//! The tutor is synchronous (it waits on prompts); `RealLab` blocks on the async
-//! engine from the tutor's own thread.
+//! The real lab behind [`LabOps`]: Docker through the engine, the load
+//! generator, the probes and perf. It blocks on the async layers from the
+//! tutor's own thread.
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context as _;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{KnobsPatch, StagePlan};
@@ -13,75 +12,52 @@ use crate::engine::{ExecOutput, Lab, Server, Side, ToolboxMode, UpOptions};
 use crate::lessons::{Change, Place, Service, Target};
 use crate::load::LoadConfig;
 
-use super::facts::{Facts, RunFacts};
+use super::events::LabSink;
+use super::measure::{duration_for_recording, measured_run, Extras};
+use super::{flame, LabError, LabOps, LoadShape};
+use super::{Facts, RunFacts};
 
-/// The course's standard load: the same for every stage (design.md, Measurement).
-#[derive(Debug, Clone, Copy)]
-pub struct LoadShape {
-    pub connections: usize,
-    pub duration: Duration,
-    pub timeout: Duration,
-    pub keepalive: bool,
-}
+/// Seconds of perf recording when a stage reads a flame-graph share.
+const FLAME_SECONDS: u32 = 5;
 
-impl Default for LoadShape {
-    fn default() -> Self {
-        LoadShape {
-            connections: 1000,
-            duration: Duration::from_secs(10),
-            timeout: Duration::from_secs(2),
-            keepalive: true,
-        }
-    }
-}
-
-pub trait LabOps {
-    /// The lab as it is at the start of `stage`: left alone if it already runs at
-    /// that point of the course (`fresh` = false), started (again) otherwise.
-    fn start_stage(&mut self, stage: u8, fresh: bool) -> anyhow::Result<()>;
-    /// A snapshot of the server now, with its knobs.
-    fn facts_now(&mut self) -> anyhow::Result<Facts>;
-    /// One measured load run; `flame` names a function whose flame-graph share is
-    /// recorded under load as well. The TIME_WAIT sockets a previous run left in
-    /// the server are cleared first, so that every run starts alike.
-    fn run_load(&mut self, live: bool, flame: Option<&str>) -> anyhow::Result<Facts>;
-    /// A command typed at the lab prompt: inside the server, or for host evidence
-    /// (the kernel log) in the host helper. Its output and exit code.
-    fn exec(&mut self, place: Place, command: &str) -> anyhow::Result<ExecOutput>;
-    /// Applies one accepted change of a fix; returns what was done, in a line.
-    fn apply(&mut self, change: &Change, value: Option<&str>) -> anyhow::Result<String>;
-    /// Restarts services so that they listen again.
-    fn restart(&mut self, services: &[Service]) -> anyhow::Result<()>;
-}
-
-/// The real lab.
 pub struct RealLab {
     rt: tokio::runtime::Handle,
     lab: Lab,
     plan: StagePlan,
     cancel: CancellationToken,
     shape: LoadShape,
+    sink: Arc<dyn LabSink>,
+    state_dir: PathBuf,
     server: Option<Server>,
 }
 
 impl RealLab {
-    pub fn new(
+    pub fn build(
         rt: tokio::runtime::Handle,
         lab: Lab,
         cancel: CancellationToken,
         shape: LoadShape,
-    ) -> anyhow::Result<Self> {
+        sink: Arc<dyn LabSink>,
+        state_dir: PathBuf,
+    ) -> Result<Self, LabError> {
         Ok(RealLab {
             rt,
             lab,
             plan: StagePlan::embedded()?,
             cancel,
             shape,
+            sink,
+            state_dir,
             server: None,
         })
     }
 
-    fn server(&mut self) -> anyhow::Result<Server> {
+    /// The connection to the engine (for the teardown after the course).
+    pub fn engine(&self) -> &Lab {
+        &self.lab
+    }
+
+    fn server(&mut self) -> Result<Server, LabError> {
         if let Some(s) = &self.server {
             return Ok(s.clone());
         }
@@ -90,36 +66,49 @@ impl RealLab {
         Ok(s)
     }
 
-    fn load_config(&mut self) -> anyhow::Result<LoadConfig> {
+    fn load_config(&mut self) -> Result<LoadConfig, LabError> {
         let server = self.server()?;
-        let mut cfg = LoadConfig::new(&server.url(), &[server.subnet])?;
-        cfg.connections = self.shape.connections;
-        cfg.duration = self.shape.duration;
-        cfg.timeout = self.shape.timeout;
-        cfg.connect_timeout = self.shape.timeout;
-        cfg.keepalive = self.shape.keepalive;
-        Ok(cfg)
+        Ok(LoadConfig::new(
+            &server.url(),
+            &[server.subnet],
+            &self.shape,
+        )?)
     }
-}
 
-impl RealLab {
     /// Every run starts alike: the TIME_WAIT sockets a previous run left are
     /// destroyed (`ss -K`, kernels since 6.x; older ones refuse and the run starts
     /// with what is left), nginx's buffered access log is flushed (`-s reopen`), and
     /// php-fpm is restarted so that its pool (and its once-per-episode
     /// max_children warning) starts afresh.
-    fn settle(&mut self, server: &Server) {
-        let _ = self.rt.block_on(server.sh(
+    fn settle(&mut self, server: &Server) -> Result<(), LabError> {
+        let out = self.rt.block_on(server.sh(
             Side::Nginx,
             "ss -K state time-wait >/dev/null 2>&1; nginx -c /etc/perflab/nginx.conf -s reopen",
             Duration::from_secs(30),
-        ));
-        let _ = self.rt.block_on(server.lab().restart_phpfpm());
+        ))?;
+        // A kernel without `ss -K` leaves the sockets (the run starts with them);
+        // the exit code is nginx's reopen.
+        out.ok("flushing nginx's access log before a run")?;
+        self.rt.block_on(server.lab().restart_phpfpm())?;
+        Ok(())
+    }
+
+    fn block<T>(
+        &self,
+        fut: impl std::future::Future<Output = Result<T, LabError>>,
+    ) -> Result<T, LabError> {
+        let cancel = self.cancel.clone();
+        self.rt.block_on(async {
+            tokio::select! {
+                r = fut => r,
+                _ = cancel.cancelled() => Err(LabError::Interrupted),
+            }
+        })
     }
 }
 
 impl LabOps for RealLab {
-    fn start_stage(&mut self, stage: u8, fresh: bool) -> anyhow::Result<()> {
+    fn start_stage(&mut self, stage: u8, fresh: bool) -> Result<(), LabError> {
         let running = self.rt.block_on(self.lab.find_server())?;
         if !fresh && running.as_ref().is_some_and(|s| s.stage == Some(stage)) {
             self.server = running;
@@ -136,9 +125,9 @@ impl LabOps for RealLab {
         Ok(())
     }
 
-    fn facts_now(&mut self) -> anyhow::Result<Facts> {
+    fn facts_now(&mut self) -> Result<Facts, LabError> {
         let server = self.server()?;
-        let now = self.rt.block_on(crate::probe::collect(&server, true))?;
+        let now = self.rt.block_on(super::evidence::collect(&server, true))?;
         let knobs = self.rt.block_on(server.knobs())?;
         Ok(Facts {
             now: Some(now),
@@ -147,32 +136,40 @@ impl LabOps for RealLab {
         })
     }
 
-    fn run_load(&mut self, live: bool, flame: Option<&str>) -> anyhow::Result<Facts> {
+    fn run_load(&mut self, live: bool, flame: Option<&str>) -> Result<Facts, LabError> {
         let server = self.server()?;
         let cfg = self.load_config()?;
-        self.settle(&server);
-        let m = self.rt.block_on(crate::measure::measured_run(
-            &server,
-            &cfg,
-            &self.cancel,
-            live,
-            true,
-        ))?;
+        self.settle(&server)?;
+        let sink = match live {
+            true => self.sink.clone(),
+            false => Arc::new(NotLive(self.sink.clone())) as Arc<dyn LabSink>,
+        };
+        let extras = Extras {
+            kernel_log: true,
+            flame: None,
+        };
+        let m = self
+            .rt
+            .block_on(measured_run(&server, &cfg, &extras, &self.cancel, &sink))?;
         let mut shares = std::collections::BTreeMap::new();
         if let Some(function) = flame {
             let mut fcfg = cfg.clone();
-            fcfg.duration = Duration::from_secs(5);
-            let bar =
-                crate::ui::Progress::spinner("recording the kernel's stacks under load (perf)");
-            let report = self.rt.block_on(crate::flame::record(
-                &server,
-                &fcfg,
-                5,
-                function,
-                &self.cancel,
-            ))?;
-            drop(bar);
-            shares.insert(function.to_string(), report.function_share);
+            fcfg.duration = duration_for_recording(FLAME_SECONDS);
+            let extras = Extras {
+                kernel_log: false,
+                flame: Some(flame::Recording {
+                    seconds: FLAME_SECONDS,
+                    function: function.to_string(),
+                    svg_dir: self.state_dir.clone(),
+                }),
+            };
+            let quiet = Arc::new(NotLive(self.sink.clone())) as Arc<dyn LabSink>;
+            let rec =
+                self.rt
+                    .block_on(measured_run(&server, &fcfg, &extras, &self.cancel, &quiet))?;
+            if let Some(f) = rec.flame {
+                shares.insert(function.to_string(), f.function_share);
+            }
         }
         let knobs = self.rt.block_on(server.knobs())?;
         Ok(Facts {
@@ -188,36 +185,30 @@ impl LabOps for RealLab {
         })
     }
 
-    fn exec(&mut self, place: Place, command: &str) -> anyhow::Result<ExecOutput> {
+    fn exec(&mut self, place: Place, command: &str) -> Result<ExecOutput, LabError> {
         let server = self.server()?;
         let after = Duration::from_secs(120);
-        let run = async {
-            match place {
+        let lab = self.lab.clone();
+        self.block(async move {
+            Ok(match place {
                 Place::Host => {
-                    self.lab
-                        .toolbox(ToolboxMode::HostPid, &["sh", "-c", command], after)
-                        .await
+                    lab.toolbox(ToolboxMode::HostPid, &["sh", "-c", command], after)
+                        .await?
                 }
-                _ => server.sh(Side::Nginx, command, after).await,
-            }
-        };
-        let cancel = self.cancel.clone();
-        self.rt.block_on(async {
-            tokio::select! {
-                r = run => Ok(r?),
-                _ = cancel.cancelled() => anyhow::bail!("interrupted"),
-            }
+                _ => server.sh(Side::Nginx, command, after).await?,
+            })
         })
     }
 
-    fn apply(&mut self, change: &Change, value: Option<&str>) -> anyhow::Result<String> {
+    fn apply(&mut self, change: &Change, value: Option<&str>) -> Result<String, LabError> {
         let server = self.server()?;
         let value = value.unwrap_or_default();
         match &change.target {
             Target::HostSysctl(name) => {
-                let v: u64 = value
-                    .parse()
-                    .with_context(|| format!("{value:?} is not a whole number"))?;
+                let v: u64 = value.parse().map_err(|_| LabError::NotANumber {
+                    name: name.clone(),
+                    value: value.to_string(),
+                })?;
                 let was = self.rt.block_on(self.lab.raise_host_sysctl(name, v))?;
                 Ok(format!(
                     "raised the host-wide {name} from {was} to {v}: journaled, and `perflab down` puts {was} back"
@@ -225,7 +216,7 @@ impl LabOps for RealLab {
             }
             Target::ServerSysctl(name) => match KnobsPatch::sysctl(name, value) {
                 Some(patch) => {
-                    let patch = patch.map_err(anyhow::Error::msg)?;
+                    let patch = patch?;
                     self.rt
                         .block_on(server.apply(&patch, "changed at the lab prompt"))?;
                     Ok(format!("set {name} = {value} in the server's namespace"))
@@ -241,7 +232,7 @@ impl LabOps for RealLab {
                 }
             },
             Target::Knob(knob) => {
-                let patch = KnobsPatch::single(knob, value).map_err(anyhow::Error::msg)?;
+                let patch = KnobsPatch::single(knob, value)?;
                 self.rt
                     .block_on(server.apply(&patch, "changed by the learner"))?;
                 Ok(format!(
@@ -262,7 +253,7 @@ impl LabOps for RealLab {
         }
     }
 
-    fn restart(&mut self, services: &[Service]) -> anyhow::Result<()> {
+    fn restart(&mut self, services: &[Service]) -> Result<(), LabError> {
         let server = self.server()?;
         for s in services {
             match s {
@@ -271,5 +262,17 @@ impl LabOps for RealLab {
             }
         }
         Ok(())
+    }
+}
+
+/// The lab's sink for a run nobody watches live: every event but the live ones.
+struct NotLive(Arc<dyn LabSink>);
+
+impl LabSink for NotLive {
+    fn event(&self, event: super::LabEvent) {
+        use super::LabEvent as E;
+        if !matches!(event, E::Load(_) | E::Gauges(_) | E::GaugesStopped { .. }) {
+            self.0.event(event);
+        }
     }
 }

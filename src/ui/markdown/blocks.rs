@@ -1,8 +1,8 @@
 //! How the renderer opens and closes Markdown's blocks and inline styles.
 use pulldown_cmark::{HeadingLevel, Tag, TagEnd};
 
+use super::wrap::{Piece, Span};
 use super::{Container, Renderer};
-use crate::lessons::wrap::{Piece, Span};
 
 impl Renderer {
     pub(super) fn start(&mut self, tag: Tag<'_>) {

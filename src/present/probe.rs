@@ -1,10 +1,8 @@
 //! The snapshot as a compact table for the terminal, and the one-line gauge the
 //! load view shows every second.
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::gauges::Gauges;
-use super::snapshot::Snapshot;
+use crate::probe::{GaugeRates, Snapshot};
 
 /// A readable table of every field, grouped as the course's stages read them.
 pub fn render(s: &Snapshot) -> String {
@@ -102,45 +100,27 @@ pub fn render(s: &Snapshot) -> String {
     o
 }
 
-/// One line of gauges read `secs` apart: the conntrack table, TIME_WAIT, and
-/// per-second rates of the counters that signal each stage.
-pub fn live_line(prev: &Gauges, cur: &Gauges, secs: f64) -> String {
-    let secs = if secs.is_finite() && secs > 0.0 {
-        secs
-    } else {
-        1.0
-    };
-    let rate = |n: u64| compact((n as f64 / secs).round() as u64);
-    let per_s = |of: &dyn Fn(&Gauges) -> u64| rate(of(cur).saturating_sub(of(prev)));
+/// One line of gauges: the conntrack table, TIME_WAIT, and per-second rates
+/// of the counters that signal each stage.
+pub fn live_line(g: &GaugeRates) -> String {
+    let rate = |n: f64| compact(n.max(0.0) as u64);
     // The load's own line has the 5xx rate when the loop does not count the log.
-    let responses = match (&prev.status_counts, &cur.status_counts) {
-        (Some(p), Some(c)) => {
-            let per_s = |class| rate(class_total(c, class).saturating_sub(class_total(p, class)));
-            format!(" · 5xx {}/s · 2xx {}/s", per_s('5'), per_s('2'))
-        }
-        _ => String::new(),
+    let responses = match g.responses_per_s {
+        Some((fivexx, twoxx)) => format!(" · 5xx {}/s · 2xx {}/s", rate(fivexx), rate(twoxx)),
+        None => String::new(),
     };
-    let nginx = cur
+    let nginx = g
         .time_wait_ephemeral
         .map(|n| format!(" (nginx {})", compact(n)))
         .unwrap_or_default();
     format!(
         "conntrack {}/{} drops {}/s · TIME_WAIT {}{nginx} · overflows {}/s{responses}",
-        compact(cur.conntrack_count),
-        compact(cur.conntrack_max),
-        per_s(&|g| g.conntrack_drops),
-        compact(cur.time_wait),
-        per_s(&|g| g.listen_overflows),
+        compact(g.conntrack_count),
+        compact(g.conntrack_max),
+        rate(g.drops_per_s),
+        compact(g.time_wait),
+        rate(g.overflows_per_s),
     )
-}
-
-/// Responses whose status starts with `class` ('2', '5').
-fn class_total(counts: &BTreeMap<String, u64>, class: char) -> u64 {
-    counts
-        .iter()
-        .filter(|(code, _)| code.starts_with(class))
-        .map(|(_, n)| n)
-        .sum()
 }
 
 /// 950, 9.5k, 262k, 1.1M: wide enough to read, narrow enough for one line.
@@ -156,6 +136,7 @@ fn compact(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::probe::Gauges;
 
     #[test]
     fn compact_numbers() {
@@ -178,13 +159,13 @@ mod tests {
         b.nginx.status_counts.insert("502".into(), 66);
         b.nginx.status_counts.insert("200".into(), 4000);
         let (a, b) = (Gauges::from(&a), Gauges::from(&b));
-        let line = live_line(&a, &b, 2.0);
+        let line = live_line(&GaugeRates::between(&a, &b, 2.0));
         assert_eq!(
             line,
             "conntrack 262k/262k drops 430/s · TIME_WAIT 31.0k (nginx 30.5k) · overflows 120/s · 5xx 33/s · 2xx 2000/s"
         );
         assert!(
-            live_line(&a, &b, 0.0).contains("overflows 240/s"),
+            live_line(&GaugeRates::between(&a, &b, 0.0)).contains("overflows 240/s"),
             "a zero interval counts as one second"
         );
         let light = Gauges {
@@ -193,7 +174,7 @@ mod tests {
             ..b.clone()
         };
         assert_eq!(
-            live_line(&a, &light, 2.0),
+            live_line(&GaugeRates::between(&a, &light, 2.0)),
             "conntrack 262k/262k drops 430/s · TIME_WAIT 31.0k · overflows 120/s",
             "the loop's gauges neither split TIME_WAIT nor count statuses"
         );

@@ -1,0 +1,30 @@
+//! The lab layer: the seam between the course and the machines. It holds the
+//! [`LabOps`] seam and the [`RealLab`] behind it, the one definition of the
+//! standard load ([`STANDARD`]), the measured run ([`measured_run`], which the
+//! flame recording uses too), and one way to open a lab session
+//! ([`LabSession::open`]). It reports to the [`LabSink`] it is given and never
+//! writes to the terminal.
+mod error;
+mod events;
+mod evidence;
+mod facts;
+mod flame;
+mod gauges;
+pub mod mark;
+mod measure;
+mod ops;
+mod real;
+mod session;
+mod shape;
+
+pub use error::LabError;
+pub use events::{engine_events, LabEvent, LabSink, Quiet};
+pub use evidence::{collect, collect_since};
+pub use facts::{Facts, RunFacts};
+pub use flame::Recording;
+pub use gauges::stream_gauges;
+pub use measure::{duration_for_recording, measured_run, Extras, Measured};
+pub use ops::LabOps;
+pub use real::RealLab;
+pub use session::{connect, LabSession};
+pub use shape::{defaults, LoadShape, STANDARD};

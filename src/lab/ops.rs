@@ -1,0 +1,29 @@
+//! The tutor's seam to the lab: everything the course does to the real system
+//! goes through [`LabOps`]. [`RealLab`](super::RealLab) drives Docker, the load
+//! generator, the probes and perf; the tutor's tests drive it through a model
+//! lab of their own. The tutor is synchronous (it waits on prompts), so the seam
+//! is too.
+use crate::engine::ExecOutput;
+use crate::lessons::{Change, Place, Service};
+
+use super::{Facts, LabError};
+
+pub trait LabOps {
+    /// The lab as it is at the start of `stage`: left alone if it already runs at
+    /// that point of the course (`fresh` = false), started (again) otherwise.
+    fn start_stage(&mut self, stage: u8, fresh: bool) -> Result<(), LabError>;
+    /// A snapshot of the server now, with its knobs.
+    fn facts_now(&mut self) -> Result<Facts, LabError>;
+    /// One measured load run, watched live when `live` (and someone watches);
+    /// `flame` names a function whose flame-graph share is recorded under load as
+    /// well. The TIME_WAIT sockets a previous run left in the server are cleared
+    /// first, so that every run starts alike.
+    fn run_load(&mut self, live: bool, flame: Option<&str>) -> Result<Facts, LabError>;
+    /// A command typed at the lab prompt: inside the server, or for host evidence
+    /// (the kernel log) in the host helper. Its output and exit code.
+    fn exec(&mut self, place: Place, command: &str) -> Result<ExecOutput, LabError>;
+    /// Applies one accepted change of a fix; returns what was done, in a line.
+    fn apply(&mut self, change: &Change, value: Option<&str>) -> Result<String, LabError>;
+    /// Restarts services so that they listen again.
+    fn restart(&mut self, services: &[Service]) -> Result<(), LabError>;
+}

@@ -1,0 +1,12 @@
+//! The presenters: the words and tables for what the lower layers measure and
+//! report, and the terminal's sink for the lab's events. They build text and
+//! hand it to `ui`, the only code that writes to the terminal; nothing below
+//! them knows how anything looks.
+pub mod deltas;
+pub mod engine;
+pub mod flame;
+pub mod load;
+pub mod probe;
+mod term;
+
+pub use term::TermSink;

@@ -1,0 +1,60 @@
+//! The unattended course's result as a terminal table.
+use crate::ui::table::table as draw;
+
+use super::auto::AutoReport;
+
+/// One row a stage: goodput and p99 before → after, the symptom's growth, the check.
+pub fn table(r: &AutoReport) -> String {
+    let arrow = |b: f64, a: Option<f64>| match a {
+        Some(a) => format!("{b:.0} → {a:.0}"),
+        None => format!("{b:.0}"),
+    };
+    let rows: Vec<Vec<String>> = r
+        .stages
+        .iter()
+        .map(|s| {
+            let symptom = s
+                .symptom
+                .as_ref()
+                .map(|y| {
+                    let n =
+                        |v: Option<f64>| v.map(|v| format!("{v:.0}")).unwrap_or_else(|| "?".into());
+                    let mark = match y.grew && y.flat_after {
+                        true => "ok",
+                        false => "NOT AS EXPECTED",
+                    };
+                    format!("{} {} → {} {mark}", y.field, n(y.before), n(y.after))
+                })
+                .unwrap_or_default();
+            let check = match &s.check {
+                Some(c) if c.passed => "passed".to_string(),
+                Some(c) => format!("FAILED: {}", c.failures.join("; ")),
+                None => "-".to_string(),
+            };
+            vec![
+                format!("{} {}", s.stage, s.name),
+                arrow(s.goodput_before, s.goodput_after),
+                arrow(s.p99_before_ms, s.p99_after_ms),
+                symptom,
+                check,
+            ]
+        })
+        .collect();
+    let header = [
+        "stage",
+        "goodput 2xx/s",
+        "p99 ms",
+        "symptom (growth before → after)",
+        "check",
+    ];
+    format!(
+        "{}\n\n{} in {:.0} s; goodput at the end is {:.1}x the baseline",
+        draw(&header, &rows),
+        match r.passed {
+            true => "every stage behaved as the course says",
+            false => "SOME STAGES DID NOT behave as the course says",
+        },
+        r.duration_s,
+        r.speedup.unwrap_or(0.0)
+    )
+}
