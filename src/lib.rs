@@ -24,15 +24,15 @@
 //!   else here. Only `cli`, `tutor` and the presenters (`present`, `report`)
 //!   use it.
 pub mod cli;
-pub mod config;
-pub mod engine;
-pub mod files;
-pub mod flame;
-pub mod lab;
-pub mod lessons;
-pub mod load;
-pub mod present;
-pub mod probe;
 pub mod report;
 pub mod tutor;
+pub mod present;
+pub mod lab;
+pub mod flame;
+pub mod engine;
+pub mod probe;
+pub mod load;
+pub mod lessons;
+pub mod config;
+pub mod files;
 pub mod ui;

@@ -72,7 +72,7 @@ impl Journal {
         }
     }
 
-    pub fn parse(text: &str) -> Result<Journal, String> {
+    fn parse(text: &str) -> Result<Journal, String> {
         let j: Journal = serde_json::from_str(text).map_err(|e| e.to_string())?;
         if j.format != FORMAT {
             return Err(format!("format {} is not {FORMAT}", j.format));

@@ -1,6 +1,6 @@
 //! What to tell a learner whose host does not let perf sample the kernel: what
 //! perf needs, and the evidence of the same fault that needs no perf.
-use super::perf::HostFacts;
+use super::host::HostFacts;
 
 /// The same diagnosis without perf: where TIME_WAIT sits, and what connect() costs.
 pub const WITHOUT_PERF: &[&str] = &[

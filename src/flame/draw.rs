@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
-use super::error::FlameError;
+use super::error::{BadFunction, FlameError};
 use super::fold::{fold, Folded};
 use super::perf::PerfRun;
 use super::share::{function_share, top, TopStack, TOP_DEPTH};
@@ -71,13 +71,6 @@ pub fn check_args(seconds: u32, function: &str) -> Result<(), FlameError> {
         });
     }
     check_function(function).map_err(FlameError::Function)
-}
-
-/// A function name that cannot match a frame.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("function {function:?} cannot match a frame; give part of a symbol name (1 to 200 characters, no spaces or `;`), e.g. inet_hash_connect")]
-pub struct BadFunction {
-    pub function: String,
 }
 
 /// A function name to look for: a non-empty symbol fragment, no spaces or `;`.

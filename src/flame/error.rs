@@ -1,8 +1,7 @@
 //! Errors of the flame graph: reading perf's text, and recording under load.
 use std::path::PathBuf;
 
-use super::draw::BadFunction;
-use super::perf::HostFacts;
+use super::host::HostFacts;
 use crate::engine::EngineError;
 
 /// `perf script` text that cannot be folded.
@@ -38,4 +37,11 @@ pub enum FlameError {
     Function(#[from] BadFunction),
     #[error("interrupted")]
     Cancelled,
+}
+
+/// A function name that cannot match a frame.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("function {function:?} cannot match a frame; give part of a symbol name (1 to 200 characters, no spaces or `;`), e.g. inet_hash_connect")]
+pub struct BadFunction {
+    pub function: String,
 }

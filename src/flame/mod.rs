@@ -10,14 +10,16 @@ pub mod advice;
 mod draw;
 mod error;
 mod fold;
+mod host;
 mod perf;
 mod share;
 mod svg;
 
-pub use draw::{check_args, check_function, draw, BadFunction, FlameReport, SECONDS};
-pub use error::{FlameError, FoldError};
+pub use draw::{check_args, check_function, draw, FlameReport, SECONDS};
+pub use error::{BadFunction, FlameError, FoldError};
 pub use fold::{fold, Folded};
-pub use perf::{perf_available, run_record, HostFacts, PerfRun, EVENT, FREQUENCY};
+pub use host::HostFacts;
+pub use perf::{perf_available, run_record, PerfRun, EVENT, FREQUENCY};
 pub use share::{function_share, shorten, top, TopStack, TOP_DEPTH};
 pub use svg::write_svg;
 

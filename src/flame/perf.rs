@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use super::error::FlameError;
+use super::host::HostFacts;
 use crate::engine::{EngineError, ExecOutput, Lab, ToolboxMode};
 
 /// A software event: works in VMs without a PMU (most CI machines and laptops'
@@ -12,13 +13,6 @@ pub const EVENT: &str = "cpu-clock";
 pub const FREQUENCY: u32 = 999;
 /// The line our helper script prints first, with the host's two settings that matter.
 const FACTS_TAG: &str = "perflab-host-facts";
-
-/// The host settings perf depends on, as the helper read them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HostFacts {
-    pub perf_event_paranoid: Option<i32>,
-    pub kptr_restrict: Option<i32>,
-}
 
 /// What the helper printed: `perf script` text on stdout, perf's remarks on stderr.
 #[derive(Debug, Clone)]

@@ -7,9 +7,9 @@ use crate::config::{Knobs, Stage, StagePlan};
 
 use super::fix::{Fix, Need, Target};
 use super::problem::Report;
+use super::problem::{id, text};
 use super::schema::StageSpec;
 use super::text::Lang;
-use super::validate::{id, text};
 
 /// The host-wide values perflab may raise (the engine's journal allows only these).
 pub const HOST_SYSCTLS: &[&str] = &["net.netfilter.nf_conntrack_max"];

@@ -4,8 +4,8 @@
 use super::check::{At, Check, Measure, Op, Operand, Predicate};
 use super::fields::FieldKind;
 use super::fix::{Fix, Target};
+use super::problem::text;
 use super::problem::Report;
-use super::validate::text;
 
 pub(crate) fn check(c: &Check, fix: Option<&Fix>, r: &mut Report<'_>) {
     text(&c.say, "check.say", r);

@@ -43,9 +43,7 @@ pub struct Course {
     pub stages: Vec<Lesson>,
 }
 
-/// Lesson files by their path under the lessons folder (`2-workers/en.md`);
-/// a file that could not be read as UTF-8 holds the reason.
-pub type Files = BTreeMap<String, Result<String, String>>;
+pub use super::source::Files;
 
 impl Course {
     /// The course embedded in the binary.
@@ -185,7 +183,7 @@ fn stage(
         match files.get(&path) {
             Some(Ok(text)) => Some(text.clone()),
             Some(Err(e)) => {
-                problems.push(problem(root, &path, "", e));
+                problems.push(problem(root, &path, "", &e.0));
                 None
             }
             None => {

@@ -1,6 +1,6 @@
 //! The lessons embedded in the binary, so that `cargo install` needs no checkout.
 //! A test below fails when a file in `lessons/` is missing from this list.
-use super::course::Files;
+use super::source::Files;
 
 macro_rules! embed {
     ($($path:literal),* $(,)?) => {

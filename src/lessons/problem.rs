@@ -1,7 +1,10 @@
 //! Problems found in the lesson files, each naming the file and the field, and
 //! the loader's error.
+use std::collections::HashSet;
 use std::fmt;
 use std::path::PathBuf;
+
+use super::text::Text;
 
 /// One problem in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +87,30 @@ pub(crate) fn parse_problem(file: &str, text: &str, err: &toml::de::Error) -> Pr
         file: file.to_string(),
         field,
         message,
+    }
+}
+
+/// An id is kebab-case and unique in its stage.
+pub(crate) fn id(id: &str, path: &str, seen: &mut HashSet<String>, r: &mut Report<'_>) {
+    let kebab = !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !kebab {
+        r.add(path, format!("{id:?} is not a kebab-case id (a-z, 0-9, -)"));
+    }
+    if !seen.insert(id.to_string()) {
+        r.add(path, format!("{id:?} is used twice in this stage"));
+    }
+}
+
+/// Every text needs both languages.
+pub(crate) fn text(t: &Text, path: &str, r: &mut Report<'_>) {
+    for lang in t.missing() {
+        r.add(
+            format!("{path}.{}", lang.code()),
+            "missing text: every text needs both en and zh",
+        );
     }
 }
 

@@ -2,8 +2,16 @@
 //! binary's own copy comes from `embedded`.
 use std::path::Path;
 
-use super::course::Files;
 use super::problem::LessonError;
+
+/// Lesson files by their path under the lessons folder (`2-workers/en.md`);
+/// a file that could not be read as UTF-8 holds the reason.
+pub type Files = std::collections::BTreeMap<String, Result<String, Unreadable>>;
+
+/// Why a file in the lessons folder could not be read as a lesson file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Unreadable(pub String);
 
 /// Reads a lessons folder: its stage folders and their files.
 pub(crate) fn read_dir(dir: &Path) -> Result<Files, LessonError> {
@@ -26,7 +34,9 @@ pub(crate) fn read_dir(dir: &Path) -> Result<Files, LessonError> {
             false => {
                 files.insert(
                     name,
-                    Err("unexpected file: lessons hold one folder per stage".into()),
+                    Err(Unreadable(
+                        "unexpected file: lessons hold one folder per stage".into(),
+                    )),
                 );
                 continue;
             }
@@ -34,9 +44,10 @@ pub(crate) fn read_dir(dir: &Path) -> Result<Files, LessonError> {
         for child in children {
             let child_name = child.file_name().to_string_lossy().into_owned();
             let text = std::fs::read(child.path())
-                .map_err(|e| format!("reading it: {e}"))
+                .map_err(|e| Unreadable(format!("reading it: {e}")))
                 .and_then(|b| {
-                    String::from_utf8(b).map_err(|_| "not UTF-8 text: save it as UTF-8".to_string())
+                    String::from_utf8(b)
+                        .map_err(|_| Unreadable("not UTF-8 text: save it as UTF-8".into()))
                 });
             files.insert(format!("{name}/{child_name}"), text);
         }

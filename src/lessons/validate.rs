@@ -8,8 +8,8 @@ use super::check_rules;
 use super::fields::FieldKind;
 use super::fix::Fix;
 use super::problem::Report;
+use super::problem::{id, text};
 use super::schema::{Investigate, Place, Question, StageSpec, StepKind, FORMAT};
-use super::text::Text;
 
 pub(crate) fn stage(spec: &StageSpec, r: &mut Report<'_>) {
     if spec.format != FORMAT {
@@ -60,16 +60,6 @@ pub(crate) fn stage(spec: &StageSpec, r: &mut Report<'_>) {
         check_rules::measure(m, r);
     }
     hints(spec, r);
-}
-
-/// A text must exist in every language.
-pub(crate) fn text(t: &Text, path: &str, r: &mut Report<'_>) {
-    for lang in t.missing() {
-        r.add(
-            format!("{path}.{}", lang.code()),
-            "missing text: every text needs both en and zh",
-        );
-    }
 }
 
 /// A stage with a fix has every step after it; a stage without one has none.
@@ -157,19 +147,6 @@ fn investigate(inv: &Investigate, fix: Option<&Fix>, r: &mut Report<'_>) {
             }
         }
         text(&e.means, &format!("{path}.means"), r);
-    }
-}
-
-pub(crate) fn id(id: &str, path: &str, seen: &mut HashSet<String>, r: &mut Report<'_>) {
-    let kebab = !id.is_empty()
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !kebab {
-        r.add(path, format!("{id:?} is not a kebab-case id (a-z, 0-9, -)"));
-    }
-    if !seen.insert(id.to_string()) {
-        r.add(path, format!("{id:?} is used twice in this stage"));
     }
 }
 

@@ -67,24 +67,20 @@ impl LoadConfig {
     /// Every option in range and the address still allowed.
     pub fn validate(&self) -> Result<(), LoadError> {
         check_target(self.addr.ip(), &self.allowed_subnets)?;
-        options::check_connections(self.connections).map_err(LoadError::Invalid)?;
-        options::check_duration("duration", self.duration, &options::DURATION)
-            .map_err(LoadError::Invalid)?;
-        options::check_duration("timeout", self.timeout, &options::TIMEOUT)
-            .map_err(LoadError::Invalid)?;
-        options::check_duration("connect timeout", self.connect_timeout, &options::TIMEOUT)
-            .map_err(LoadError::Invalid)?;
+        options::check_connections(self.connections)?;
+        options::check_duration("duration", self.duration, &options::DURATION)?;
+        options::check_duration("timeout", self.timeout, &options::TIMEOUT)?;
+        options::check_duration("connect timeout", self.connect_timeout, &options::TIMEOUT)?;
         if self.threads == 0 || self.threads > 1024 {
-            return Err(LoadError::Invalid(format!(
-                "{} threads is out of range; accepted: 1 to 1024",
-                self.threads
-            )));
+            return Err(LoadError::Threads {
+                threads: self.threads,
+            });
         }
         if !self.path.starts_with('/') || self.host_header.is_empty() {
-            return Err(LoadError::Invalid(format!(
-                "request target `{}` for host `{}` must start with `/` and name a host",
-                self.path, self.host_header
-            )));
+            return Err(LoadError::Request {
+                path: self.path.clone(),
+                host: self.host_header.clone(),
+            });
         }
         Ok(())
     }

@@ -15,7 +15,11 @@ pub enum LoadError {
     #[error("refusing host name `{host}`: perflab does not look names up; give a literal IP address (the lab's is in `perflab status`) or `localhost`")]
     HostName { host: String },
     #[error("invalid load option: {0}")]
-    Invalid(String),
+    Option(#[from] super::options::OptionError),
+    #[error("invalid load option: {threads} threads is out of range; accepted: 1 to 1024")]
+    Threads { threads: usize },
+    #[error("invalid load option: request target `{path}` for host `{host}` must start with `/` and name a host")]
+    Request { path: String, host: String },
     #[error("{connections} connections need about {needed} open files but the limit is {limit}; raise it with `ulimit -n {needed}` or use fewer --connections")]
     FileLimit {
         connections: usize,

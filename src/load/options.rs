@@ -9,17 +9,39 @@ pub const DURATION: RangeInclusive<Duration> =
     Duration::from_millis(100)..=Duration::from_secs(3600);
 pub const TIMEOUT: RangeInclusive<Duration> = Duration::from_millis(10)..=Duration::from_secs(60);
 
+/// A load option that is not what it must be, naming the value and what is accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OptionError {
+    #[error(
+        "`{text}` is not a duration; write a number with an optional unit: 10, 10s, 500ms, 1m"
+    )]
+    NotADuration { text: String },
+    #[error("`{text}` has an unknown unit `{unit}`; use ms, s, m or h (e.g. 500ms, 10s, 1m)")]
+    UnknownUnit { text: String, unit: String },
+    #[error("`{text}` is too large")]
+    TooLarge { text: String },
+    #[error("{what} {value} is out of range; accepted: {lo} to {hi}")]
+    OutOfRange {
+        what: String,
+        value: String,
+        lo: String,
+        hi: String,
+    },
+    #[error("{n} connections is out of range; accepted: {lo} to {hi}")]
+    Connections { n: usize, lo: usize, hi: usize },
+    #[error("`{text}` is not a whole number; accepted: {lo} to {hi}")]
+    NotAWholeNumber { text: String, lo: usize, hi: usize },
+}
+
 /// Parses `10` (seconds), `10s`, `500ms`, `1m`, `1.5s`.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+pub fn parse_duration(text: &str) -> Result<Duration, OptionError> {
     let t = text.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let (number, unit) = t.split_at(split);
-    let value: f64 = number.parse().map_err(|_| {
-        format!(
-            "`{text}` is not a duration; write a number with an optional unit: 10, 10s, 500ms, 1m"
-        )
+    let value: f64 = number.parse().map_err(|_| OptionError::NotADuration {
+        text: text.to_string(),
     })?;
     let scale = match unit.trim() {
         "" | "s" => 1.0,
@@ -27,14 +49,17 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "m" | "min" => 60.0,
         "h" => 3600.0,
         other => {
-            return Err(format!(
-                "`{text}` has an unknown unit `{other}`; use ms, s, m or h (e.g. 500ms, 10s, 1m)"
-            ))
+            return Err(OptionError::UnknownUnit {
+                text: text.to_string(),
+                unit: other.to_string(),
+            })
         }
     };
     let secs = value * scale;
     if !secs.is_finite() || secs > 1e9 {
-        return Err(format!("`{text}` is too large"));
+        return Err(OptionError::TooLarge {
+            text: text.to_string(),
+        });
     }
     Ok(Duration::from_secs_f64(secs))
 }
@@ -56,50 +81,51 @@ pub fn check_duration(
     what: &str,
     d: Duration,
     range: &RangeInclusive<Duration>,
-) -> Result<Duration, String> {
+) -> Result<Duration, OptionError> {
     if range.contains(&d) {
         Ok(d)
     } else {
-        Err(format!(
-            "{what} {} is out of range; accepted: {} to {}",
-            show(d),
-            show(*range.start()),
-            show(*range.end())
-        ))
+        Err(OptionError::OutOfRange {
+            what: what.to_string(),
+            value: show(d),
+            lo: show(*range.start()),
+            hi: show(*range.end()),
+        })
     }
 }
 
-pub fn check_connections(n: usize) -> Result<usize, String> {
+pub fn check_connections(n: usize) -> Result<usize, OptionError> {
     if CONNECTIONS.contains(&n) {
         Ok(n)
     } else {
-        Err(format!(
-            "{n} connections is out of range; accepted: {} to {}",
-            CONNECTIONS.start(),
-            CONNECTIONS.end()
-        ))
+        Err(OptionError::Connections {
+            n,
+            lo: *CONNECTIONS.start(),
+            hi: *CONNECTIONS.end(),
+        })
     }
 }
 
 /// clap value parser for `--connections`.
-pub fn connections_arg(text: &str) -> Result<usize, String> {
-    let n: usize = text.trim().parse().map_err(|_| {
-        format!(
-            "`{text}` is not a whole number; accepted: {} to {}",
-            CONNECTIONS.start(),
-            CONNECTIONS.end()
-        )
-    })?;
+pub fn connections_arg(text: &str) -> Result<usize, OptionError> {
+    let n: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| OptionError::NotAWholeNumber {
+            text: text.to_string(),
+            lo: *CONNECTIONS.start(),
+            hi: *CONNECTIONS.end(),
+        })?;
     check_connections(n)
 }
 
 /// clap value parser for `--duration`.
-pub fn duration_arg(text: &str) -> Result<Duration, String> {
+pub fn duration_arg(text: &str) -> Result<Duration, OptionError> {
     check_duration("duration", parse_duration(text)?, &DURATION)
 }
 
 /// clap value parser for `--timeout` and `--connect-timeout`.
-pub fn timeout_arg(text: &str) -> Result<Duration, String> {
+pub fn timeout_arg(text: &str) -> Result<Duration, OptionError> {
     check_duration("timeout", parse_duration(text)?, &TIMEOUT)
 }
 
@@ -120,29 +146,34 @@ mod tests {
     fn bad_durations_say_why() {
         assert!(parse_duration("ten")
             .unwrap_err()
+            .to_string()
             .contains("not a duration"));
         assert!(parse_duration("5 weeks")
             .unwrap_err()
+            .to_string()
             .contains("unknown unit"));
         assert!(parse_duration("").is_err());
     }
 
     #[test]
     fn ranges_name_value_and_bounds() {
-        let e = duration_arg("50ms").unwrap_err();
+        let e = duration_arg("50ms").unwrap_err().to_string();
         assert!(
             e.contains("50ms") && e.contains("100ms") && e.contains("1h"),
             "{e}"
         );
         assert!(duration_arg("2h").is_err());
         assert_eq!(duration_arg("1h"), Ok(Duration::from_secs(3600)));
-        let e = timeout_arg("61s").unwrap_err();
+        let e = timeout_arg("61s").unwrap_err().to_string();
         assert!(e.contains("61s") && e.contains("10ms"), "{e}");
         assert_eq!(timeout_arg("10ms"), Ok(Duration::from_millis(10)));
-        let e = connections_arg("0").unwrap_err();
+        let e = connections_arg("0").unwrap_err().to_string();
         assert!(e.contains('0') && e.contains("100000"), "{e}");
         assert!(connections_arg("100001").is_err());
-        assert!(connections_arg("-3").unwrap_err().contains("whole number"));
+        assert!(connections_arg("-3")
+            .unwrap_err()
+            .to_string()
+            .contains("whole number"));
         assert_eq!(connections_arg("1000"), Ok(1000));
     }
 }
