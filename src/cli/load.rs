@@ -43,6 +43,10 @@ pub struct Args {
     /// Print the result as JSON on stdout
     #[arg(long)]
     json: bool,
+    /// Against the lab: first wait for an earlier run to end and clear the
+    /// TIME_WAIT sockets it left (as the course does before every run)
+    #[arg(long)]
+    settle: bool,
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
@@ -77,6 +81,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let sink = ctx.sink(!args.json);
     let (report, deltas) = match &server {
         Some(server) => {
+            before_the_run(server, args.settle, &sink).await?;
             let m = measured_run(server, &cfg, &Extras::default(), &ctx.cancel, &sink)
                 .await
                 .with_context(|| format!("running load against {}", cfg.url))?;
@@ -117,6 +122,30 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         return Ok(super::interrupted_code());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Settles the server, or says in a line what an earlier run left that this run
+/// will measure too.
+async fn before_the_run(
+    server: &Server,
+    settle: bool,
+    sink: &std::sync::Arc<dyn crate::lab::LabSink>,
+) -> anyhow::Result<()> {
+    if settle {
+        sink.event(LabEvent::Settling);
+        let settled = crate::lab::settle(server).await;
+        sink.event(LabEvent::Settled);
+        let settled = settled.context("settling the server before the run")?;
+        ui::info(&present::probe::settled_line(&settled));
+        return Ok(());
+    }
+    let snap = crate::lab::collect(server, false)
+        .await
+        .context("looking for what an earlier run left in the server")?;
+    for left in crate::probe::leftovers(&snap) {
+        ui::warn(&present::probe::leftover_line(&left));
+    }
+    Ok(())
 }
 
 /// The URL and the subnets it may be in. A loopback URL needs no Docker; any other

@@ -10,6 +10,9 @@ use crate::probe::GaugeRates;
 #[derive(Debug, Clone, PartialEq)]
 pub enum LabEvent {
     Engine(EngineEvent),
+    /// Waiting for the previous run to end and clearing what it left.
+    Settling,
+    Settled,
     /// A measured run is about to start: its planned length.
     RunStarting {
         connections: usize,

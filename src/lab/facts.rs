@@ -21,6 +21,9 @@ pub struct RunFacts {
     pub server_cpu_us_per_request: Option<f64>,
     /// Flame-graph shares by function, when a recording was made under this load.
     pub flame: BTreeMap<String, f64>,
+    /// How the server was settled before the run (absent in runs saved by older perflabs).
+    #[serde(default)]
+    pub settled: Option<super::Settled>,
 }
 
 /// Everything a predicate may read.

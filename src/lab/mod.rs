@@ -15,6 +15,7 @@ mod measure;
 mod ops;
 mod real;
 mod session;
+mod settle;
 mod shape;
 
 pub use error::LabError;
@@ -27,4 +28,5 @@ pub use measure::{duration_for_recording, measured_run, Extras, Measured};
 pub use ops::LabOps;
 pub use real::RealLab;
 pub use session::{connect, LabSession};
+pub use settle::{settle, Settled};
 pub use shape::{defaults, LoadShape, STANDARD};

@@ -75,22 +75,12 @@ impl RealLab {
         )?)
     }
 
-    /// Every run starts alike: the TIME_WAIT sockets a previous run left are
-    /// destroyed (`ss -K`, kernels since 6.x; older ones refuse and the run starts
-    /// with what is left), nginx's buffered access log is flushed (`-s reopen`), and
-    /// php-fpm is restarted so that its pool (and its once-per-episode
-    /// max_children warning) starts afresh.
-    fn settle(&mut self, server: &Server) -> Result<(), LabError> {
-        let out = self.rt.block_on(server.sh(
-            Side::Nginx,
-            "ss -K state time-wait >/dev/null 2>&1; nginx -c /etc/perflab/nginx.conf -s reopen",
-            Duration::from_secs(30),
-        ))?;
-        // A kernel without `ss -K` leaves the sockets (the run starts with them);
-        // the exit code is nginx's reopen.
-        out.ok("flushing nginx's access log before a run")?;
-        self.rt.block_on(server.lab().restart_phpfpm())?;
-        Ok(())
+    /// Every run starts alike, from the defined state of [`settle`](super::settle).
+    fn settle(&mut self, server: &Server) -> Result<super::Settled, LabError> {
+        self.sink.event(super::LabEvent::Settling);
+        let settled = self.rt.block_on(super::settle(server));
+        self.sink.event(super::LabEvent::Settled);
+        settled
     }
 
     fn block<T>(
@@ -139,7 +129,7 @@ impl LabOps for RealLab {
     fn run_load(&mut self, live: bool, flame: Option<&str>) -> Result<Facts, LabError> {
         let server = self.server()?;
         let cfg = self.load_config()?;
-        self.settle(&server)?;
+        let settled = self.settle(&server)?;
         let sink = match live {
             true => self.sink.clone(),
             false => Arc::new(NotLive(self.sink.clone())) as Arc<dyn LabSink>,
@@ -181,6 +171,7 @@ impl LabOps for RealLab {
                 after: m.after,
                 server_cpu_us_per_request: m.server_cpu_us_per_request,
                 flame: shares,
+                settled: Some(settled),
             }),
         })
     }

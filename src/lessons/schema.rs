@@ -114,12 +114,14 @@ impl StageSpec {
     }
 }
 
-/// The stage's fault as a counter: it must grow during the load run before the
-/// fix, and stay flat during the check's run after it.
+/// The stage's fault as a counter (or a flame-graph share): it must grow during
+/// the load run before the fix (a share: be present), and stay flat during the
+/// check's run after it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Symptom {
-    /// A [`Counter`](super::fields::FieldKind::Counter) field.
+    /// A [`Counter`](super::fields::FieldKind::Counter) or
+    /// [`Share`](super::fields::FieldKind::Share) field.
     pub field: FieldRef,
     /// How much growth still counts as flat, as a fraction of the growth before
     /// the fix over an equal run: 0 means none at all.

@@ -23,11 +23,11 @@ pub(crate) fn stage(spec: &StageSpec, r: &mut Report<'_>) {
     }
     text(&spec.title, "title", r);
     if let Some(s) = &spec.symptom {
-        if s.field.kind() != FieldKind::Counter {
+        if !matches!(s.field.kind(), FieldKind::Counter | FieldKind::Share) {
             r.add(
                 "symptom.field",
                 format!(
-                    "{} is not a counter: the symptom must be a counter that grows",
+                    "{} is neither a counter nor a share: the symptom must be a counter that grows under load, or a flame-graph share",
                     s.field
                 ),
             );

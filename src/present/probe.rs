@@ -2,7 +2,8 @@
 //! load view shows every second.
 use std::fmt::Write;
 
-use crate::probe::{GaugeRates, Snapshot};
+use crate::lab::Settled;
+use crate::probe::{GaugeRates, Leftover, Snapshot};
 
 /// A readable table of every field, grouped as the course's stages read them.
 pub fn render(s: &Snapshot) -> String {
@@ -120,6 +121,35 @@ pub fn live_line(g: &GaugeRates) -> String {
         rate(g.drops_per_s),
         compact(g.time_wait),
         rate(g.overflows_per_s),
+    )
+}
+
+/// What an earlier run left that the next run measures too, and how to clear it.
+pub fn leftover_line(l: &Leftover) -> String {
+    match l {
+        Leftover::TimeWait { count, ports } => format!(
+            "{count} TIME_WAIT sockets from an earlier run hold {count} of nginx's {ports} ephemeral ports for up to 60 s, \
+             so this run measures them too: clear them with `perflab load --settle`, or wait a minute"
+        ),
+        Leftover::Serving {
+            connections,
+            queued,
+        } => format!(
+            "the server is still serving an earlier run ({connections} connections open, {queued} requests queued), \
+             so this run measures it too: `perflab load --settle` waits for it to end"
+        ),
+    }
+}
+
+/// How the server was settled.
+pub fn settled_line(s: &Settled) -> String {
+    let wait = match s.quiet {
+        true => format!("quiet after {:.1} s", s.waited_s),
+        false => format!("still busy after {:.0} s", s.waited_s),
+    };
+    format!(
+        "settled the server: {wait}, php-fpm restarted, {} TIME_WAIT left on nginx's ports",
+        s.time_wait_left
     )
 }
 

@@ -87,7 +87,11 @@ impl LabSink for TermSink {
             LabEvent::Recording { .. } => {
                 Self::spin(&mut st, "recording the kernel's stacks under load (perf)")
             }
-            LabEvent::RecordingDone => st.spinner = None,
+            LabEvent::RecordingDone | LabEvent::Settled => st.spinner = None,
+            LabEvent::Settling => Self::spin(
+                &mut st,
+                "settling the server: the previous run's connections and TIME_WAIT",
+            ),
         }
     }
 }

@@ -24,6 +24,22 @@ pub struct SymptomResult {
     pub flat_after: bool,
 }
 
+/// The headline comparison of the runs before and after the fix, against the
+/// measured spread of the stage's states (rerun once when too close to tell).
+#[derive(Debug, Clone, Serialize)]
+pub struct VerdictResult {
+    pub field: String,
+    /// What the lesson says the fix does: higher, lower, same.
+    pub expect: String,
+    pub before: Option<f64>,
+    /// Every run after the fix (two when the first was too close to tell).
+    pub after: Vec<f64>,
+    /// The spread (max/min) a difference had to exceed.
+    pub band: f64,
+    /// as_expected, opposite, inconclusive.
+    pub outcome: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckResult {
     pub passed: bool,
@@ -39,8 +55,12 @@ pub struct StageResult {
     pub goodput_after: Option<f64>,
     pub p99_before_ms: f64,
     pub p99_after_ms: Option<f64>,
+    /// The flame-graph share of the stage's function, when the stage records one.
+    pub flame_before: Option<f64>,
+    pub flame_after: Option<f64>,
     pub symptom: Option<SymptomResult>,
     pub check: Option<CheckResult>,
+    pub verdict: Option<VerdictResult>,
     /// What the reference fix did.
     pub fix: Vec<String>,
     /// Responses by status and errors by class, before and after the fix.
@@ -68,10 +88,15 @@ fn summary(when: &'static str, f: &Facts) -> RunSummary {
 }
 
 impl StageResult {
-    /// The stage did what the course promises: check passed, symptom grew then stayed flat.
+    /// The stage did what the course promises: check passed, symptom grew then
+    /// stayed flat, and the headline figure did not move the other way.
     pub fn ok(&self) -> bool {
         self.check.as_ref().is_none_or(|c| c.passed)
             && self.symptom.as_ref().is_none_or(|s| s.grew && s.flat_after)
+            && self
+                .verdict
+                .as_ref()
+                .is_none_or(|v| v.outcome != "opposite")
     }
 }
 
@@ -124,8 +149,11 @@ pub fn run_auto(
             goodput_after: None,
             p99_before_ms: p99(&before),
             p99_after_ms: None,
+            flame_before: flame_share(&before),
+            flame_after: None,
             symptom: None,
             check: None,
+            verdict: None,
             fix: Vec::new(),
             runs: vec![summary("before", &before)],
         };
@@ -143,6 +171,7 @@ pub fn run_auto(
             result.goodput_after = Some(goodput(&outcome.after));
             result.runs.push(summary("after", &outcome.after));
             result.p99_after_ms = Some(p99(&outcome.after));
+            result.flame_after = flame_share(&outcome.after);
             result.check = Some(CheckResult {
                 passed: outcome.passed(),
                 failures: outcome
@@ -165,6 +194,7 @@ pub fn run_auto(
                     flat_after: verdict == SymptomVerdict::Fixed,
                 }
             });
+            result.verdict = headline_verdict(ops, spec, &before, &outcome.after, live)?;
         }
         stages.push(result);
     }
@@ -180,6 +210,67 @@ pub fn run_auto(
         speedup,
         passed,
     })
+}
+
+/// The lesson's headline comparison, with one more run after the fix when the
+/// first is within the noise.
+fn headline_verdict(
+    ops: &mut dyn LabOps,
+    spec: &crate::lessons::StageSpec,
+    before: &Facts,
+    after: &Facts,
+    live: bool,
+) -> Result<Option<VerdictResult>, LabError> {
+    let Some(c) = spec
+        .measure
+        .iter()
+        .flat_map(|m| m.compares.iter())
+        .find(|c| c.headline)
+    else {
+        return Ok(None);
+    };
+    let value = |f: &Facts| {
+        super::facts::resolve(&c.field, crate::lessons::At::Load, f)
+            .ok()
+            .and_then(|v| v.number())
+    };
+    let band = super::noise::band(spec.number);
+    let (Some(b), Some(a)) = (value(before), value(after)) else {
+        return Ok(None);
+    };
+    let flame = stage_eval::flame_function(spec);
+    let mut failed = None;
+    let (outcome, afters) = super::noise::judge(c.expect, b, a, band, || {
+        match ops.run_load(live, flame.as_deref()) {
+            Ok(f) => value(&f),
+            Err(e) => {
+                failed = Some(e);
+                None
+            }
+        }
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    Ok(Some(VerdictResult {
+        field: c.field.text.clone(),
+        expect: format!("{:?}", c.expect).to_lowercase(),
+        before: Some(b),
+        after: afters,
+        band,
+        outcome: match outcome {
+            super::grade::Outcome::AsExpected => "as_expected",
+            super::grade::Outcome::Opposite => "opposite",
+            super::grade::Outcome::Inconclusive => "inconclusive",
+        }
+        .to_string(),
+    }))
+}
+
+fn flame_share(f: &Facts) -> Option<f64> {
+    f.run
+        .as_ref()
+        .and_then(|r| r.flame.values().next().copied())
 }
 
 fn goodput(f: &Facts) -> f64 {

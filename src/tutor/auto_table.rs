@@ -31,12 +31,21 @@ pub fn table(r: &AutoReport) -> String {
                 Some(c) => format!("FAILED: {}", c.failures.join("; ")),
                 None => "-".to_string(),
             };
+            let verdict = s
+                .verdict
+                .as_ref()
+                .map(|v| match v.after.len() {
+                    1 => v.outcome.replace('_', " "),
+                    n => format!("{} ({n} runs after)", v.outcome.replace('_', " ")),
+                })
+                .unwrap_or_else(|| "-".into());
             vec![
                 format!("{} {}", s.stage, s.name),
                 arrow(s.goodput_before, s.goodput_after),
                 arrow(s.p99_before_ms, s.p99_after_ms),
                 symptom,
                 check,
+                verdict,
             ]
         })
         .collect();
@@ -46,6 +55,7 @@ pub fn table(r: &AutoReport) -> String {
         "p99 ms",
         "symptom (growth before → after)",
         "check",
+        "goodput verdict",
     ];
     format!(
         "{}\n\n{} in {:.0} s; goodput at the end is {:.1}x the baseline",

@@ -160,7 +160,9 @@ fn observe(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
     s.say(Tone::Note, spec.observe.say.get(lang));
     s.phrase(Tone::Note, &p::OBSERVE_RUN);
     let live = s.opts.live;
-    let facts = s.lab(|o| o.run_load(live, None))?;
+    // A symptom read from a flame graph needs one under this load too.
+    let flame = super::stage_eval::flame_function(spec);
+    let facts = s.lab(|o| o.run_load(live, flame.as_deref()))?;
     if facts.run.as_ref().is_some_and(|r| r.report.interrupted) {
         s.phrase(Tone::Warn, &p::RUN_INTERRUPTED);
         return Err(Stop::Interrupted);

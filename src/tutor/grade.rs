@@ -164,19 +164,11 @@ pub struct Comparison {
     pub outcome: Outcome,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    AsExpected,
-    Opposite,
-    /// Within the noise of two runs: a rerun can tell.
-    Inconclusive,
-}
+pub use super::noise::Outcome;
 
-/// Differences under this fraction are within run-to-run noise (scenario.md:
-/// healthy runs spread about 5 %, degraded ones up to 2x — those differ by far more).
-pub const NOISE: f64 = 0.10;
-
-pub fn comparison(c: &Compare, before: &Facts, after: &Facts) -> Comparison {
+/// A comparison of the runs before and after, against the spread of repeated
+/// runs of the same state (`band`, max/min; see [`super::noise`]).
+pub fn comparison(c: &Compare, before: &Facts, after: &Facts, band: f64) -> Comparison {
     let b = resolve(&c.field, At::Load, before)
         .ok()
         .and_then(|v| v.number());
@@ -184,19 +176,7 @@ pub fn comparison(c: &Compare, before: &Facts, after: &Facts) -> Comparison {
         .ok()
         .and_then(|v| v.number());
     let outcome = match (b, a) {
-        (Some(b), Some(a)) => {
-            let scale = b.abs().max(a.abs()).max(1e-9);
-            let rel = (a - b) / scale;
-            let small = rel.abs() < NOISE || (a - b).abs() < 1.0;
-            match c.expect {
-                Expect::Same if small => Outcome::AsExpected,
-                Expect::Same => Outcome::Inconclusive,
-                _ if small => Outcome::Inconclusive,
-                Expect::Higher if a > b => Outcome::AsExpected,
-                Expect::Lower if a < b => Outcome::AsExpected,
-                _ => Outcome::Opposite,
-            }
-        }
+        (Some(b), Some(a)) => super::noise::call(c.expect, b, a, band),
         _ => Outcome::Inconclusive,
     };
     Comparison {

@@ -10,6 +10,7 @@ pub mod grade;
 mod hints;
 pub mod hostcmd;
 mod investigate;
+pub mod noise;
 pub mod judged;
 pub mod phrases;
 pub mod progress;

@@ -27,9 +27,9 @@ pub fn apply_reference(ops: &mut dyn LabOps, spec: &StageSpec) -> Result<Vec<Str
     Ok(done)
 }
 
-/// The one flame-graph function a stage's check or measure reads, if any.
+/// The one flame-graph function a stage's symptom, check or measure reads, if any.
 pub fn flame_function(spec: &StageSpec) -> Option<String> {
-    let mut fields: Vec<&FieldRef> = Vec::new();
+    let mut fields: Vec<&FieldRef> = spec.symptom.iter().map(|s| &s.field).collect();
     if let Some(c) = &spec.check {
         fields.extend(c.predicates.iter().map(|p| &p.field));
     }
@@ -96,6 +96,6 @@ pub fn compare(spec: &StageSpec, before: &Facts, after: &Facts) -> Vec<Compariso
     spec.measure
         .iter()
         .flat_map(|m| m.compares.iter())
-        .map(|c| grade::comparison(c, before, after))
+        .map(|c| grade::comparison(c, before, after, super::noise::band(spec.number)))
         .collect()
 }

@@ -232,6 +232,7 @@ impl LabOps for FakeLab {
                 after,
                 server_cpu_us_per_request: None,
                 flame: BTreeMap::new(),
+                settled: None,
             }),
         })
     }

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# The measured table every figure of the lessons comes from: `perflab run --auto
+# --json` N times in a row (each from a fresh lab, removed afterwards), then per
+# stage and side the median, min and max of goodput, p99, the symptom's growth
+# and the flame-graph share, and every run's verdict. Writes
+# bench/results/course-repeat.json (read by the lessons' {{...}} placeholders and
+# by the verdicts' noise bands) and bench/results/course-repeat.md (for people).
+#
+#   bash bench/course-repeat.sh 5
+#
+# Uses its own lab (PERFLAB_LAB=repeat) and state directory, so a course in
+# progress is not touched. Needs a Docker Engine (scripts/engine.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-5}"
+case "$runs" in
+  ''|*[!0-9]*) echo "course-repeat: N must be a whole number from 1 to 50, not ${runs:-nothing}" >&2; exit 2 ;;
+esac
+if [ "$runs" -lt 1 ] || [ "$runs" -gt 50 ]; then
+  echo "course-repeat: N must be from 1 to 50, not $runs" >&2; exit 2
+fi
+cargo build --release --locked -q
+bin="$PWD/target/release/perflab"
+work=$(mktemp -d)
+export PERFLAB_LAB=repeat PERFLAB_STATE_DIR="$work/state"
+cleanup() { "$bin" down >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+for i in $(seq 1 "$runs"); do
+  echo "course-repeat: run $i of $runs" >&2
+  # A run whose stages did not all behave still goes into the table: it is data.
+  "$bin" run --auto --json >"$work/run-$i.json" || echo "course-repeat: run $i did not pass" >&2
+done
+python3 - "$runs" "$work" <<'PY'
+import json, os, platform, statistics, sys, datetime
+runs, work = int(sys.argv[1]), sys.argv[2]
+reports = [json.load(open(os.path.join(work, f"run-{i}.json"))) for i in range(1, runs + 1)]
+
+def stat(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+stages = []
+for n in range(len(reports[0]["stages"])):
+    rows = [r["stages"][n] for r in reports]
+    first = rows[0]
+    def side(key_goodput, key_p99, symptom_key, flame_key):
+        return {
+            "goodput": stat([r.get(key_goodput) for r in rows]),
+            "p99_ms": stat([r.get(key_p99) for r in rows]),
+            "symptom": stat([(r.get("symptom") or {}).get(symptom_key) for r in rows]),
+            "flame_share": stat([r.get(flame_key) for r in rows]),
+        }
+    has_fix = first.get("goodput_after") is not None
+    stages.append({
+        "stage": first["stage"],
+        "name": first["name"],
+        "symptom_field": (first.get("symptom") or {}).get("field"),
+        "before": side("goodput_before", "p99_before_ms", "before", "flame_before"),
+        "after": side("goodput_after", "p99_after_ms", "after", "flame_after") if has_fix else None,
+        "verdicts": [(r.get("verdict") or {}).get("outcome") for r in rows],
+        "passed": [all([(r.get("check") or {}).get("passed", True),
+                        (r.get("symptom") or {}).get("grew", True),
+                        (r.get("symptom") or {}).get("flat_after", True)]) for r in rows],
+    })
+cpu = os.cpu_count()
+table = {
+    "format": 1,
+    "command": f"bash bench/course-repeat.sh {runs}",
+    "runs": runs,
+    "date": datetime.date.today().isoformat(),
+    "machine": f"{cpu} cores, Linux {platform.release()}",
+    "provisional": False,
+    "stages": stages,
+}
+os.makedirs("bench/results", exist_ok=True)
+with open("bench/results/course-repeat.json", "w") as f:
+    json.dump(table, f, indent=2)
+    f.write("\n")
+
+def fmt(s, key, digits=0):
+    v = (s or {}).get(key)
+    if not v:
+        return "–"
+    f = lambda x: f"{x:.{digits}f}"
+    return f"{f(v['median'])} ({f(v['min'])}–{f(v['max'])})"
+
+lines = [
+    f"# The measured course: `{table['command']}`",
+    "",
+    f"{runs} runs of `perflab run --auto` on {table['machine']}, {table['date']}. Each cell: median (min–max).",
+    "",
+    "| stage | goodput before | goodput after | p99 ms before | p99 ms after | symptom | growth before | growth after | verdicts | passed |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+]
+for s in stages:
+    b, a = s["before"], s["after"]
+    lines.append("| {} {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+        s["stage"], s["name"], fmt(b, "goodput"), fmt(a, "goodput"), fmt(b, "p99_ms"), fmt(a, "p99_ms"),
+        s["symptom_field"] or "–", fmt(b, "symptom", 3 if (s["symptom_field"] or "").startswith("flame") else 0),
+        fmt(a, "symptom", 3 if (s["symptom_field"] or "").startswith("flame") else 0),
+        ", ".join(v or "–" for v in s["verdicts"]), sum(s["passed"]),
+    ))
+lines += ["", "Every run, goodput before → after (2xx/s):", ""]
+for i, r in enumerate(reports, 1):
+    cells = [f"{s['stage']}: {s['goodput_before']:.0f}" + (f" → {s['goodput_after']:.0f}" if s.get("goodput_after") is not None else "") for s in r["stages"]]
+    lines.append(f"- run {i} ({'passed' if r['passed'] else 'NOT passed'}, {r['duration_s']:.0f} s): " + "; ".join(cells))
+with open("bench/results/course-repeat.md", "w") as f:
+    f.write("\n".join(lines) + "\n")
+print("\n".join(lines))
+PY
