@@ -115,8 +115,10 @@ fn code_lines(md: &str) -> std::collections::HashSet<String> {
 fn every_lesson_renders_within_the_width() {
     let course = crate::lessons::Course::load().expect("the embedded lessons load");
     for lesson in &course.stages {
-        for lang in crate::lessons::Lang::ALL {
-            let md = lesson.prose(lang);
+        for (lang, md) in crate::lessons::Lang::ALL
+            .into_iter()
+            .flat_map(|l| [(l, lesson.brief(l)), (l, lesson.debrief(l))])
+        {
             let code = code_lines(md);
             for width in [24, 60, 100] {
                 for line in plain(md, width).lines() {
@@ -125,7 +127,7 @@ fn every_lesson_renders_within_the_width() {
                     }
                     assert!(
                         measure_text_width(line) <= width,
-                        "{}/{}.md at {width}: {line:?}",
+                        "{}/*.{}.md at {width}: {line:?}",
                         lesson.dir,
                         lang.code()
                     );

@@ -8,7 +8,8 @@ use super::check_rules;
 use super::fields::FieldKind;
 use super::fix::Fix;
 use super::problem::Report;
-use super::schema::{Investigate, Place, Question, StageSpec, StepKind, FORMAT};
+use super::schema::{Investigate, Place, Question, StageSpec, FORMAT};
+use super::steps::StepKind;
 use super::text::Text;
 
 pub(crate) fn stage(spec: &StageSpec, r: &mut Report<'_>) {
@@ -22,6 +23,7 @@ pub(crate) fn stage(spec: &StageSpec, r: &mut Report<'_>) {
         );
     }
     text(&spec.title, "title", r);
+    text(&spec.solved_title, "solved_title", r);
     if let Some(s) = &spec.symptom {
         if s.field.kind() != FieldKind::Counter {
             r.add(
@@ -103,16 +105,16 @@ fn investigate(inv: &Investigate, fix: Option<&Fix>, r: &mut Report<'_>) {
             "no evidence: list the commands whose output shows the fault",
         );
     }
-    if !inv.evidence.iter().any(|e| e.decisive) {
-        r.add(
-            "investigate.evidence",
-            "none is decisive: mark the evidence that settles the diagnosis",
-        );
-    }
     let mut ids = HashSet::new();
     for (i, e) in inv.evidence.iter().enumerate() {
         let path = format!("investigate.evidence[{i}]");
         id(&e.id, &format!("{path}.id"), &mut ids, r);
+        if e.group.as_deref().is_some_and(|g| g.trim().is_empty()) {
+            r.add(
+                format!("{path}.group"),
+                "empty: name the group, or leave it out (the id is the default)",
+            );
+        }
         if e.command.trim().is_empty() {
             r.add(
                 format!("{path}.command"),

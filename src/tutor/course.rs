@@ -5,6 +5,7 @@ use crate::lessons::{render_markdown, Lesson, StepKind, STAGES};
 use crate::ui::Tone;
 
 use super::phrases as p;
+use super::progress::StageStatus;
 use super::runs::{self, Which};
 use super::session::{Flow, Session, Stop};
 use super::{advance, fixstep, investigate, judged, labmark, questions, results, screens, verify};
@@ -29,20 +30,10 @@ pub enum Next {
 /// The step name saved in the progress once a stage is through.
 pub const DONE: &str = "done";
 
+/// The step a saved name stands for (progress saved before format 2 says "read"
+/// for the brief).
 pub fn step_kind(name: &str) -> Option<StepKind> {
-    use StepKind as S;
-    [
-        S::Read,
-        S::Observe,
-        S::Investigate,
-        S::Diagnose,
-        S::Predict,
-        S::Fix,
-        S::Check,
-        S::Measure,
-    ]
-    .into_iter()
-    .find(|k| k.name() == name)
+    StepKind::from_name(name)
 }
 
 /// Runs the course from where the progress stands, or from the start of stage
@@ -116,16 +107,17 @@ fn stage(s: &mut Session, n: u8) -> Flow<()> {
     s.before = runs::load(&s.dir, n, Which::Before);
     s.after = runs::load(&s.dir, n, Which::After);
     let lang = s.lang();
+    let solved = matches!(s.stage(n).status, StageStatus::Done | StageStatus::Skipped);
     let title = p::STAGE.fill(
         lang,
         &[
             ("n", &n.to_string()),
-            ("title", lesson.spec.title.get(lang)),
+            ("title", lesson.spec.title_for(lang, solved)),
         ],
     );
     s.say(Tone::Heading, &title);
     let first = s.stage(n).step.clone();
-    if let Some(k) = step_kind(&first).filter(|k| *k != StepKind::Read) {
+    if let Some(k) = step_kind(&first).filter(|k| *k != StepKind::Brief) {
         let step = p::step_name(k).get(lang);
         s.say(Tone::Note, &p::RESUMING.fill(lang, &[("step", step)]));
     }
@@ -137,9 +129,9 @@ fn stage(s: &mut Session, n: u8) -> Flow<()> {
         }
         let kind = step_kind(&name)
             .filter(|k| steps.contains(k))
-            .unwrap_or(StepKind::Read);
+            .unwrap_or(StepKind::Brief);
         let next = match kind {
-            StepKind::Read => read(s, &lesson)?,
+            StepKind::Brief => brief(s, &lesson)?,
             StepKind::Observe => observe(s, &lesson)?,
             StepKind::Investigate => investigate::run(s, &lesson)?,
             StepKind::Diagnose => questions::diagnose(s, &lesson)?,
@@ -147,6 +139,7 @@ fn stage(s: &mut Session, n: u8) -> Flow<()> {
             StepKind::Fix => fixstep::run(s, &lesson)?,
             StepKind::Check => verify::run(s, &lesson)?,
             StepKind::Measure => results::run(s, &lesson)?,
+            StepKind::Debrief => debrief(s, &lesson)?,
         };
         let following = match next {
             Next::Goto(k) => Some(k),
@@ -157,10 +150,27 @@ fn stage(s: &mut Session, n: u8) -> Flow<()> {
     }
 }
 
-/// Read: the stage's prose, wrapped to the terminal, a screenful at a time
-/// when the learner presses Enter between them.
-fn read(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
-    let text = render_markdown(lesson.prose(s.lang()), s.screen.width());
+/// Brief: the stage's ticket (what users see, the goal), never its cause.
+fn brief(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
+    prose(s, lesson.brief(s.lang()))?;
+    s.pause()?;
+    Ok(Next::Following)
+}
+
+/// Debrief: what was wrong and why the fix works, then the title that names it.
+fn debrief(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
+    let lang = s.lang();
+    prose(s, lesson.debrief(lang))?;
+    let solved = p::SOLVED.fill(lang, &[("title", lesson.spec.solved_title.get(lang))]);
+    s.say(Tone::Good, &solved);
+    s.pause()?;
+    Ok(Next::Following)
+}
+
+/// Markdown wrapped to the terminal, a screenful at a time when the learner
+/// presses Enter between them.
+fn prose(s: &mut Session, md: &str) -> Flow<()> {
+    let text = render_markdown(md, s.screen.width());
     let rows = match s.screen.height() {
         Some(h) if s.opts.pauses && !s.opts.yes => h.saturating_sub(3),
         _ => usize::MAX,
@@ -172,8 +182,7 @@ fn read(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
             s.input(&p::MORE)?;
         }
     }
-    s.pause()?;
-    Ok(Next::Following)
+    Ok(())
 }
 
 /// Observe: the standard load at the server as it is; its figures become the

@@ -117,7 +117,7 @@ impl Progress {
     pub fn stage_mut(&mut self, n: u8) -> &mut StageProgress {
         self.stages.entry(n).or_insert_with(|| StageProgress {
             status: StageStatus::InProgress,
-            step: "read".into(),
+            step: crate::lessons::StepKind::Brief.name().into(),
             before: None,
             after: None,
             attempts: 0,
