@@ -200,9 +200,8 @@ fn observe(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
         return Err(Stop::Interrupted);
     }
     s.say(Tone::Plain, &screens::run_summary(spec, &facts, lang));
-    if let Some((tone, line)) = screens::symptom_line(spec, &facts, lang) {
-        s.say(tone, &line);
-    }
+    // The symptom counter is not shown here: its name and explanation give the
+    // cause away before the learner has investigated (the check shows it).
     runs::save(&s.dir, n, Which::Before, &facts)?;
     s.stage(n).before = Some(screens::figures(spec, &facts));
     s.stage(n).after = None;
