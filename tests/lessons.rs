@@ -1,11 +1,21 @@
 //! `perflab dev check` and `perflab dev render`, run as the real binary: on the
 //! embedded lessons, and with `--dir` on temporary copies of `lessons/` that
 //! have one thing broken. Each broken copy must fail with exit status 1 and a
-//! line that names the file and the field.
+//! line that names the file and the field (and, for the discovery-first rules,
+//! the rule). The placeholders are checked against a fixture table
+//! (`--figures`), since the real one is provisional until it is measured.
 mod common;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A measured table with plausible made-up figures, for the tests only.
+fn fixture() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/figures/course-repeat.fixture.json")
+        .display()
+        .to_string()
+}
 
 /// The outcome of one run of the binary.
 struct Run {
@@ -89,7 +99,8 @@ impl LessonsCopy {
     }
 
     fn check(&self) -> Run {
-        Run::of(&["dev", "check", "--dir", self.root.to_str().unwrap()])
+        let dir = self.root.to_str().unwrap();
+        Run::of(&["dev", "check", "--dir", dir, "--figures", &fixture()])
     }
 
     fn file(&self, path: &str) -> String {
@@ -104,8 +115,8 @@ impl Drop for LessonsCopy {
 }
 
 #[test]
-fn the_embedded_lessons_pass() {
-    let run = Run::of(&["dev", "check"]);
+fn the_embedded_lessons_pass_with_a_measured_table() {
+    let run = Run::of(&["dev", "check", "--figures", &fixture()]);
     assert_eq!(
         run.code,
         Some(0),
@@ -115,11 +126,33 @@ fn the_embedded_lessons_pass() {
     );
     assert!(
         run.stderr
-            .contains("lessons: 7 stages, 21 files, every rule holds"),
+            .contains("lessons: 7 stages, 35 files, every rule holds"),
         "{}",
         run.stderr
     );
     assert!(run.stdout.is_empty(), "{}", run.stdout);
+}
+
+#[test]
+fn a_provisional_table_fails_and_says_how_to_measure_it() {
+    let table =
+        std::env::temp_dir().join(format!("perflab-provisional-{}.json", std::process::id()));
+    std::fs::write(
+        &table,
+        r#"{"format": 1, "provisional": true, "stages": []}"#,
+    )
+    .unwrap();
+    let run = Run::of(&["dev", "check", "--figures", table.to_str().unwrap()]);
+    std::fs::remove_file(&table).unwrap();
+    run.fails_naming(&[
+        table.to_str().unwrap(),
+        "the measured table is provisional: run `bash bench/course-repeat.sh 5`",
+    ]);
+    assert!(
+        run.stderr.contains("1 problem(s)"),
+        "only the table: {}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -135,21 +168,28 @@ fn an_unchanged_copy_passes() {
     );
 }
 
+/// `stage.toml` with the `zh` of its first line starting with `key = {` removed.
+fn drop_zh(key: &str) -> impl FnOnce(String) -> String + '_ {
+    move |s| {
+        let start = s.find(&format!("\n{key} = {{")).unwrap() + 1;
+        let end = start + s[start..].find('\n').unwrap();
+        let line = &s[start..end];
+        let zh = line.find(", zh = \"").unwrap();
+        format!("{}{} }}{}", &s[..start], &line[..zh], &s[end..])
+    }
+}
+
 #[test]
 fn a_copy_without_one_language_fails() {
-    let copy = LessonsCopy::new().replace(
-        "3-listen-queues/stage.toml",
-        ", zh = \"监听队列：只能排十个\"",
-        "",
-    );
+    let copy = LessonsCopy::new().edit("3-listen-queues/stage.toml", drop_zh("title"));
     copy.check().fails_naming(&[
         &copy.file("3-listen-queues/stage.toml"),
         "title.zh",
         "missing text",
     ]);
-    let copy = LessonsCopy::new().remove("1-conntrack/zh.md");
+    let copy = LessonsCopy::new().remove("1-conntrack/debrief.zh.md");
     copy.check()
-        .fails_naming(&[&copy.file("1-conntrack/zh.md"), "missing file"]);
+        .fails_naming(&[&copy.file("1-conntrack/debrief.zh.md"), "missing file"]);
 }
 
 #[test]
@@ -251,15 +291,193 @@ fn a_fix_without_a_check_fails() {
 
 #[test]
 fn prose_problems_fail() {
-    let copy = LessonsCopy::new().replace("0-baseline/zh.md", "```console", "```shell-session");
+    let copy = LessonsCopy::new().edit("0-baseline/debrief.zh.md", |s| {
+        s + "\n```shell-session\n$ uptime\n```\n"
+    });
     copy.check().fails_naming(&[
-        &copy.file("0-baseline/zh.md"),
+        &copy.file("0-baseline/debrief.zh.md"),
         "line",
         "unknown fence \"shell-session\"",
     ]);
-    let copy = LessonsCopy::new().edit("6-beyond/en.md", |_| String::new());
+    let copy = LessonsCopy::new().edit("6-beyond/debrief.en.md", |_| String::new());
     copy.check()
-        .fails_naming(&[&copy.file("6-beyond/en.md"), "empty prose"]);
+        .fails_naming(&[&copy.file("6-beyond/debrief.en.md"), "empty prose"]);
+    let copy =
+        LessonsCopy::new().edit("1-conntrack/brief.en.md", |s| format!("# Stage one\n\n{s}"));
+    copy.check().fails_naming(&[
+        &copy.file("1-conntrack/brief.en.md"),
+        "line 1",
+        "no level-1 heading",
+    ]);
+}
+
+/// The right choice of a question, made much longer than the others.
+fn lengthen_right_choice<'a>(
+    question: &'a str,
+    lang: &'a str,
+) -> impl FnOnce(String) -> String + 'a {
+    move |s| {
+        let at = s.find(&format!("[[{question}.choice]]")).unwrap();
+        let right = at + s[at..].find("correct = true").unwrap();
+        let key = format!("{lang} = \"");
+        let quote = s[..right].rfind(&key).unwrap() + key.len();
+        let padding = match lang {
+            "en" => "this choice says much more than any other one, and so it gives itself away ",
+            _ => "这个选项比其他选项都长得多，长到一眼就能看出它才是正确答案，根本不必思考",
+        };
+        format!("{}{padding}{}", &s[..quote], &s[quote..])
+    }
+}
+
+#[test]
+fn a_right_choice_that_is_too_long_fails() {
+    let copy = LessonsCopy::new().edit(
+        "2-workers/stage.toml",
+        lengthen_right_choice("diagnose", "en"),
+    );
+    copy.check().fails_naming(&[
+        &copy.file("2-workers/stage.toml"),
+        "diagnose.choice[",
+        "].text.en",
+        "more than 1.5 × the longest wrong one",
+        "rule: balanced choices",
+    ]);
+    let copy = LessonsCopy::new().edit(
+        "3-listen-queues/stage.toml",
+        lengthen_right_choice("predict", "zh"),
+    );
+    copy.check().fails_naming(&[
+        &copy.file("3-listen-queues/stage.toml"),
+        "predict.choice[",
+        "].text.zh",
+        "rule: balanced choices",
+    ]);
+}
+
+#[test]
+fn a_stage_without_the_three_hint_levels_fails() {
+    let copy = LessonsCopy::new().edit("1-conntrack/stage.toml", |s| {
+        s.replace("level = \"where\"", "level = \"command\"")
+    });
+    copy.check().fails_naming(&[
+        &copy.file("1-conntrack/stage.toml"),
+        "hint",
+        "no where hint for the investigate step",
+        "rule: three hint levels",
+    ]);
+    let copy = LessonsCopy::new().edit("0-baseline/stage.toml", |s| {
+        s.replacen("level = \"nudge\"", "level = \"command\"", 1)
+    });
+    copy.check().fails_naming(&[
+        &copy.file("0-baseline/stage.toml"),
+        "no nudge hint",
+        "rule: three hint levels",
+    ]);
+}
+
+#[test]
+fn a_brief_that_names_the_fix_or_the_counter_fails() {
+    let copy = LessonsCopy::new().edit("1-conntrack/brief.en.md", |s| {
+        s + "\nHint from the boss: check `nf_conntrack_max`.\n"
+    });
+    copy.check().fails_naming(&[
+        &copy.file("1-conntrack/brief.en.md"),
+        "names \"nf_conntrack_max\"",
+        "fix.change[0]",
+        "rule: neutral until the diagnosis",
+    ]);
+    let copy = LessonsCopy::new().edit("3-listen-queues/brief.zh.md", |s| {
+        s + "\n看看 ListenOverflows 和 listen_overflows。\n"
+    });
+    copy.check().fails_naming(&[
+        &copy.file("3-listen-queues/brief.zh.md"),
+        "names \"listen_overflows\"",
+        "symptom.field",
+        "rule: neutral until the diagnosis",
+    ]);
+    let copy = LessonsCopy::new().edit("2-workers/stage.toml", |s| {
+        s.replacen("title = { en = \"", "title = { en = \"max_children: ", 1)
+    });
+    copy.check().fails_naming(&[
+        &copy.file("2-workers/stage.toml"),
+        "title.en",
+        "names \"max_children\"",
+    ]);
+}
+
+#[test]
+fn evidence_in_fewer_than_three_groups_fails() {
+    let copy = LessonsCopy::new().edit("3-listen-queues/stage.toml", |s| {
+        s.lines()
+            .filter(|l| !l.starts_with("group = "))
+            .map(|l| match l {
+                "[[investigate.evidence]]" => {
+                    "[[investigate.evidence]]\ngroup = \"all\"".to_string()
+                }
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    copy.check().fails_naming(&[
+        &copy.file("3-listen-queues/stage.toml"),
+        "investigate.evidence",
+        "evidence in 1 group(s)",
+        "rule: evidence groups",
+    ]);
+}
+
+#[test]
+fn a_literal_measured_figure_fails() {
+    let copy = LessonsCopy::new().edit("2-workers/debrief.en.md", |s| {
+        s + "\nOn our machine goodput went from 196 to 1146 2xx/s.\n"
+    });
+    copy.check().fails_naming(&[
+        &copy.file("2-workers/debrief.en.md"),
+        "line",
+        "1146 2xx/s",
+        "no literal measured figures",
+    ]);
+    let copy = LessonsCopy::new().edit("1-conntrack/stage.toml", |s| {
+        s.replacen(
+            "[measure]\nsay = { en = \"",
+            "[measure]\nsay = { en = \"Last time p99 was 1990 ms. ",
+            1,
+        )
+    });
+    copy.check().fails_naming(&[
+        &copy.file("1-conntrack/stage.toml"),
+        "measure.say.en",
+        "1990 ms",
+        "no literal measured figures",
+    ]);
+    let copy =
+        LessonsCopy::new().edit("0-baseline/debrief.zh.md", |s| s + "\n有效吞吐涨了十倍。\n");
+    copy.check().fails_naming(&[
+        &copy.file("0-baseline/debrief.zh.md"),
+        "十倍",
+        "no literal measured figures",
+    ]);
+}
+
+#[test]
+fn a_placeholder_that_is_malformed_or_not_in_the_table_fails() {
+    let copy = LessonsCopy::new().edit("1-conntrack/debrief.en.md", |s| {
+        s + "\nIt went to {{1.after.goodput.average}} 2xx/s.\n"
+    });
+    copy.check().fails_naming(&[
+        &copy.file("1-conntrack/debrief.en.md"),
+        "malformed placeholder \"{{1.after.goodput.average}}\"",
+        "not a statistic",
+    ]);
+    let copy = LessonsCopy::new().edit("0-baseline/debrief.en.md", |s| {
+        s + "\nAfter the fix: {{0.after.goodput.median}} 2xx/s.\n"
+    });
+    copy.check().fails_naming(&[
+        &copy.file("0-baseline/debrief.en.md"),
+        "placeholder {{0.after.goodput.median}} names a figure the measured table",
+        "does not hold",
+    ]);
 }
 
 #[test]
@@ -272,10 +490,10 @@ fn a_missing_stage_fails() {
 fn every_problem_gets_its_own_line() {
     let copy = LessonsCopy::new()
         .replace("4-ports/stage.toml", "reference = \"10000 65535\"\n", "")
-        .remove("2-workers/en.md");
+        .remove("2-workers/brief.en.md");
     let run = copy.check();
     run.fails_naming(&["4-ports/stage.toml", "fix.change[0].reference"]);
-    run.fails_naming(&["2-workers/en.md", "missing file"]);
+    run.fails_naming(&["2-workers/brief.en.md", "missing file"]);
     assert!(run.stderr.contains("2 problem(s)"), "{}", run.stderr);
 }
 
@@ -292,11 +510,19 @@ fn a_folder_that_does_not_exist_is_reported() {
 
 #[test]
 fn render_wraps_chinese_by_display_width() {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/1-conntrack/zh.md");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/1-conntrack/debrief.zh.md");
     let run = Run::of(&["dev", "render", file.to_str().unwrap(), "--width", "40"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let md = std::fs::read_to_string(&file).unwrap();
+    let heading = md.lines().next().unwrap().trim_start_matches('#').trim();
     assert!(
-        run.stdout.starts_with("连接跟踪：表满了就丢包\n"),
+        heading
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{heading}"
+    );
+    assert!(
+        run.stdout.starts_with(&format!("{heading}\n")),
         "{}",
         run.stdout
     );
@@ -339,8 +565,10 @@ fn plain(md: &str, width: usize) -> String {
 fn every_lesson_renders_within_the_width() {
     let course = perflab::lessons::Course::load().expect("the embedded lessons load");
     for lesson in &course.stages {
-        for lang in perflab::lessons::Lang::ALL {
-            let md = lesson.prose(lang);
+        for (lang, md) in perflab::lessons::Lang::ALL
+            .into_iter()
+            .flat_map(|l| [(l, lesson.brief(l)), (l, lesson.debrief(l))])
+        {
             let code = code_lines(md);
             for width in [24, 60, 100] {
                 for line in plain(md, width).lines() {
@@ -349,7 +577,7 @@ fn every_lesson_renders_within_the_width() {
                     }
                     assert!(
                         console::measure_text_width(line) <= width,
-                        "{}/{}.md at {width}: {line:?}",
+                        "{}/*.{}.md at {width}: {line:?}",
                         lesson.dir,
                         lang.code()
                     );

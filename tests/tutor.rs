@@ -28,10 +28,12 @@ fn a_whole_stage_with_wrong_answers_explained_and_asked_again() {
         &mut lab,
         &[
             "sysctl net.netfilter.nf_conntrack_count",
+            "dmesg | tail",        // a second, independent piece of evidence
+            "next",                // the learner decides when to diagnose
             "nginx has too few",   // wrong
             "php-fpm is too slow", // wrong
-            "Its conntrack table",
-            "It reaches the healthy level", // a wrong prediction: explained, and on
+            "A full connection-tracking",
+            "It reaches a healthy", // a wrong prediction: explained, and on
             "sysctl -w net.netfilter.nf_conntrack_max=1048576",
             "yes", // the host-wide change, announced
             "stop here",
@@ -51,17 +53,35 @@ fn a_whole_stage_with_wrong_answers_explained_and_asked_again() {
         "the typed command's output"
     );
     assert!(text.contains("Evidence: count-max"));
-    for wrong in [1, 3] {
+    assert!(text.contains("Evidence: kernel-log"));
+    assert!(
+        text.contains("two independent pieces of evidence"),
+        "{text}"
+    );
+    // Neutral until solved: nothing before the diagnosis names the cause.
+    assert!(text.contains("Stage 1: Most connections never get an answer"));
+    let first_evidence = text.find("Evidence: ").unwrap();
+    for leak in ["conntrack.drops", "connection-tracking table", "Solved:"] {
+        assert!(
+            !text[..first_evidence].contains(leak),
+            "{leak} before the evidence"
+        );
+    }
+    let solved = text
+        .find("Solved: A full connection-tracking table drops new connections")
+        .expect("the debrief ends with the solved title");
+    assert!(solved > text.find("The check passes.").unwrap());
+    for wrong in [0, 3] {
         assert!(
             text.contains(&why(1, "diagnose", wrong)),
             "the wrong choice's why"
         );
     }
-    assert!(text.contains(&why(1, "diagnose", 0)), "the right one's why");
+    assert!(text.contains(&why(1, "diagnose", 2)), "the right one's why");
     assert_eq!(text.matches("Try again.").count(), 2);
-    assert!(text.contains(&why(1, "predict", 1)));
-    assert!(text.contains("The answer: It rises"));
-    let diagnose_q = "Why does the server answer so few requests?";
+    assert!(text.contains(&why(1, "predict", 0)));
+    assert!(text.contains("The answer: More pages get through"));
+    let diagnose_q = "Why does the server answer so few connections?";
     assert_eq!(run.asked.iter().filter(|a| *a == diagnose_q).count(), 3);
 
     // The host-wide change is announced before it is applied, applied once.
@@ -117,7 +137,7 @@ fn invalid_fix_values_are_refused_with_the_reason_and_change_nothing() {
         &mut lab,
         &[
             "next",
-            "yes", // on to the diagnosis without decisive evidence
+            "yes", // on to the diagnosis without two independent pieces of evidence
             DIAGNOSIS,
             PREDICTION,
             &format!("{form}abc"),
@@ -203,7 +223,18 @@ fn ctrl_c_mid_step_then_a_new_run_resumes_at_that_step() {
     assert_eq!(Progress::load(&dir).unwrap().stages[&1].step, "investigate");
 
     log.borrow_mut().clear();
-    let run = course_run(&dir, &mut lab, &["dmesg | tail", "^C"], None, Lang::En);
+    let run = course_run(
+        &dir,
+        &mut lab,
+        &[
+            "dmesg | tail",
+            "sysctl net.netfilter.nf_conntrack_count",
+            "next",
+            "^C",
+        ],
+        None,
+        Lang::En,
+    );
     assert!(matches!(run.result, Err(Stop::Interrupted)));
     assert_eq!(run.asked[0], "lab", "resumed at the lab prompt");
     let c = calls(&log);
@@ -221,7 +252,10 @@ fn ctrl_c_mid_step_then_a_new_run_resumes_at_that_step() {
 
     log.borrow_mut().clear();
     let run = course_run(&dir, &mut lab, &["quit"], None, Lang::En);
-    assert_eq!(run.asked[0], "Why does the server answer so few requests?");
+    assert_eq!(
+        run.asked[0],
+        "Why does the server answer so few connections?"
+    );
     assert!(
         matches!(run.result, Err(Stop::Prompt(_))),
         "\"quit\" is no choice of a menu"
@@ -355,7 +389,14 @@ fn stage_zero_ends_after_the_diagnosis_and_speaks_chinese() {
     let run = course_run(
         &dir,
         &mut lab,
-        &["show", "每秒请求数", "有效吞吐", "2"],
+        &[
+            "uptime",
+            "next",
+            "是",
+            "CPU 已经跑满",
+            "没有哪种资源被用尽",
+            "2",
+        ],
         Some(0),
         Lang::Zh,
     );
@@ -367,7 +408,11 @@ fn stage_zero_ends_after_the_diagnosis_and_speaks_chinese() {
     assert!(calls(&log).contains(&"start_stage 0 fresh=true".to_string()));
     let text = shown(&log);
     assert!(text.contains("第 0 关"), "{text}");
-    assert!(text.contains("证据：access-log"));
+    assert!(text.contains("证据：uptime"));
+    assert!(
+        text.contains("已解决："),
+        "the debrief ends with the solved title"
+    );
     assert!(text.contains(
         &Course::load()
             .unwrap()
@@ -400,7 +445,14 @@ fn reset_puts_progress_back() {
     let run = course_run(
         &dir,
         &mut lab,
-        &["show", "Requests per second", "Goodput", "go on"],
+        &[
+            "uptime",
+            "next",
+            "yes",
+            "The CPUs are",
+            "No resource",
+            "go on",
+        ],
         Some(0),
         Lang::En,
     );
@@ -466,6 +518,8 @@ fn the_report_shows_the_course_so_far_in_markdown_and_html() {
         &mut lab,
         &[
             "sysctl net.netfilter.nf_conntrack_count",
+            "dmesg | tail",
+            "next",
             DIAGNOSIS,
             PREDICTION,
             "sysctl -w net.netfilter.nf_conntrack_max=1048576",
@@ -497,6 +551,10 @@ fn the_report_shows_the_course_so_far_in_markdown_and_html() {
     );
     assert!(md.contains(&row), "{row} in\n{md}");
     assert!(md.contains("conntrack.drops"), "{md}");
+    assert!(
+        md.contains("A full connection-tracking table drops new connections"),
+        "a solved stage has its solved title: {md}"
+    );
 
     let out = perflab(&dir, &["report"]);
     assert!(

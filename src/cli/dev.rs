@@ -1,6 +1,8 @@
 //! `perflab dev`: tools for the course's authors. `perflab dev check` validates
-//! the lessons (the embedded copy, or a folder with `--dir`) and the stage plan,
-//! printing one line per problem, naming the file and the field; CI runs it.
+//! the lessons (the embedded copy, or a folder with `--dir`), the stage plan and
+//! the measured table the lessons' placeholders quote (the embedded one, or
+//! another with `--figures`), printing one line per problem, naming the file and
+//! the field; CI runs it.
 //! `perflab dev render FILE` shows a Markdown file as the course draws it.
 //! `perflab dev gauges` prints the live view's gauge line once a second.
 use std::path::PathBuf;
@@ -10,7 +12,8 @@ use anyhow::Context;
 
 use super::Ctx;
 use crate::lab::{collect, stream_gauges};
-use crate::lessons::{embedded_files, Course, Files};
+use crate::lessons::figures::FILE as FIGURES_FILE;
+use crate::lessons::{embedded_files, figure_problems, Course, Figures, Files, Problem};
 use crate::present;
 use crate::ui::{self, render_markdown};
 
@@ -27,6 +30,10 @@ enum DevCommand {
         /// Check a lessons folder on disk instead of the copy built into perflab
         #[arg(long, value_name = "PATH")]
         dir: Option<PathBuf>,
+        /// Check the placeholders against this measured table instead of the
+        /// one built into perflab (bench/results/course-repeat.json)
+        #[arg(long, value_name = "FILE", hide = true)]
+        figures: Option<PathBuf>,
     },
     /// Render a Markdown file as the course shows it in the terminal
     Render {
@@ -48,7 +55,7 @@ enum DevCommand {
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match args.command {
         DevCommand::Gauges { seconds } => gauges(seconds, ctx).await,
-        DevCommand::Check { dir } => check(dir),
+        DevCommand::Check { dir, figures } => check(dir, figures),
         DevCommand::Render { file, width } => {
             let md = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}; check the path", file.display()))?;
@@ -71,7 +78,7 @@ async fn gauges(seconds: u64, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(dir: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+fn check(dir: Option<PathBuf>, figures: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let (files, root): (Files, String) = match &dir {
         Some(d) => (
             Course::read_files(d)
@@ -80,7 +87,19 @@ fn check(dir: Option<PathBuf>) -> anyhow::Result<ExitCode> {
         ),
         None => (embedded_files(), "lessons".to_string()),
     };
-    let (course, problems) = Course::check(&files, &root);
+    let (course, mut problems) = Course::check(&files, &root);
+    let (table, table_name) = match &figures {
+        Some(f) => (Figures::read(f), f.display().to_string()),
+        None => (Figures::embedded(), FIGURES_FILE.to_string()),
+    };
+    match table {
+        Ok(t) => problems.extend(figure_problems(&files, &root, &t, &table_name)),
+        Err(e) => problems.push(Problem {
+            file: table_name,
+            field: String::new(),
+            message: e.to_string(),
+        }),
+    }
     for p in &problems {
         ui::out(&p.to_string());
     }

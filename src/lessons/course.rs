@@ -1,41 +1,21 @@
 //! The course: every stage's `stage.toml` and prose, parsed and validated, from
 //! the copy embedded in the binary or from a folder on disk (for authors).
+//!
+//! Lessons quote measured figures as placeholders (`{{1.after.goodput.median}}`).
+//! They are validated as written, then resolved from the measured table once,
+//! so that everything the tutor shows holds the table's numbers.
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use crate::config::StagePlan;
 
-use super::problem::{parse_problem, LessonError, Problem, Report};
-use super::schema::StageSpec;
+use super::embedded;
+use super::figures::Figures;
+use super::problem::{LessonError, Problem};
 use super::source::read_dir;
-use super::text::Lang;
-use super::{agree, embedded, prose, validate};
+use super::stage_files::{stage, Pass};
 
-/// The stages the course must have, numbered from 0.
-pub const STAGES: std::ops::RangeInclusive<u8> = 0..=6;
-
-/// The files of one stage folder.
-const STAGE_FILES: [&str; 3] = ["stage.toml", "en.md", "zh.md"];
-
-/// One stage: its steps and its prose.
-#[derive(Debug, Clone)]
-pub struct Lesson {
-    /// The folder's name: `3-listen-queues`.
-    pub dir: String,
-    pub spec: StageSpec,
-    pub en: String,
-    pub zh: String,
-}
-
-impl Lesson {
-    /// The Markdown of the read step.
-    pub fn prose(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Zh => &self.zh,
-        }
-    }
-}
+pub use super::lesson::{Lesson, STAGES, STAGE_FILES};
 
 /// Every stage, in order.
 #[derive(Debug, Clone)]
@@ -43,6 +23,7 @@ pub struct Course {
     pub stages: Vec<Lesson>,
 }
 
+pub(crate) use super::problem::problem;
 pub use super::source::Files;
 
 impl Course {
@@ -61,68 +42,28 @@ impl Course {
         read_dir(dir)
     }
 
-    /// Parses and validates `files`; `root` prefixes the file names in problems.
+    /// Parses and validates `files`, then resolves their placeholders from the
+    /// measured table built into perflab; `root` prefixes the file names in problems.
     pub fn build(files: &Files, root: &str) -> Result<Course, LessonError> {
-        let (course, problems) = Course::check(files, root);
-        match problems.is_empty() {
-            true => Ok(course),
-            false => Err(LessonError::Invalid(problems)),
+        Course::build_with(files, root, &Figures::embedded().unwrap_or_default())
+    }
+
+    /// [`Course::build`] with another measured table.
+    pub fn build_with(files: &Files, root: &str, figures: &Figures) -> Result<Course, LessonError> {
+        let (_, problems) = Course::check(files, root);
+        if !problems.is_empty() {
+            return Err(LessonError::Invalid(problems));
         }
+        // The texts were validated as written; with the figures in them they are
+        // only parsed again (a resolved figure is a literal number on purpose).
+        let resolved = figures.resolve_files(files);
+        let (course, _) = assemble(&resolved, root, Pass::Resolved);
+        Ok(course)
     }
 
     /// Every problem of `files`, and the stages that parsed.
     pub fn check(files: &Files, root: &str) -> (Course, Vec<Problem>) {
-        let mut problems = Vec::new();
-        let plan = match StagePlan::embedded() {
-            Ok(p) => Some(p),
-            Err(e) => {
-                problems.push(Problem {
-                    file: "containers/stages.toml".into(),
-                    field: String::new(),
-                    message: e.to_string(),
-                });
-                None
-            }
-        };
-        let mut dirs: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for path in files.keys() {
-            match path.split_once('/') {
-                Some((dir, name)) if !name.contains('/') => dirs.entry(dir).or_default().push(name),
-                _ => problems.push(problem(
-                    root,
-                    path,
-                    "",
-                    "unexpected file: lessons hold one folder per stage",
-                )),
-            }
-        }
-        let mut stages = Vec::new();
-        for (dir, names) in &dirs {
-            if let Some(lesson) = stage(files, root, dir, names, plan.as_ref(), &mut problems) {
-                stages.push(lesson);
-            }
-        }
-        stages.sort_by_key(|l| l.spec.number);
-        let mut seen = HashSet::new();
-        for l in &stages {
-            if !seen.insert(l.spec.number) {
-                problems.push(problem(
-                    root,
-                    &format!("{}/stage.toml", l.dir),
-                    "number",
-                    &format!("stage {} is defined twice", l.spec.number),
-                ));
-            }
-        }
-        for n in STAGES {
-            if !dirs
-                .keys()
-                .any(|d| d.split('-').next() == Some(&n.to_string()))
-            {
-                problems.push(problem(root, "", "", &format!("stage {n} is missing: add a folder {n}-<name> with stage.toml, en.md and zh.md")));
-            }
-        }
-        (Course { stages }, problems)
+        assemble(files, root, Pass::Validate)
     }
 
     pub fn stage(&self, number: u8) -> Option<&Lesson> {
@@ -130,112 +71,66 @@ impl Course {
     }
 }
 
-fn problem(root: &str, path: &str, field: &str, message: &str) -> Problem {
-    let file = match path.is_empty() {
-        true => format!("{root}/"),
-        false => format!("{root}/{path}"),
+fn assemble(files: &Files, root: &str, pass: Pass) -> (Course, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let plan = match StagePlan::embedded() {
+        Ok(p) => Some(p),
+        Err(e) => {
+            problems.push(Problem {
+                file: "containers/stages.toml".into(),
+                field: String::new(),
+                message: e.to_string(),
+            });
+            None
+        }
     };
-    Problem {
-        file,
-        field: field.to_string(),
-        message: message.to_string(),
+    let mut dirs: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for path in files.keys() {
+        match path.split_once('/') {
+            Some((dir, name)) if !name.contains('/') => dirs.entry(dir).or_default().push(name),
+            _ => problems.push(problem(
+                root,
+                path,
+                "",
+                "unexpected file: lessons hold one folder per stage",
+            )),
+        }
     }
-}
-
-fn stage(
-    files: &Files,
-    root: &str,
-    dir: &str,
-    names: &[&str],
-    plan: Option<&StagePlan>,
-    problems: &mut Vec<Problem>,
-) -> Option<Lesson> {
-    let folder_number = dir.split_once('-').and_then(|(n, slug)| {
-        let slug_ok = !slug.is_empty()
-            && slug
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        n.parse::<u8>()
-            .ok()
-            .filter(|n| slug_ok && STAGES.contains(n))
-    });
-    if folder_number.is_none() {
-        problems.push(problem(
-            root,
-            dir,
-            "",
-            "unexpected folder: name stage folders <0-6>-<name>, e.g. 2-workers",
-        ));
-        return None;
+    let mut stages = Vec::new();
+    for (dir, names) in &dirs {
+        if let Some(lesson) = stage(files, root, dir, names, plan.as_ref(), pass, &mut problems) {
+            stages.push(lesson);
+        }
     }
-    for name in names {
-        if !STAGE_FILES.contains(name) {
+    stages.sort_by_key(|l| l.spec.number);
+    let mut seen = HashSet::new();
+    for l in &stages {
+        if !seen.insert(l.spec.number) {
             problems.push(problem(
                 root,
-                &format!("{dir}/{name}"),
-                "",
-                "unexpected file: a stage folder holds stage.toml, en.md and zh.md",
+                &format!("{}/stage.toml", l.dir),
+                "number",
+                &format!("stage {} is defined twice", l.spec.number),
             ));
         }
     }
-    let mut read = |name: &str| -> Option<String> {
-        let path = format!("{dir}/{name}");
-        match files.get(&path) {
-            Some(Ok(text)) => Some(text.clone()),
-            Some(Err(e)) => {
-                problems.push(problem(root, &path, "", &e.0));
-                None
-            }
-            None => {
-                problems.push(problem(
-                    root,
-                    &path,
-                    "",
-                    "missing file: every stage needs stage.toml, en.md and zh.md",
-                ));
-                None
-            }
-        }
-    };
-    let (toml_text, en, zh) = (read("stage.toml"), read("en.md"), read("zh.md"));
-    for (lang, md) in [(Lang::En, &en), (Lang::Zh, &zh)] {
-        if let Some(md) = md {
-            let mut r = Report {
-                file: format!("{root}/{dir}/{}.md", lang.code()),
-                problems,
-            };
-            prose::check(md, lang, &mut r);
+    for n in STAGES {
+        if !dirs
+            .keys()
+            .any(|d| d.split('-').next() == Some(&n.to_string()))
+        {
+            problems.push(problem(
+                root,
+                "",
+                "",
+                &format!(
+                    "stage {n} is missing: add a folder {n}-<name> with {}",
+                    STAGE_FILES.join(", ")
+                ),
+            ));
         }
     }
-    let toml_text = toml_text?;
-    let file = format!("{root}/{dir}/stage.toml");
-    let spec: StageSpec = match toml::from_str(&toml_text) {
-        Ok(spec) => spec,
-        Err(e) => {
-            problems.push(parse_problem(&file, &toml_text, &e));
-            return None;
-        }
-    };
-    let mut r = Report { file, problems };
-    if Some(spec.number) != folder_number {
-        r.add(
-            "number",
-            format!("{} differs from the folder's prefix {dir:?}", spec.number),
-        );
-    }
-    validate::stage(&spec, &mut r);
-    if let Some(fix) = &spec.fix {
-        agree::fix(fix, &mut r);
-    }
-    if let Some(plan) = plan {
-        agree::plan(&spec, plan, &mut r);
-    }
-    Some(Lesson {
-        dir: dir.to_string(),
-        spec,
-        en: en?,
-        zh: zh?,
-    })
+    (Course { stages }, problems)
 }
 
 #[cfg(test)]

@@ -34,28 +34,38 @@ fn embedded_course_is_complete() {
     use StepKind::*;
     assert_eq!(
         baseline.spec.steps(),
-        [Read, Observe, Investigate, Diagnose]
+        [Brief, Observe, Investigate, Diagnose, Debrief]
     );
     assert!(baseline.spec.symptom.is_none());
     for lesson in &course.stages[1..] {
         assert_eq!(
             lesson.spec.steps(),
             [
-                Read,
+                Brief,
                 Observe,
                 Investigate,
                 Diagnose,
                 Predict,
                 Fix,
                 Check,
-                Measure
+                Measure,
+                Debrief
             ]
         );
         assert!(lesson.spec.symptom.is_some(), "{}", lesson.dir);
-        assert!(
-            lesson.en.starts_with("# ") && lesson.zh.starts_with("# "),
-            "{}",
-            lesson.dir
+        for lang in Lang::ALL {
+            assert!(!lesson.brief(lang).trim().is_empty(), "{}", lesson.dir);
+            assert!(!lesson.debrief(lang).trim().is_empty(), "{}", lesson.dir);
+            assert!(
+                !lesson.brief(lang).contains("{{"),
+                "resolved: {}",
+                lesson.dir
+            );
+        }
+        assert_ne!(lesson.spec.title_for(Lang::En, false), "");
+        assert_eq!(
+            lesson.spec.title_for(Lang::Zh, true),
+            lesson.spec.solved_title.zh
         );
     }
     assert_eq!(
@@ -154,7 +164,10 @@ fn evidence_patterns_match_real_output_and_nothing_else() {
 #[test]
 fn a_missing_language_names_file_and_field() {
     let files = embedded_with("2-workers/stage.toml", |s| {
-        s.replace(", zh = \"工作进程：五个子进程应付一千个客户端\"", "")
+        let start = s.find("\ntitle = {").unwrap() + 1;
+        let end = start + s[start..].find('\n').unwrap();
+        let zh = start + s[start..end].find(", zh = ").unwrap();
+        format!("{} }}{}", &s[..zh], &s[end..])
     });
     assert_problem(
         &files,
@@ -232,25 +245,40 @@ fn step_rules_are_enforced() {
         "check.predicate[1].at: kernel.conntrack_full_lines is a counter",
     );
     let format = embedded_with("3-listen-queues/stage.toml", |s| {
-        s.replace("format = 1", "format = 2")
+        s.replace("format = 2", "format = 1")
     });
-    assert_problem(&format, "format: format 2 is not supported");
+    assert_problem(&format, "format: format 1 is not supported");
 }
 
 #[test]
 fn prose_rules_are_enforced() {
-    let fence = embedded_with("4-ports/en.md", |s| s.replacen("```console", "```bash", 1));
-    assert_problem(&fence, "lessons/4-ports/en.md: line ");
+    let fence = embedded_with("4-ports/debrief.en.md", |s| s + "\n```bash\nls\n```\n");
+    assert_problem(&fence, "lessons/4-ports/debrief.en.md: line ");
     assert_problem(&fence, "unknown fence \"bash\"");
-    let empty = embedded_with("4-ports/zh.md", |_| "\n  \n".to_string());
-    assert_problem(&empty, "lessons/4-ports/zh.md: empty prose");
-    let swapped = embedded_with("4-ports/zh.md", |_| {
-        embedded_files()["4-ports/en.md"].clone().unwrap()
+    let empty = embedded_with("4-ports/debrief.zh.md", |_| "\n  \n".to_string());
+    assert_problem(&empty, "lessons/4-ports/debrief.zh.md: empty prose");
+    let swapped = embedded_with("4-ports/brief.zh.md", |_| {
+        embedded_files()["4-ports/brief.en.md"].clone().unwrap()
     });
-    assert_problem(&swapped, "zh.md has no Chinese text");
+    assert_problem(&swapped, "brief.zh.md has no Chinese text");
+    let heading = embedded_with("2-workers/brief.en.md", |s| format!("# A title\n\n{s}"));
+    assert_problem(
+        &heading,
+        "lessons/2-workers/brief.en.md: line 1: no level-1 heading",
+    );
+    let long = embedded_with("2-workers/brief.en.md", |s| {
+        s + &"another line\n".repeat(16)
+    });
+    assert_problem(&long, "lessons/2-workers/brief.en.md: the brief has");
     let mut missing = embedded_files();
-    missing.remove("6-beyond/en.md");
-    assert_problem(&missing, "lessons/6-beyond/en.md: missing file");
+    missing.remove("6-beyond/debrief.en.md");
+    assert_problem(&missing, "lessons/6-beyond/debrief.en.md: missing file");
+    let mut old = embedded_files();
+    old.insert("6-beyond/en.md".into(), Ok("# old\n".into()));
+    assert_problem(
+        &old,
+        "lessons/6-beyond/en.md: unexpected file: format 2 splits the prose",
+    );
     let mut no_stage = embedded_files();
     no_stage.retain(|path, _| !path.starts_with("3-"));
     assert_problem(&no_stage, "stage 3 is missing");

@@ -90,6 +90,19 @@ pub(crate) fn parse_problem(file: &str, text: &str, err: &toml::de::Error) -> Pr
     }
 }
 
+/// A problem in a file under `root` (the lessons folder).
+pub(crate) fn problem(root: &str, path: &str, field: &str, message: &str) -> Problem {
+    let file = match path.is_empty() {
+        true => format!("{root}/"),
+        false => format!("{root}/{path}"),
+    };
+    Problem {
+        file,
+        field: field.to_string(),
+        message: message.to_string(),
+    }
+}
+
 /// An id is kebab-case and unique in its stage.
 pub(crate) fn id(id: &str, path: &str, seen: &mut HashSet<String>, r: &mut Report<'_>) {
     let kebab = !id.is_empty()

@@ -1,10 +1,10 @@
 //! The schema of `lessons/<n>-<slug>/stage.toml`: one stage of the course as data.
 //!
-//! The learner's loop is fixed (read → observe → investigate → diagnose → predict
-//! → fix → check → measure), so each step is a named table that appears at most
-//! once and in that order; [`StageSpec::steps`] lists the steps a stage has. The
-//! read step is the prose beside this file (`en.md`, `zh.md`). Stage 0 (the
-//! baseline) stops after diagnose; every other stage has all eight steps.
+//! The learner's loop is fixed (see [`StepKind`]), so each step is a named table
+//! that appears at most once and in that order; [`StageSpec::steps`] lists the
+//! steps a stage has. The brief and the debrief are the prose beside this file
+//! (`brief.en.md`, `debrief.zh.md`, ...). Stage 0 (the baseline) goes from its
+//! diagnosis to its debrief; every other stage has all nine steps.
 //!
 //! Every table rejects unknown keys, and `format` versions the schema. The rules
 //! that serde cannot express (one correct choice, a reference value inside its
@@ -14,10 +14,11 @@ use serde::Deserialize;
 use super::check::{Check, Measure, Predicate};
 use super::fields::FieldRef;
 use super::fix::{Fix, Service};
-use super::text::Text;
+use super::steps::{Hint, StepKind};
+use super::text::{Lang, Text};
 
 /// The only schema version this build reads.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// One stage of the course.
 #[derive(Debug, Clone, Deserialize)]
@@ -29,8 +30,14 @@ pub struct StageSpec {
     pub number: u8,
     /// The stage's name exactly as in `containers/stages.toml` (`"listen queues"`).
     pub name: String,
-    /// The title the learner sees.
+    /// The neutral title: what users see, shown until the stage is solved.
     pub title: Text,
+    /// The title that names the fault: shown in the debrief, the report, and
+    /// once the stage is solved.
+    pub solved_title: Text,
+    /// Rules for the texts shown before the diagnosis.
+    #[serde(default)]
+    pub brief: BriefRules,
     /// The counter that shows this stage's fault. Absent only in a stage without a fix.
     pub symptom: Option<Symptom>,
     /// Step 2: a load run with live gauges.
@@ -52,40 +59,11 @@ pub struct StageSpec {
     pub hints: Vec<Hint>,
 }
 
-/// The steps of the learner's loop, in their order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StepKind {
-    Read,
-    Observe,
-    Investigate,
-    Diagnose,
-    Predict,
-    Fix,
-    Check,
-    Measure,
-}
-
-impl StepKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            StepKind::Read => "read",
-            StepKind::Observe => "observe",
-            StepKind::Investigate => "investigate",
-            StepKind::Diagnose => "diagnose",
-            StepKind::Predict => "predict",
-            StepKind::Fix => "fix",
-            StepKind::Check => "check",
-            StepKind::Measure => "measure",
-        }
-    }
-}
-
 impl StageSpec {
     /// The steps this stage has, in the order the learner takes them.
     pub fn steps(&self) -> Vec<StepKind> {
         let mut steps = vec![
-            StepKind::Read,
+            StepKind::Brief,
             StepKind::Observe,
             StepKind::Investigate,
             StepKind::Diagnose,
@@ -97,7 +75,21 @@ impl StageSpec {
             (self.measure.is_some(), StepKind::Measure),
         ];
         steps.extend(optional.into_iter().filter(|(has, _)| *has).map(|(_, k)| k));
+        steps.push(StepKind::Debrief);
         steps
+    }
+
+    /// The title to show: the neutral one until the stage is solved.
+    pub fn title_for(&self, lang: Lang, solved: bool) -> &str {
+        match solved {
+            true => self.solved_title.get(lang),
+            false => self.title.get(lang),
+        }
+    }
+
+    /// The hints of one step, with their levels, in order.
+    pub fn hint_entries(&self, step: StepKind) -> impl Iterator<Item = &Hint> {
+        self.hints.iter().filter(move |h| h.step == step)
     }
 
     /// The hints of one step, in order.
@@ -112,6 +104,16 @@ impl StageSpec {
     pub fn restarts(&self) -> &[Service] {
         self.fix.as_ref().map_or(&[], |f| &f.restart)
     }
+}
+
+/// `[brief]`: words that the title, the brief, `observe.say` and
+/// `investigate.say` must not contain (both languages together), on top of the
+/// ones `perflab dev check` derives from the stage's fix, symptom and check.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BriefRules {
+    #[serde(default)]
+    pub avoid: Vec<String>,
 }
 
 /// The stage's fault as a counter (or a flame-graph share): it must grow during
@@ -148,8 +150,23 @@ pub struct Observe {
 pub struct Investigate {
     /// What to look for, shown when the step begins.
     pub say: Text,
-    /// The evidence of this stage, in the order `show` offers it.
+    /// The evidence of this stage, in the order `show` offers it: broad first.
     pub evidence: Vec<Evidence>,
+}
+
+impl Investigate {
+    /// How many independent groups the seen evidence (by id) covers.
+    pub fn groups_seen(&self, seen: &[String]) -> usize {
+        let mut groups: Vec<&str> = self
+            .evidence
+            .iter()
+            .filter(|e| seen.contains(&e.id))
+            .map(Evidence::group)
+            .collect();
+        groups.sort_unstable();
+        groups.dedup();
+        groups.len()
+    }
 }
 
 /// Where an evidence's command runs.
@@ -179,14 +196,18 @@ pub struct Evidence {
     pub seen: Option<Pattern>,
     /// Perflab evidence: the predicate over the command's fields that means seen.
     pub seen_when: Option<Predicate>,
-    /// Whether seeing it is enough to move on to the diagnosis.
-    #[serde(default)]
-    pub decisive: bool,
+    /// Pieces of evidence in different groups are independent; default: the id.
+    pub group: Option<String>,
     /// What the output tells, shown once the evidence has been seen.
     pub means: Text,
 }
 
 impl Evidence {
+    /// The group this evidence counts in: its `group`, or else its id.
+    pub fn group(&self) -> &str {
+        self.group.as_deref().unwrap_or(&self.id)
+    }
+
     /// Whether a command the learner ran, and its output, show this evidence.
     /// Perflab evidence is judged on fields by the tutor, so it is never seen here.
     pub fn is_seen(&self, command: &str, output: &str) -> bool {
@@ -239,12 +260,4 @@ pub struct Choice {
     pub correct: bool,
     /// Feedback once this choice is picked: why it is right or wrong.
     pub why: Text,
-}
-
-/// A hint for one step.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Hint {
-    pub step: StepKind,
-    pub text: Text,
 }

@@ -12,7 +12,7 @@ pub enum Lang {
 impl Lang {
     pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
 
-    /// The code used in file names (`en.md`) and in `{ en = "...", zh = "..." }`.
+    /// The code used in file names (`brief.en.md`) and in `{ en = "...", zh = "..." }`.
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",

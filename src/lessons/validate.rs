@@ -9,7 +9,8 @@ use super::fields::FieldKind;
 use super::fix::Fix;
 use super::problem::Report;
 use super::problem::{id, text};
-use super::schema::{Investigate, Place, Question, StageSpec, StepKind, FORMAT};
+use super::schema::{Investigate, Place, Question, StageSpec, FORMAT};
+use super::steps::StepKind;
 
 pub(crate) fn stage(spec: &StageSpec, r: &mut Report<'_>) {
     if spec.format != FORMAT {
@@ -22,6 +23,7 @@ pub(crate) fn stage(spec: &StageSpec, r: &mut Report<'_>) {
         );
     }
     text(&spec.title, "title", r);
+    text(&spec.solved_title, "solved_title", r);
     if let Some(s) = &spec.symptom {
         if !matches!(s.field.kind(), FieldKind::Counter | FieldKind::Share) {
             r.add(
@@ -93,16 +95,16 @@ fn investigate(inv: &Investigate, fix: Option<&Fix>, r: &mut Report<'_>) {
             "no evidence: list the commands whose output shows the fault",
         );
     }
-    if !inv.evidence.iter().any(|e| e.decisive) {
-        r.add(
-            "investigate.evidence",
-            "none is decisive: mark the evidence that settles the diagnosis",
-        );
-    }
     let mut ids = HashSet::new();
     for (i, e) in inv.evidence.iter().enumerate() {
         let path = format!("investigate.evidence[{i}]");
         id(&e.id, &format!("{path}.id"), &mut ids, r);
+        if e.group.as_deref().is_some_and(|g| g.trim().is_empty()) {
+            r.add(
+                format!("{path}.group"),
+                "empty: name the group, or leave it out (the id is the default)",
+            );
+        }
         if e.command.trim().is_empty() {
             r.add(
                 format!("{path}.command"),

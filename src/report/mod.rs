@@ -54,7 +54,11 @@ impl Report {
                 StageRow {
                     number: n,
                     title: lesson
-                        .map(|l| l.spec.title.get(lang).to_string())
+                        .map(|l| {
+                            let solved =
+                                matches!(st.status, StageStatus::Done | StageStatus::Skipped);
+                            l.spec.title_for(lang, solved).to_string()
+                        })
                         .unwrap_or_else(|| format!("stage {n}")),
                     status: st.status,
                     step: st.step.clone(),

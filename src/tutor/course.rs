@@ -6,6 +6,7 @@ use crate::lessons::{Lesson, StepKind, STAGES};
 use crate::ui::{render_markdown, Tone};
 
 use super::phrases as p;
+use super::progress::StageStatus;
 use super::runs::{self, Which};
 use super::session::{Flow, Session, Stop};
 use super::step::{step_kind, Next, DONE};
@@ -91,16 +92,17 @@ fn stage(s: &mut Session, n: u8) -> Flow<()> {
     s.before = runs::load(&s.dir, n, Which::Before);
     s.after = runs::load(&s.dir, n, Which::After);
     let lang = s.lang();
+    let solved = matches!(s.stage(n).status, StageStatus::Done | StageStatus::Skipped);
     let title = p::STAGE.fill(
         lang,
         &[
             ("n", &n.to_string()),
-            ("title", lesson.spec.title.get(lang)),
+            ("title", lesson.spec.title_for(lang, solved)),
         ],
     );
     s.say(Tone::Heading, &title);
     let first = s.stage(n).step.clone();
-    if let Some(k) = step_kind(&first).filter(|k| *k != StepKind::Read) {
+    if let Some(k) = step_kind(&first).filter(|k| *k != StepKind::Brief) {
         let step = p::step_name(k).get(lang);
         s.say(Tone::Note, &p::RESUMING.fill(lang, &[("step", step)]));
     }
@@ -112,9 +114,9 @@ fn stage(s: &mut Session, n: u8) -> Flow<()> {
         }
         let kind = step_kind(&name)
             .filter(|k| steps.contains(k))
-            .unwrap_or(StepKind::Read);
+            .unwrap_or(StepKind::Brief);
         let next = match kind {
-            StepKind::Read => read(s, &lesson)?,
+            StepKind::Brief => brief(s, &lesson)?,
             StepKind::Observe => observe(s, &lesson)?,
             StepKind::Investigate => investigate::run(s, &lesson)?,
             StepKind::Diagnose => questions::diagnose(s, &lesson)?,
@@ -122,6 +124,7 @@ fn stage(s: &mut Session, n: u8) -> Flow<()> {
             StepKind::Fix => fixstep::run(s, &lesson)?,
             StepKind::Check => verify::run(s, &lesson)?,
             StepKind::Measure => results::run(s, &lesson)?,
+            StepKind::Debrief => debrief(s, &lesson)?,
         };
         let following = match next {
             Next::Goto(k) => Some(k),
@@ -132,10 +135,27 @@ fn stage(s: &mut Session, n: u8) -> Flow<()> {
     }
 }
 
-/// Read: the stage's prose, wrapped to the terminal, a screenful at a time
-/// when the learner presses Enter between them.
-fn read(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
-    let text = render_markdown(lesson.prose(s.lang()), s.screen.width());
+/// Brief: the stage's ticket (what users see, the goal), never its cause.
+fn brief(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
+    prose(s, lesson.brief(s.lang()))?;
+    s.pause()?;
+    Ok(Next::Following)
+}
+
+/// Debrief: what was wrong and why the fix works, then the title that names it.
+fn debrief(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
+    let lang = s.lang();
+    prose(s, lesson.debrief(lang))?;
+    let solved = p::SOLVED.fill(lang, &[("title", lesson.spec.solved_title.get(lang))]);
+    s.say(Tone::Good, &solved);
+    s.pause()?;
+    Ok(Next::Following)
+}
+
+/// Markdown wrapped to the terminal, a screenful at a time when the learner
+/// presses Enter between them.
+fn prose(s: &mut Session, md: &str) -> Flow<()> {
+    let text = render_markdown(md, s.screen.width());
     let rows = match s.screen.height() {
         Some(h) if s.opts.pauses && !s.opts.yes => h.saturating_sub(3),
         _ => usize::MAX,
@@ -147,8 +167,7 @@ fn read(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
             s.input(&p::MORE)?;
         }
     }
-    s.pause()?;
-    Ok(Next::Following)
+    Ok(())
 }
 
 /// Observe: the standard load at the server as it is; its figures become the
@@ -168,9 +187,8 @@ fn observe(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
         return Err(Stop::Interrupted);
     }
     s.say(Tone::Plain, &screens::run_summary(spec, &facts, lang));
-    if let Some((tone, line)) = screens::symptom_line(spec, &facts, lang) {
-        s.say(tone, &line);
-    }
+    // The symptom counter is not shown here: its name and explanation give the
+    // cause away before the learner has investigated (the check shows it).
     runs::save(&s.dir, n, Which::Before, &facts)?;
     s.stage(n).before = Some(screens::figures(spec, &facts));
     s.stage(n).after = None;

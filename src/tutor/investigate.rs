@@ -1,7 +1,8 @@
 //! Investigate: the lab prompt. Every line the learner types runs inside the
 //! server (kernel-log reads in the host helper), its output is shown, and the
-//! tutor notices when it shows one of the stage's evidence. Decisive evidence
-//! ends the step.
+//! tutor notices when it shows one of the stage's evidence. The learner decides
+//! when to diagnose (`next`); before two independent pieces of evidence (in
+//! different groups) are seen, `next` asks first.
 use crate::lessons::{Evidence, Lesson, Place, StageSpec, StepKind};
 use crate::ui::Tone;
 
@@ -35,8 +36,8 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
                 continue;
             }
             "next" | "done" => {
-                let decisive = decisive_seen(spec, &seen);
-                if decisive || s.confirm(p::NEXT_EARLY.get(s.lang()))? {
+                let enough = spec.investigate.groups_seen(&seen) >= ENOUGH;
+                if enough || s.confirm(p::NEXT_EARLY.get(s.lang()))? {
                     return Ok(Next::Following);
                 }
                 continue;
@@ -54,27 +55,22 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
             },
             _ => run_line(s, spec, &line, &seen)?,
         };
-        let mut decisive = false;
+        let groups_before = spec.investigate.groups_seen(&seen);
         for ev in found {
             seen.push(ev.id.clone());
             let lang = s.lang();
             s.say(Tone::Good, &p::EVIDENCE_FOUND.fill(lang, &[("id", &ev.id)]));
             s.say(Tone::Note, ev.means.get(lang));
-            decisive |= ev.decisive;
         }
-        if decisive {
-            s.phrase(Tone::Good, &p::DECISIVE);
-            return Ok(Next::Following);
+        if groups_before < ENOUGH && spec.investigate.groups_seen(&seen) >= ENOUGH {
+            s.phrase(Tone::Good, &p::ENOUGH);
         }
     }
 }
 
-fn decisive_seen(spec: &StageSpec, seen: &[String]) -> bool {
-    spec.investigate
-        .evidence
-        .iter()
-        .any(|e| e.decisive && seen.contains(&e.id))
-}
+/// Independent pieces of evidence (distinct groups) after which `next` goes
+/// straight on to the diagnosis.
+const ENOUGH: usize = 2;
 
 type Why = Box<dyn Fn(crate::lessons::Lang) -> String>;
 

@@ -43,7 +43,7 @@ phrases! {
     MORE = "Enter for more", "按回车继续阅读";
     STAGE = "Stage {n}: {title}", "第 {n} 关：{title}";
     RESUMING = "Resuming at the {step} step.", "从「{step}」这一步继续。";
-    STEP_READ = "read", "阅读";
+    STEP_BRIEF = "brief", "任务简报";
     STEP_OBSERVE = "observe", "观察";
     STEP_INVESTIGATE = "investigate", "调查";
     STEP_DIAGNOSE = "diagnose", "诊断";
@@ -51,6 +51,8 @@ phrases! {
     STEP_FIX = "fix", "修复";
     STEP_CHECK = "check", "检查";
     STEP_MEASURE = "measure", "测量";
+    STEP_DEBRIEF = "debrief", "复盘";
+    SOLVED = "Solved: {title}", "已解决：{title}";
     LAB_STARTING = "Starting the lab as it is at the start of stage {n}.", "正在按第 {n} 关开始时的状态启动实验环境。";
     LAB_FRESH = "The lab did not hold this stage's changes, so it was started fresh: the stage goes on from the observe step.", "实验环境里没有这一关已经做过的改动，所以重新启动了它：这一关从「观察」这一步重新开始。";
     OBSERVE_RUN = "A load run at the server: the same load at every stage of the course.", "对服务器跑一次压测：整个课程的每一关用的都是同样的压力。";
@@ -73,12 +75,12 @@ phrases! {
     FLAME_SHARE = "Of the server's CPU samples, {pct} % were in stacks through {function}.", "服务器的 CPU 采样中，有 {pct}% 落在经过 {function} 的调用栈里。";
     FLAME_NONE = "No samples of {function} were recorded.", "没有录到 {function} 的采样。";
     EVIDENCE_FOUND = "Evidence: {id}", "证据：{id}";
-    DECISIVE = "That is decisive evidence: on to the diagnosis.", "这是决定性的证据：进入诊断。";
+    ENOUGH = "That makes two independent pieces of evidence. Look further, or type `next` when you are ready to diagnose.", "已经有两条相互独立的证据了。可以接着查，准备好了就输入 `next` 进入诊断。";
     EVIDENCE_NONE = "No evidence yet. `show` runs the next suggested command.", "还没有找到证据。`show` 会运行下一条建议的命令。";
     EVIDENCE_LEFT = "{n} more piece(s) of evidence to find.", "还有 {n} 条证据没有找到。";
     EVIDENCE_ALL = "You have seen every piece of evidence of this stage.", "这一关的证据你已经全部看过了。";
     EVIDENCE_UNKNOWN = "`{id}` is not evidence of this stage; its evidence: {ids}", "`{id}` 不是这一关的证据；这一关的证据有：{ids}";
-    NEXT_EARLY = "You have not seen decisive evidence yet. Go on to the diagnosis anyway?", "你还没有看到决定性的证据。仍然进入诊断吗？";
+    NEXT_EARLY = "You have not seen two independent pieces of evidence yet. Go on to the diagnosis anyway?", "你还没有看到两条相互独立的证据。仍然进入诊断吗？";
     NO_MORE_HINTS = "No more hints for this step.", "这一步没有更多提示了。";
     HINT = "Hint: {text}", "提示：{text}";
     HINT_ITEM = "(a hint, please)", "（给个提示）";
@@ -155,7 +157,7 @@ phrases! {
 pub fn step_name(step: crate::lessons::StepKind) -> Phrase {
     use crate::lessons::StepKind as S;
     match step {
-        S::Read => STEP_READ,
+        S::Brief => STEP_BRIEF,
         S::Observe => STEP_OBSERVE,
         S::Investigate => STEP_INVESTIGATE,
         S::Diagnose => STEP_DIAGNOSE,
@@ -163,6 +165,7 @@ pub fn step_name(step: crate::lessons::StepKind) -> Phrase {
         S::Fix => STEP_FIX,
         S::Check => STEP_CHECK,
         S::Measure => STEP_MEASURE,
+        S::Debrief => STEP_DEBRIEF,
     }
 }
 

@@ -117,13 +117,18 @@ impl Progress {
     pub fn stage_mut(&mut self, n: u8) -> &mut StageProgress {
         self.stages.entry(n).or_insert_with(|| StageProgress {
             status: StageStatus::InProgress,
-            step: "read".into(),
+            step: crate::lessons::StepKind::Brief.name().into(),
             before: None,
             after: None,
             attempts: 0,
             hints_used: 0,
             tried_fix: false,
         })
+    }
+
+    #[cfg(test)]
+    fn stage_mut_step_name(mut self) -> String {
+        self.stage_mut(0).step.clone()
     }
 
     /// Puts one stage back to its start; later stages too, since each builds on it.
@@ -157,5 +162,17 @@ mod tests {
             Err(ProgressError::Corrupt { .. })
         ));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_progress_saved_at_the_read_step_resumes_at_the_brief() {
+        let json = r#"{"format": 1, "lang": "en", "stage": 2, "stages": {"2": {"status": "in_progress", "step": "read", "before": null, "after": null}}}"#;
+        let p: Progress = serde_json::from_str(json).unwrap();
+        let step = &p.stages[&2].step;
+        assert_eq!(
+            crate::tutor::step::step_kind(step),
+            Some(crate::lessons::StepKind::Brief)
+        );
+        assert_eq!(Progress::default().stage_mut_step_name(), "brief");
     }
 }

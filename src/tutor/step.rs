@@ -13,17 +13,5 @@ pub enum Next {
 pub const DONE: &str = "done";
 
 pub fn step_kind(name: &str) -> Option<StepKind> {
-    use StepKind as S;
-    [
-        S::Read,
-        S::Observe,
-        S::Investigate,
-        S::Diagnose,
-        S::Predict,
-        S::Fix,
-        S::Check,
-        S::Measure,
-    ]
-    .into_iter()
-    .find(|k| k.name() == name)
+    StepKind::from_name(name)
 }

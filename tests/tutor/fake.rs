@@ -260,6 +260,7 @@ impl LabOps for FakeLab {
             }
             (_, ["conntrack", "-S"]) => out(fixture("conntrack-S.txt"), "", 0),
             (_, ["ss", "-s"]) => out(fixture("ss-s.txt"), "", 0),
+            (_, ["uptime"]) => out(fixture("uptime.txt"), "", 0),
             (_, ["tail", "-n", "5", "/var/log/perflab/nginx-access.log"]) => {
                 out(fixture("nginx-access-tail.txt"), "", 0)
             }

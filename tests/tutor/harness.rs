@@ -13,8 +13,8 @@ use super::fake::{Event, FakeLab, Log, Recorder};
 
 /// Stage 1's right answers, chosen by the start of their text as an answers
 /// file may (the menu's order puts the right one anywhere but first).
-pub const DIAGNOSIS: &str = "Its conntrack table is full";
-pub const PREDICTION: &str = "It rises";
+pub const DIAGNOSIS: &str = "A full connection-tracking table";
+pub const PREDICTION: &str = "More pages get through";
 
 pub fn state_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("perflab-tutor-{name}-{}", std::process::id()));

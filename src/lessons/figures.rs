@@ -1,0 +1,397 @@
+//! The measured table (`bench/results/course-repeat.json`, written by
+//! `bash bench/course-repeat.sh N`) and the placeholders through which lessons
+//! quote it: `{{1.before.goodput.median}}`, `{{1.gain}}`, `{{runs}}`.
+//!
+//! No lesson writes a measured figure as a number; it names the figure, and
+//! the course shows the table's value. A figure the table does not hold (null,
+//! or a stage it lacks) is shown as "–" and `perflab dev check` reports it.
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::source::Files;
+
+/// The table's path in the repository.
+pub const FILE: &str = "bench/results/course-repeat.json";
+
+/// The command that writes the table.
+pub const REGENERATE: &str = "bash bench/course-repeat.sh 5";
+
+/// The table's format this build reads.
+pub const FORMAT: u32 = 1;
+
+/// What a figure the table does not hold is shown as.
+pub const MISSING: &str = "–";
+
+static EMBEDDED: &str = include_str!("../../bench/results/course-repeat.json");
+
+/// The measured table: per stage and side, the median, min and max of every run.
+/// Keys beyond these are ignored, so that the bench script may add some.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Figures {
+    pub format: u32,
+    #[serde(default)]
+    pub command: Option<String>,
+    /// How many runs each figure summarises.
+    #[serde(default)]
+    pub runs: Option<u32>,
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub machine: Option<String>,
+    /// Not measured yet: the placeholders are in place, the figures are not.
+    #[serde(default)]
+    pub provisional: bool,
+    #[serde(default)]
+    pub stages: Vec<StageFigures>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct StageFigures {
+    pub stage: u8,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub symptom_field: Option<String>,
+    #[serde(default)]
+    pub before: Option<Side>,
+    /// None for a stage without a fix (stage 0).
+    #[serde(default)]
+    pub after: Option<Side>,
+    #[serde(default)]
+    pub verdicts: Vec<String>,
+}
+
+/// The figures of one side (before or after the fix) of a stage.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Side {
+    #[serde(default)]
+    pub goodput: Option<Stat>,
+    #[serde(default)]
+    pub p99_ms: Option<Stat>,
+    /// The growth of the stage's symptom counter over one run.
+    #[serde(default)]
+    pub symptom: Option<Stat>,
+    /// Percent of the server's samples through the stage's flame function.
+    #[serde(default)]
+    pub flame_share: Option<Stat>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+pub struct Stat {
+    #[serde(default)]
+    pub median: Option<f64>,
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FiguresError {
+    #[error("reading the measured table {path}: {source}; check the path")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "the measured table {path} is not valid: {reason}; write it again with `{REGENERATE}`"
+    )]
+    Invalid { path: String, reason: String },
+}
+
+impl Figures {
+    /// The table built into perflab.
+    pub fn embedded() -> Result<Figures, FiguresError> {
+        Figures::parse(EMBEDDED, FILE)
+    }
+
+    /// A table in a file (`perflab dev check --figures FILE`).
+    pub fn read(path: &Path) -> Result<Figures, FiguresError> {
+        let text = std::fs::read_to_string(path).map_err(|source| FiguresError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Figures::parse(&text, &path.display().to_string())
+    }
+
+    /// `name` is the table's file, for the error.
+    pub fn parse(text: &str, name: &str) -> Result<Figures, FiguresError> {
+        let invalid = |reason: String| FiguresError::Invalid {
+            path: name.to_string(),
+            reason,
+        };
+        let t: Figures = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        if t.format != FORMAT {
+            return Err(invalid(format!(
+                "format {} is not {FORMAT}, the one this perflab reads",
+                t.format
+            )));
+        }
+        Ok(t)
+    }
+
+    /// The figure a placeholder names, formatted as the lessons show it, or
+    /// why the table does not hold it.
+    pub fn value(&self, p: &Placeholder) -> Result<String, String> {
+        let stage = |n: u8| {
+            self.stages
+                .iter()
+                .find(|s| s.stage == n)
+                .ok_or_else(|| format!("the table has no stage {n}"))
+        };
+        match *p {
+            Placeholder::Runs => self
+                .runs
+                .map(|r| r.to_string())
+                .ok_or_else(|| "the table's runs is null".to_string()),
+            Placeholder::Gain(n) => {
+                let s = stage(n)?;
+                let median = |side: Option<&Side>, which: &str| {
+                    side.and_then(|x| x.goodput)
+                        .and_then(|g| g.median)
+                        .ok_or_else(|| format!("stage {n}'s {which}.goodput.median is null"))
+                };
+                let before = median(s.before.as_ref(), "before")?;
+                let after = median(s.after.as_ref(), "after")?;
+                if before <= 0.0 {
+                    return Err(format!(
+                        "stage {n}'s gain is undefined: its median goodput before is {before}"
+                    ));
+                }
+                Ok(format!("{:.1}", after / before))
+            }
+            Placeholder::Stat {
+                stage: n,
+                side,
+                metric,
+                stat,
+            } => {
+                let s = stage(n)?;
+                let v = match side {
+                    SideName::Before => s.before.as_ref(),
+                    SideName::After => s.after.as_ref(),
+                }
+                .and_then(|x| match metric {
+                    Metric::Goodput => x.goodput,
+                    Metric::P99Ms => x.p99_ms,
+                    Metric::Symptom => x.symptom,
+                    Metric::FlameShare => x.flame_share,
+                })
+                .and_then(|st| match stat {
+                    StatName::Median => st.median,
+                    StatName::Min => st.min,
+                    StatName::Max => st.max,
+                })
+                .ok_or_else(|| format!("the table holds null for {p}"))?;
+                Ok(match metric {
+                    Metric::FlameShare => format!("{v:.1}"),
+                    _ => format!("{}", v.round() as i64),
+                })
+            }
+        }
+    }
+
+    /// `text` with every well-formed placeholder replaced by its figure ("–"
+    /// when the table does not hold it); anything else is left as written.
+    pub fn resolve(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for found in scan(text) {
+            if let Found::Ok { at, placeholder } = &found {
+                out.push_str(&text[last..at.start]);
+                out.push_str(&self.value(placeholder).unwrap_or_else(|_| MISSING.into()));
+                last = at.end;
+            }
+        }
+        out.push_str(&text[last..]);
+        out
+    }
+
+    /// Every file of a lessons folder with its placeholders resolved.
+    pub fn resolve_files(&self, files: &Files) -> Files {
+        files
+            .iter()
+            .map(|(path, text)| {
+                (
+                    path.clone(),
+                    text.as_ref().map(|t| self.resolve(t)).map_err(Clone::clone),
+                )
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SideName {
+    Before,
+    After,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    Goodput,
+    P99Ms,
+    Symptom,
+    FlameShare,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatName {
+    Median,
+    Min,
+    Max,
+}
+
+/// A figure of the measured table, as a lesson names it between `{{` and `}}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placeholder {
+    /// `{{runs}}`
+    Runs,
+    /// `{{N.gain}}`: median goodput after / median before.
+    Gain(u8),
+    /// `{{N.side.metric.stat}}`
+    Stat {
+        stage: u8,
+        side: SideName,
+        metric: Metric,
+        stat: StatName,
+    },
+}
+
+/// The placeholders lessons may write, for messages.
+pub const SYNTAX: &str = "{{runs}}, {{N.gain}} or {{N.before|after.goodput|p99_ms|symptom|flame_share.median|min|max}} with N from 0 to 6";
+
+impl Placeholder {
+    /// The text between the braces: `1.before.goodput.median`.
+    pub fn parse(inner: &str) -> Result<Placeholder, String> {
+        let inner = inner.trim();
+        if inner == "runs" {
+            return Ok(Placeholder::Runs);
+        }
+        let parts: Vec<&str> = inner.split('.').collect();
+        let stage = parts
+            .first()
+            .and_then(|n| n.parse::<u8>().ok())
+            .filter(|n| super::lesson::STAGES.contains(n))
+            .ok_or_else(|| format!("{:?} is not a stage from 0 to 6", parts[0]))?;
+        match parts[1..] {
+            ["gain"] => Ok(Placeholder::Gain(stage)),
+            [side, metric, stat] => Ok(Placeholder::Stat {
+                stage,
+                side: match side {
+                    "before" => SideName::Before,
+                    "after" => SideName::After,
+                    other => return Err(format!("{other:?} is not a side: before or after")),
+                },
+                metric: match metric {
+                    "goodput" => Metric::Goodput,
+                    "p99_ms" => Metric::P99Ms,
+                    "symptom" => Metric::Symptom,
+                    "flame_share" => Metric::FlameShare,
+                    other => {
+                        return Err(format!(
+                            "{other:?} is not a metric: goodput, p99_ms, symptom or flame_share"
+                        ))
+                    }
+                },
+                stat: match stat {
+                    "median" => StatName::Median,
+                    "min" => StatName::Min,
+                    "max" => StatName::Max,
+                    other => {
+                        return Err(format!("{other:?} is not a statistic: median, min or max"))
+                    }
+                },
+            }),
+            _ => Err(format!("{inner:?} has the wrong shape")),
+        }
+    }
+}
+
+impl fmt::Display for Placeholder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Placeholder::Runs => write!(f, "{{{{runs}}}}"),
+            Placeholder::Gain(n) => write!(f, "{{{{{n}.gain}}}}"),
+            Placeholder::Stat {
+                stage,
+                side,
+                metric,
+                stat,
+            } => {
+                let side = match side {
+                    SideName::Before => "before",
+                    SideName::After => "after",
+                };
+                let metric = match metric {
+                    Metric::Goodput => "goodput",
+                    Metric::P99Ms => "p99_ms",
+                    Metric::Symptom => "symptom",
+                    Metric::FlameShare => "flame_share",
+                };
+                let stat = match stat {
+                    StatName::Median => "median",
+                    StatName::Min => "min",
+                    StatName::Max => "max",
+                };
+                write!(f, "{{{{{stage}.{side}.{metric}.{stat}}}}}")
+            }
+        }
+    }
+}
+
+/// One `{{...}}` in a text: well formed, or not (with the reason).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    Ok {
+        at: std::ops::Range<usize>,
+        placeholder: Placeholder,
+    },
+    Malformed {
+        at: std::ops::Range<usize>,
+        reason: String,
+    },
+}
+
+/// Every `{{...}}` in `text`, in order; a `{{` without its `}}` is malformed.
+pub fn scan(text: &str) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("{{") {
+        let start = from + i;
+        let Some(j) = text[start + 2..].find("}}") else {
+            out.push(Found::Malformed {
+                at: start..text.len(),
+                reason: "a {{ without its }}".into(),
+            });
+            break;
+        };
+        let end = start + 2 + j + 2;
+        let inner = &text[start + 2..end - 2];
+        out.push(match inner.contains("{{") {
+            true => Found::Malformed {
+                at: start..end,
+                reason: "a {{ inside another".into(),
+            },
+            false => match Placeholder::parse(inner) {
+                Ok(placeholder) => Found::Ok {
+                    at: start..end,
+                    placeholder,
+                },
+                Err(reason) => Found::Malformed {
+                    at: start..end,
+                    reason,
+                },
+            },
+        });
+        from = end;
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "figures_tests.rs"]
+mod tests;
