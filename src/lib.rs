@@ -3,6 +3,7 @@
 //! Data flows one way: `config` (stage data) and `lessons` → `cli` → `engine`
 //! (Docker lifecycle, host journal) / `load` (the generator) / `probe` (kernel and
 //! service evidence) / `flame`. Only `ui` writes to the terminal.
+pub mod class;
 pub mod cli;
 pub mod config;
 pub mod engine;

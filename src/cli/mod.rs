@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, each with its `Args` and `run`.
 //! Arguments are parsed and validated completely before anything acts.
 mod check;
+pub mod class;
 mod course;
 mod doctor;
 mod down;
@@ -66,6 +67,8 @@ pub enum Command {
     Report(report::Args),
     /// Put a stage (and the ones after it) or the whole course back to its start
     Reset(reset::Args),
+    /// Classroom workshops: serve a class's live roster, or join one
+    Class(class::Args),
     /// Tools for perflab's developers
     #[command(hide = true)]
     Dev(dev::Args),
@@ -121,6 +124,7 @@ async fn run_command(command: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Run(a) => run::run(a, &ctx).await,
         Command::Report(a) => report::run(a, &ctx).await,
         Command::Reset(a) => reset::run(a, &ctx).await,
+        Command::Class(a) => class::run(a, &ctx).await,
         Command::Dev(a) => dev::run(a, &ctx).await,
     }
 }

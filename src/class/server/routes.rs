@@ -1,0 +1,395 @@
+//! The HTTP endpoints (listed in [`crate::class::api`]). Every request is
+//! checked completely (token, rate, size, syntax, limits, ownership) before
+//! anything is written, so a refused request changes nothing.
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+
+use super::app::{App, MAX_LEARNERS};
+use super::db::{DbError, LearnerRow};
+use super::export;
+use super::page;
+use super::stuck::Thresholds;
+use crate::class::api::{self, JoinRequest, Joined, Me, Stored};
+use crate::class::event::{check_id, check_text, parse_batch, Invalid};
+use crate::class::outbox::now_ms;
+use crate::class::token;
+
+type Shared = Arc<App>;
+
+pub fn router(app: Shared) -> Router {
+    Router::new()
+        .route("/", get(page::page))
+        .route("/join/{token}", get(join_page))
+        .route(api::JOIN, post(join))
+        .route(api::PING, get(ping))
+        .route(api::ME, get(me))
+        .route(api::EVENTS, post(events))
+        .route(api::ROSTER, get(roster))
+        .route(api::EXPORT_CSV, get(export_csv))
+        .route(api::EXPORT_JSON, get(export_json))
+        .route(api::THRESHOLDS, get(thresholds).put(set_thresholds))
+        .layer(DefaultBodyLimit::max(api::MAX_BODY))
+        .with_state(app)
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    error: String,
+    field: Option<String>,
+    retry_after: Option<Duration>,
+}
+
+fn fail(status: StatusCode, error: impl Into<String>) -> ApiError {
+    ApiError {
+        status,
+        error: error.into(),
+        field: None,
+        retry_after: None,
+    }
+}
+
+impl From<Invalid> for ApiError {
+    fn from(e: Invalid) -> ApiError {
+        ApiError {
+            field: Some(e.field.clone()),
+            ..fail(StatusCode::BAD_REQUEST, e.to_string())
+        }
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> ApiError {
+        fail(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = serde_json::json!({ "error": self.error });
+        if let Some(field) = self.field {
+            body["field"] = field.into();
+        }
+        let mut resp = (self.status, Json(body)).into_response();
+        if let Some(wait) = self.retry_after {
+            let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        resp
+    }
+}
+
+/// DB work off the async threads.
+async fn blocking<T: Send + 'static>(
+    app: &Shared,
+    f: impl FnOnce(&App) -> Result<T, DbError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let app = app.clone();
+    match tokio::task::spawn_blocking(move || f(&app)).await {
+        Ok(r) => r.map_err(ApiError::from),
+        Err(e) => Err(fail(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the class server failed on this request: {e}"),
+        )),
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+}
+
+fn require_join(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
+    match bearer(headers) {
+        Some(t) if app.is_join(t) => Ok(()),
+        Some(_) => Err(fail(
+            StatusCode::UNAUTHORIZED,
+            "the join token is wrong; ask the instructor for the class's join URL",
+        )),
+        None => Err(fail(
+            StatusCode::UNAUTHORIZED,
+            "no join token; send `Authorization: Bearer <token>` with the token of the join URL",
+        )),
+    }
+}
+
+fn require_admin(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
+    match bearer(headers) {
+        Some(t) if app.is_admin(t) => Ok(()),
+        _ => Err(fail(
+            StatusCode::UNAUTHORIZED,
+            "the admin token is missing or wrong; open the instructor URL that `perflab class serve` printed",
+        )),
+    }
+}
+
+/// The learner the headers prove to be: (id, name).
+fn require_learner(app: &App, headers: &HeaderMap) -> Result<(String, String), ApiError> {
+    require_join(app, headers)?;
+    let get = |h: &str| headers.get(h).and_then(|v| v.to_str().ok());
+    let (Some(id), Some(secret)) = (get(api::LEARNER_HEADER), get(api::SECRET_HEADER)) else {
+        return Err(fail(
+            StatusCode::UNAUTHORIZED,
+            format!(
+                "no learner: send the {} and {} headers that joining gave",
+                api::LEARNER_HEADER,
+                api::SECRET_HEADER
+            ),
+        ));
+    };
+    check_id(api::LEARNER_HEADER, id)?;
+    match app.learner(id, secret) {
+        Some(name) => Ok((id.to_string(), name)),
+        None => Err(fail(
+            StatusCode::FORBIDDEN,
+            format!("the learner secret is not learner {id}'s; join the class again with `perflab class join`"),
+        )),
+    }
+}
+
+fn body(b: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    b.map_err(|r| match r.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => fail(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the request body is over {} KiB; send fewer events a request",
+                api::MAX_BODY / 1024
+            ),
+        ),
+        s => fail(s, format!("reading the request body: {}", r.body_text())),
+    })
+}
+
+fn parse_json<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." { "body".into() } else { path };
+        ApiError::from(Invalid {
+            field,
+            reason: format!("{} (not a valid {what})", e.inner()),
+        })
+    })
+}
+
+fn too_many(wait: Duration) -> ApiError {
+    ApiError {
+        retry_after: Some(wait),
+        ..fail(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "too many requests; try again in {:.1} s",
+                wait.as_secs_f64()
+            ),
+        )
+    }
+}
+
+async fn join_page(
+    State(app): State<Shared>,
+    Path(t): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if !app.is_join(&t) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            "This join URL's token is wrong: ask the instructor for the class's join URL.\n",
+        )
+            .into_response();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("HOST:PORT");
+    format!(
+        "This is the join URL of the class \"{}\".\nIn a terminal, run:\n\n    perflab class join http://{host}/join/{t} --as YOUR-NAME\n\nthen `perflab` as usual.\n",
+        app.title
+    )
+    .into_response()
+}
+
+async fn join(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    b: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<Joined>), ApiError> {
+    require_join(&app, &headers)?;
+    app.join_limiter
+        .take("join", Instant::now())
+        .map_err(too_many)?;
+    let req: JoinRequest = parse_json(&body(b)?, "join request: {\"name\": \"...\"}")?;
+    let name = req.name.trim().to_string();
+    check_text("name", &name, 1, 40)?;
+    if app.learner_count() >= MAX_LEARNERS {
+        return Err(fail(
+            StatusCode::CONFLICT,
+            format!("the class is full ({MAX_LEARNERS} learners); ask the instructor"),
+        ));
+    }
+    let random = || {
+        token::random_hex().map_err(|e| {
+            fail(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("making a learner id: {e}"),
+            )
+        })
+    };
+    let (id, secret) = (random()?, format!("{}{}", random()?, random()?));
+    let row = LearnerRow {
+        id: id.clone(),
+        name,
+        secret_sha256: token::digest(&secret),
+        joined_at: now_ms(),
+    };
+    blocking(&app, move |a| a.add_learner(row)).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Joined {
+            learner: id,
+            secret,
+            title: app.title.clone(),
+        }),
+    ))
+}
+
+async fn ping(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
+    require_join(&app, &headers)?;
+    Ok(Json(serde_json::json!({ "title": app.title })).into_response())
+}
+
+async fn me(State(app): State<Shared>, headers: HeaderMap) -> Result<Json<Me>, ApiError> {
+    let (id, name) = require_learner(&app, &headers)?;
+    let events = blocking(&app, move |a| a.db.event_count(&id)).await?;
+    Ok(Json(Me {
+        name,
+        title: app.title.clone(),
+        events,
+    }))
+}
+
+async fn events(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    b: Result<Bytes, BytesRejection>,
+) -> Result<Json<Stored>, ApiError> {
+    let (id, _) = require_learner(&app, &headers)?;
+    app.limiter.take(&id, Instant::now()).map_err(too_many)?;
+    let batch = parse_batch(&body(b)?)?;
+    if let Some(i) = batch.events.iter().position(|e| e.learner != id) {
+        return Err(ApiError {
+            field: Some(format!("events[{i}].learner")),
+            ..fail(
+                StatusCode::FORBIDDEN,
+                format!("events[{i}].learner is not the learner of this secret ({id}); a learner sends only their own events"),
+            )
+        });
+    }
+    let (stored, duplicates) = blocking(&app, move |a| a.store(&id, &batch.events)).await?;
+    Ok(Json(Stored { stored, duplicates }))
+}
+
+/// `since=V`: wait until the roster's version is not `V` any more.
+fn since(query: Option<&str>) -> Result<Option<u64>, ApiError> {
+    let Some(q) = query.filter(|q| !q.is_empty()) else {
+        return Ok(None);
+    };
+    match q.strip_prefix("since=").map(str::parse::<u64>) {
+        Some(Ok(v)) => Ok(Some(v)),
+        _ => Err(Invalid {
+            field: "since".into(),
+            reason: format!("{q:.40} is not since=VERSION (a whole number)"),
+        }
+        .into()),
+    }
+}
+
+async fn roster(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    require_admin(&app, &headers)?;
+    if let Some(seen) = since(q.as_deref())? {
+        let mut rx = app.version();
+        if *rx.borrow_and_update() == seen {
+            tokio::select! {
+                _ = rx.changed() => {}
+                _ = tokio::time::sleep(Duration::from_secs(10)) => {}
+                _ = app.cancel.cancelled() => {}
+            }
+        }
+    }
+    let roster = blocking(&app, |a| a.roster()).await?;
+    Ok(no_store(Json(roster).into_response()))
+}
+
+fn no_store(mut r: Response) -> Response {
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+async fn export_rows(app: &Shared) -> Result<Vec<export::ExportRow>, ApiError> {
+    let courses = blocking(app, |a| a.courses()).await?;
+    Ok(export::rows(
+        courses
+            .iter()
+            .map(|(l, c)| (l.id.as_str(), l.name.as_str(), c)),
+    ))
+}
+
+async fn export_csv(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
+    require_admin(&app, &headers)?;
+    let text = export::csv(&export_rows(&app).await?);
+    Ok(no_store(
+        (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"class.csv\"",
+                ),
+            ],
+            text,
+        )
+            .into_response(),
+    ))
+}
+
+async fn export_json(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
+    require_admin(&app, &headers)?;
+    Ok(no_store(Json(export_rows(&app).await?).into_response()))
+}
+
+async fn thresholds(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+) -> Result<Json<Thresholds>, ApiError> {
+    require_admin(&app, &headers)?;
+    Ok(Json(app.thresholds()))
+}
+
+async fn set_thresholds(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    b: Result<Bytes, BytesRejection>,
+) -> Result<Json<Thresholds>, ApiError> {
+    require_admin(&app, &headers)?;
+    let t: Thresholds = parse_json(&body(b)?, "thresholds object")?;
+    t.validate()?;
+    blocking(&app, move |a| a.set_thresholds(t)).await?;
+    Ok(Json(t))
+}
