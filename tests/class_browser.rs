@@ -67,7 +67,10 @@ impl Browser {
                     break;
                 }
             }
-            assert!(Instant::now() < deadline, "chromedriver did not answer within 20 s");
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not answer within 20 s"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let caps = json!({"capabilities": {"alwaysMatch": {
@@ -93,7 +96,11 @@ impl Browser {
     }
 
     async fn call(&mut self, method: &str, path: &str, body: Value) -> Value {
-        let body = if body.is_null() { vec![] } else { serde_json::to_vec(&body).unwrap() };
+        let body = if body.is_null() {
+            vec![]
+        } else {
+            serde_json::to_vec(&body).unwrap()
+        };
         let a = self
             .client
             .request(method, path, &[], body)
@@ -111,7 +118,8 @@ impl Browser {
 
     async fn eval(&mut self, script: &str) -> Value {
         let path = format!("/session/{}/execute/sync", self.session);
-        self.call("POST", &path, json!({ "script": script, "args": [] })).await
+        self.call("POST", &path, json!({ "script": script, "args": [] }))
+            .await
     }
 
     /// The roster as the page shows it, read from the DOM.
@@ -137,7 +145,12 @@ impl Browser {
     }
 
     /// Waits until `name`'s row passes `test`; returns how long that took.
-    async fn until(&mut self, name: &str, within: Duration, test: impl Fn(&Value) -> bool) -> Duration {
+    async fn until(
+        &mut self,
+        name: &str,
+        within: Duration,
+        test: impl Fn(&Value) -> bool,
+    ) -> Duration {
         let start = Instant::now();
         loop {
             let row = self.row(name).await;
@@ -161,7 +174,12 @@ impl Drop for Browser {
     }
 }
 
-async fn joined(server: &ServerProc, name: &str, dir: &Path, cancel: &CancellationToken) -> Classroom {
+async fn joined(
+    server: &ServerProc,
+    name: &str,
+    dir: &Path,
+    cancel: &CancellationToken,
+) -> Classroom {
     let m = perflab::class::join(&server.join_url, name).await.unwrap();
     let queue = dir.join(&m.learner);
     let c = Classroom::build(m, &queue).unwrap();
@@ -212,7 +230,10 @@ async fn the_roster_in_chromium_is_live_marks_the_stuck_and_shows_markup_as_text
     browser.open(&server.admin_url).await;
     let start = Instant::now();
     while browser.rows().await.len() < 5 {
-        assert!(start.elapsed() < Duration::from_secs(15), "the roster never showed 5 learners");
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "the roster never showed 5 learners"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
@@ -220,7 +241,10 @@ async fn the_roster_in_chromium_is_live_marks_the_stuck_and_shows_markup_as_text
     ana.record(EventKind::StepStarted, 2, "probe-the-backlog");
     let took = browser
         .until("ana", Duration::from_secs(3), |r| {
-            r["where"].as_str().unwrap().contains("stage 2 · probe-the-backlog")
+            r["where"]
+                .as_str()
+                .unwrap()
+                .contains("stage 2 · probe-the-backlog")
         })
         .await;
     eprintln!("a new event showed on the page after {took:?}");
@@ -229,22 +253,32 @@ async fn the_roster_in_chromium_is_live_marks_the_stuck_and_shows_markup_as_text
     sam.record(failed("somaxconn >= 4096"), 3, "check");
     sam.record(failed("somaxconn >= 4096"), 3, "check");
     browser
-        .until("sam", Duration::from_secs(3), |r| r["failed"].as_str().unwrap().contains("(×2)"))
+        .until("sam", Duration::from_secs(3), |r| {
+            r["failed"].as_str().unwrap().contains("(×2)")
+        })
         .await;
     assert_eq!(browser.row("sam").await.unwrap()["stuck"], false);
     sam.record(failed("somaxconn >= 4096"), 3, "check");
     browser
         .until("sam", Duration::from_secs(3), |r| {
             r["stuck"] == true
-                && r["stuckText"].as_str().unwrap().contains("somaxconn >= 4096 failed 3 times")
+                && r["stuckText"]
+                    .as_str()
+                    .unwrap()
+                    .contains("somaxconn >= 4096 failed 3 times")
         })
         .await;
     let sam_row = browser.row("sam").await.unwrap();
-    assert!(sam_row["failed"].as_str().unwrap().contains("observed 128"), "{sam_row}");
+    assert!(
+        sam_row["failed"].as_str().unwrap().contains("observed 128"),
+        "{sam_row}"
+    );
 
     // A raised hand shows.
     assert!(ana.toggle_hand(2, "probe-the-backlog"));
-    browser.until("ana", Duration::from_secs(3), |r| r["hand"] == true).await;
+    browser
+        .until("ana", Duration::from_secs(3), |r| r["hand"] == true)
+        .await;
 
     // The thresholds are set on the page: one hint is then enough to be stuck.
     browser
@@ -271,13 +305,22 @@ async fn the_roster_in_chromium_is_live_marks_the_stuck_and_shows_markup_as_text
                      title: document.title, html: document.documentElement.outerHTML};",
         )
         .await;
-    assert!(browser.row(script_name).await.is_some(), "the <script> name is shown as text");
-    assert!(browser.row(img_name).await.is_some(), "the <img> name is shown as text");
+    assert!(
+        browser.row(script_name).await.is_some(),
+        "the <script> name is shown as text"
+    );
+    assert!(
+        browser.row(img_name).await.is_some(),
+        "the <img> name is shown as text"
+    );
     assert_eq!(page["scripts"], 1, "only the page's own script");
     assert_eq!(page["images"], 0, "no image made from a name");
     assert_eq!(page["title"], "test class · perflab class");
     let html = page["html"].as_str().unwrap();
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "escaped in the DOM");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "escaped in the DOM"
+    );
 
     stop.store(true, Ordering::Relaxed);
     busy_thread.join().unwrap();

@@ -42,7 +42,7 @@ fn event(learner: &str, seq: u64) -> anyhow::Result<Event> {
         1 => EventKind::Hint { level: 1 },
         2 => EventKind::Answer {
             question: "which counter grows".into(),
-            right: seq % 3 == 0,
+            right: seq.is_multiple_of(3),
         },
         3 => EventKind::CheckFailed {
             predicate: "net.core.somaxconn >= 4096".into(),
@@ -125,7 +125,10 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
 
 pub async fn run(a: BenchArgs, cancel: CancellationToken) -> anyhow::Result<String> {
     if !(1..=MAX_BATCH).contains(&a.batch) {
-        anyhow::bail!("--batch {}: 1 to {MAX_BATCH} events a request are accepted", a.batch);
+        anyhow::bail!(
+            "--batch {}: 1 to {MAX_BATCH} events a request are accepted",
+            a.batch
+        );
     }
     super::parse_join_url(&a.url)?;
     let joins: Vec<_> = (0..a.learners)
@@ -150,7 +153,9 @@ pub async fn run(a: BenchArgs, cancel: CancellationToken) -> anyhow::Result<Stri
         all.failed += t.failed;
         all.latency.extend(t.latency);
     }
-    let secs = Instant::now().saturating_duration_since(start).as_secs_f64();
+    let secs = Instant::now()
+        .saturating_duration_since(start)
+        .as_secs_f64();
     all.latency.sort_unstable();
     Ok(format!(
         "learners {} batch {} seconds {:.1}: stored {} events = {:.0} events/s; {} requests = {:.0}/s \

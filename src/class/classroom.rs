@@ -106,13 +106,15 @@ impl Classroom {
     /// Records one event of the course. Never blocks on the network and never
     /// fails the course: a queue that cannot be written is reported once.
     pub fn record(&self, kind: EventKind, stage: u8, step: &str) {
-        match self.inner.outbox.record(kind.fitted(), stage, &fit(step, 64)) {
+        match self
+            .inner
+            .outbox
+            .record(kind.fitted(), stage, &fit(step, 64))
+        {
             Ok(_) => self.inner.wake.notify_one(),
             Err(e) => {
                 if !self.inner.warned.swap(true, Ordering::Relaxed) {
-                    ui::warn(&format!(
-                        "the class will miss events of this course: {e}"
-                    ));
+                    ui::warn(&format!("the class will miss events of this course: {e}"));
                 }
             }
         }
@@ -126,8 +128,7 @@ impl Classroom {
     pub fn toggle_hand(&self, stage: u8, step: &str) -> bool {
         let raised = !self.hand_raised();
         let text = if raised { "1" } else { "0" };
-        if let Err(e) = crate::engine::state::write_atomic(&self.inner.hand_file, text.as_bytes())
-        {
+        if let Err(e) = crate::engine::state::write_atomic(&self.inner.hand_file, text.as_bytes()) {
             ui::warn(&format!(
                 "saving the hand's state to {}: {e}",
                 self.inner.hand_file.display()
@@ -144,7 +145,11 @@ impl Classroom {
 
     /// The sender's latest trouble, if any.
     pub fn last_note(&self) -> Option<String> {
-        self.inner.last_note.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.inner
+            .last_note
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Starts the background sender on `rt`; it stops when `cancel` fires.

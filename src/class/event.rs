@@ -111,7 +111,11 @@ pub fn check_text(field: &str, value: &str, min: usize, max: usize) -> Result<()
 
 /// Exactly 32 lowercase hex digits: a 128-bit id.
 pub fn check_id(field: &str, value: &str) -> Result<(), Invalid> {
-    if value.len() == 32 && value.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+    if value.len() == 32
+        && value
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
         Ok(())
     } else {
         Err(invalid(

@@ -29,7 +29,10 @@ fn a_good_batch_parses() {
     for kind in [
         EventKind::StepStarted,
         EventKind::StepDone,
-        EventKind::Answer { question: "q".into(), right: true },
+        EventKind::Answer {
+            question: "q".into(),
+            right: true,
+        },
         EventKind::Hint { level: 2 },
         EventKind::CheckPassed,
         EventKind::Measured {
@@ -39,11 +42,20 @@ fn a_good_batch_parses() {
             p99_after_ms: Some(3.0),
         },
         EventKind::Hand { raised: true },
-        EventKind::StageDone { status: StageOutcome::Skipped },
-        EventKind::ChallengeScore { score: 7, seconds: 60 },
+        EventKind::StageDone {
+            status: StageOutcome::Skipped,
+        },
+        EventKind::ChallengeScore {
+            score: 7,
+            seconds: 60,
+        },
     ] {
         let text = serde_json::to_string(&kind).unwrap();
-        assert_eq!(serde_json::from_str::<EventKind>(&text).unwrap(), kind, "{text}");
+        assert_eq!(
+            serde_json::from_str::<EventKind>(&text).unwrap(),
+            kind,
+            "{text}"
+        );
     }
 }
 
@@ -118,5 +130,8 @@ fn texts_are_checked_in_characters() {
     assert!(check_text("name", "Zoë 李", 1, 5).is_ok());
     assert!(check_text("name", "", 1, 40).is_err());
     assert!(check_text("name", "<script>alert(1)</script>", 1, 40).is_ok());
-    assert!(check_text("name", "a\nb", 1, 40).unwrap_err().reason.contains("control"));
+    assert!(check_text("name", "a\nb", 1, 40)
+        .unwrap_err()
+        .reason
+        .contains("control"));
 }

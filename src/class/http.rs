@@ -47,7 +47,10 @@ impl Base {
             None => return Err(bad("it has no http://")),
         }
         let host = uri.host().ok_or_else(|| bad("it has no host"))?;
-        let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
         let base = Base {
             host,
             port: uri.port_u16().unwrap_or(80),
@@ -138,8 +141,7 @@ impl Client {
     ) -> Result<Answer, HttpError> {
         let secs = self.timeout.as_secs();
         let addr = self.base.addr();
-        match tokio::time::timeout(self.timeout, self.exchange(method, path, headers, body)).await
-        {
+        match tokio::time::timeout(self.timeout, self.exchange(method, path, headers, body)).await {
             Ok(r) => r,
             Err(_) => {
                 self.conn = None;
@@ -173,7 +175,9 @@ impl Client {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let req = req.body(Full::new(Bytes::from(body))).map_err(|e| proto(&e))?;
+        let req = req
+            .body(Full::new(Bytes::from(body)))
+            .map_err(|e| proto(&e))?;
         let resp = send.send_request(req).await.map_err(|e| proto(&e))?;
         let status = resp.status().as_u16();
         let body = Limited::new(resp.into_body(), MAX_ANSWER)
@@ -193,7 +197,10 @@ mod tests {
     #[test]
     fn parses_class_urls() {
         let (b, path) = Base::parse("http://10.0.0.5:8470/join/abc").unwrap();
-        assert_eq!((b.host.as_str(), b.port, path.as_str()), ("10.0.0.5", 8470, "/join/abc"));
+        assert_eq!(
+            (b.host.as_str(), b.port, path.as_str()),
+            ("10.0.0.5", 8470, "/join/abc")
+        );
         assert_eq!(b.url("/api/ping"), "http://10.0.0.5:8470/api/ping");
         let (b, _) = Base::parse("http://[::1]:9/x").unwrap();
         assert_eq!(b.url("/"), "http://[::1]:9/");

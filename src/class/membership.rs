@@ -110,7 +110,10 @@ mod tests {
     fn join_urls() {
         let t = "0123456789abcdef0123456789abcdef";
         let (b, tok) = parse_join_url(&format!("http://10.1.2.3:8470/join/{t}")).unwrap();
-        assert_eq!((b.url(""), tok.as_str()), ("http://10.1.2.3:8470".into(), t));
+        assert_eq!(
+            (b.url(""), tok.as_str()),
+            ("http://10.1.2.3:8470".into(), t)
+        );
         for bad in [
             format!("http://h:1/{t}"),
             "http://h:1/join/short".to_string(),

@@ -244,7 +244,10 @@ mod tests {
         // The counter survives a reopen even when the queue is empty.
         ob.ack(&[b.id]).unwrap();
         let ob = Outbox::open(&dir, &learner).unwrap();
-        assert_eq!(ob.record(EventKind::CheckPassed, 1, "check").unwrap().seq, 3);
+        assert_eq!(
+            ob.record(EventKind::CheckPassed, 1, "check").unwrap().seq,
+            3
+        );
         assert_eq!(ob.remove_all().unwrap(), 1);
         assert!(!dir.exists());
     }

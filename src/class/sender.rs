@@ -70,7 +70,12 @@ fn batch(pending: &[Event]) -> (Vec<&Event>, Vec<u8>) {
 
 /// The index of the event a 400 names (`events[3].stage` → 3).
 fn named_event(field: Option<&str>) -> Option<usize> {
-    field?.strip_prefix("events[")?.split(']').next()?.parse().ok()
+    field?
+        .strip_prefix("events[")?
+        .split(']')
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// Sends one batch; returns how many events left the queue (0: it is empty).
@@ -97,7 +102,9 @@ pub async fn send_once(inner: &Inner, client: &mut Client) -> Result<usize, Send
             let field = serde_json::from_slice::<serde_json::Value>(&answer.body)
                 .ok()
                 .and_then(|v| v.get("field")?.as_str().map(str::to_string));
-            let i = named_event(field.as_deref()).unwrap_or(0).min(taken.len() - 1);
+            let i = named_event(field.as_deref())
+                .unwrap_or(0)
+                .min(taken.len() - 1);
             inner.outbox.reject(&taken[i].id)?;
             inner.note(format!(
                 "the class server refused an event ({}); it was set aside in {}",

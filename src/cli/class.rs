@@ -167,7 +167,11 @@ fn export(format: Format, out: Option<&Path>) -> anyhow::Result<ExitCode> {
         Some(path) => {
             state::write_atomic(path, text.as_bytes())
                 .with_context(|| format!("writing the export to {}", path.display()))?;
-            ui::done(&format!("{} rows written to {}", rows.len(), path.display()));
+            ui::done(&format!(
+                "{} rows written to {}",
+                rows.len(),
+                path.display()
+            ));
         }
         None => ui::out(text.strip_suffix('\n').unwrap_or(&text)),
     }
@@ -191,7 +195,11 @@ pub struct ClassStatus {
 
 impl ClassStatus {
     pub fn line(&self) -> String {
-        let queued = format!("{} event{} queued", self.queued, if self.queued == 1 { "" } else { "s" });
+        let queued = format!(
+            "{} event{} queued",
+            self.queued,
+            if self.queued == 1 { "" } else { "s" }
+        );
         match (&self.error, self.on_server) {
             (None, Some(n)) => format!(
                 "class \"{}\" at {} as {}: reachable, {n} events on the server, {queued}",

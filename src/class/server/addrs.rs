@@ -62,6 +62,9 @@ mod tests {
         let (room, own) = url_hosts("0.0.0.0:8470".parse().unwrap());
         assert!(!room.is_empty() && room.iter().all(|ip| !ip.is_unspecified()));
         assert!(own.is_loopback());
-        assert_eq!(http_url("::1".parse().unwrap(), 9, "/x"), "http://[::1]:9/x");
+        assert_eq!(
+            http_url("::1".parse().unwrap(), 9, "/x"),
+            "http://[::1]:9/x"
+        );
     }
 }

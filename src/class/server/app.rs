@@ -156,14 +156,35 @@ impl App {
         Ok(())
     }
 
-    /// Stores a batch of one learner's events: (stored, duplicates).
+    /// Stores a batch of one learner's events: (stored, duplicates). The
+    /// learner's course is carried on with the new events when they come after
+    /// it, else folded again from the database when next shown.
     pub fn store(&self, learner: &str, events: &[Event]) -> Result<(usize, usize), DbError> {
-        let (stored, dups) = self.db.insert_events(events, now_ms())?;
+        let mut new: Vec<Event> = self
+            .db
+            .insert_events(events, now_ms())?
+            .into_iter()
+            .cloned()
+            .collect();
+        let stored = new.len();
         if stored > 0 {
-            self.class().dirty.insert(learner.to_string());
+            new.sort_by_key(|e| e.seq);
+            let mut class = self.class();
+            let in_order = !class.dirty.contains(learner)
+                && class
+                    .courses
+                    .get(learner)
+                    .is_some_and(|c| new[0].seq > c.last_seq);
+            match class.courses.get_mut(learner) {
+                Some(c) if in_order => c.extend(&new),
+                _ => {
+                    class.dirty.insert(learner.to_string());
+                }
+            }
+            drop(class);
             self.bump();
         }
-        Ok((stored, dups))
+        Ok((stored, events.len() - stored))
     }
 
     fn bump(&self) {
@@ -188,22 +209,16 @@ impl App {
         Ok(())
     }
 
-    /// Every learner with their course, refolding those with new events.
+    /// Every learner with their course, folding again those marked. The class
+    /// stays locked meanwhile, so a batch stored during the fold is added on
+    /// to the fresh course, not to the stale one it replaces.
     pub fn courses(&self) -> Result<Vec<(LearnerRow, Course)>, DbError> {
-        let dirty: Vec<String> = self.class().dirty.drain().collect();
-        let mut fresh = Vec::new();
-        for id in dirty {
-            match self.db.events_of(&id) {
-                Ok(evs) => fresh.push((id, fold(&evs))),
-                Err(e) => {
-                    self.class().dirty.insert(id);
-                    return Err(e);
-                }
-            }
-        }
         let mut class = self.class();
-        for (id, c) in fresh {
-            class.courses.insert(id, c);
+        let dirty: Vec<String> = class.dirty.iter().cloned().collect();
+        for id in dirty {
+            let course = fold(&self.db.events_of(&id)?);
+            class.courses.insert(id.clone(), course);
+            class.dirty.remove(&id);
         }
         let empty = fold(&[]);
         Ok(class
@@ -253,3 +268,7 @@ impl App {
         })
     }
 }
+
+#[cfg(test)]
+#[path = "app_tests.rs"]
+mod tests;

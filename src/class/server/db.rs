@@ -166,11 +166,15 @@ impl Db {
             .map_err(self.q())
     }
 
-    /// Stores the events the table does not hold yet; returns (stored, duplicates).
-    pub fn insert_events(&self, events: &[Event], received_at: i64) -> Result<(usize, usize), DbError> {
+    /// Stores the events the table does not hold yet; returns those it stored.
+    pub fn insert_events<'a>(
+        &self,
+        events: &'a [Event],
+        received_at: i64,
+    ) -> Result<Vec<&'a Event>, DbError> {
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(self.q())?;
-        let mut stored = 0;
+        let mut stored = Vec::new();
         {
             let mut st = tx
                 .prepare_cached(
@@ -181,7 +185,7 @@ impl Db {
                 .map_err(self.q())?;
             for e in events {
                 let kind = serde_json::to_string(&e.kind).expect("an event kind serializes");
-                stored += st
+                let n = st
                     .execute(params![
                         e.learner,
                         e.id,
@@ -193,10 +197,13 @@ impl Db {
                         kind
                     ])
                     .map_err(self.q())?;
+                if n == 1 {
+                    stored.push(e);
+                }
             }
         }
         tx.commit().map_err(self.q())?;
-        Ok((stored, events.len() - stored))
+        Ok(stored)
     }
 
     /// One learner's events in the order they happened.

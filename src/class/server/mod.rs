@@ -8,6 +8,7 @@ pub mod db;
 pub mod export;
 mod page;
 mod ratelimit;
+mod reply;
 pub mod roster;
 mod routes;
 pub mod stuck;

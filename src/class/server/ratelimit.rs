@@ -23,9 +23,7 @@ impl Limiter {
     /// Takes one token for `key`, or says how long until one is there.
     pub fn take(&self, key: &str, now: Instant) -> Result<(), Duration> {
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        let (tokens, last) = buckets
-            .entry(key.to_string())
-            .or_insert((self.burst, now));
+        let (tokens, last) = buckets.entry(key.to_string()).or_insert((self.burst, now));
         let elapsed = now.saturating_duration_since(*last).as_secs_f64();
         *tokens = (*tokens + elapsed * self.per_sec).min(self.burst);
         *last = now;

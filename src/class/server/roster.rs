@@ -108,6 +108,10 @@ pub struct Course {
     pub last_at: Option<i64>,
     pub hand: bool,
     pub stages: Vec<StageView>,
+    /// The highest `seq` folded in: later events can be added on, earlier
+    /// ones (a late batch) need a fold from the start.
+    #[serde(skip)]
+    pub last_seq: u64,
 }
 
 impl Course {
@@ -124,31 +128,45 @@ impl Course {
 /// The course of one learner's events, given in `seq` order.
 pub fn fold(events: &[Event]) -> Course {
     let mut c = Course {
-        events: events.len(),
+        events: 0,
         stage: 0,
         step: String::new(),
         step_since: None,
         last_at: None,
         hand: false,
         stages: (0..=MAX_STAGE).map(StageView::new).collect(),
+        last_seq: 0,
     };
-    for e in events {
-        let moved = e.stage != c.stage || e.step != c.step || c.step_since.is_none();
-        if moved || matches!(e.kind, EventKind::StepStarted) {
-            c.step_since = Some(e.at);
+    c.extend(events);
+    c
+}
+
+impl Course {
+    /// Folds in events that all come after the ones folded so far.
+    pub fn extend(&mut self, events: &[Event]) {
+        for e in events {
+            self.add(e);
         }
-        c.stage = e.stage;
-        c.step.clone_from(&e.step);
-        c.last_at = Some(e.at);
-        let s = &mut c.stages[e.stage as usize];
+    }
+
+    fn add(&mut self, e: &Event) {
+        let moved = e.stage != self.stage || e.step != self.step || self.step_since.is_none();
+        if moved || matches!(e.kind, EventKind::StepStarted) {
+            self.step_since = Some(e.at);
+        }
+        self.events += 1;
+        self.last_seq = self.last_seq.max(e.seq);
+        self.stage = e.stage;
+        self.step.clone_from(&e.step);
+        self.last_at = Some(e.at);
+        let s = &mut self.stages[e.stage as usize];
         s.first_at.get_or_insert(e.at);
         s.last_at = Some(e.at);
         if s.status == StageState::NotStarted {
             s.status = StageState::InProgress;
         }
-        apply(s, &mut c.hand, e);
+        apply(s, &mut self.hand, e);
     }
-    c
 }
 
 fn apply(s: &mut StageView, hand: &mut bool, e: &Event) {

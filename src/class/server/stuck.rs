@@ -84,7 +84,10 @@ pub fn stuck(c: &Course, now_ms: i64, t: &Thresholds) -> Vec<Stuck> {
     if s.hints >= t.hints && !s.status.is_past() {
         out.push(Stuck {
             rule: "hints",
-            text: format!("{} hints used on stage {} (≥ {})", s.hints, s.stage, t.hints),
+            text: format!(
+                "{} hints used on stage {} (≥ {})",
+                s.hints, s.stage, t.hints
+            ),
         });
     }
     out

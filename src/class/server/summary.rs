@@ -21,7 +21,7 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
     }
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    Some(if values.len() % 2 == 1 {
+    Some(if !values.len().is_multiple_of(2) {
         values[mid]
     } else {
         (values[mid - 1] + values[mid]) / 2.0
@@ -68,7 +68,7 @@ mod tests {
         let mut evs = Vec::new();
         let mut at = 1_700_000_000_000;
         for (i, &(stage, took, skip)) in secs.iter().enumerate() {
-            let mut ev = |kind| {
+            let mut ev = |kind, at| {
                 evs.push(Event {
                     id: format!("{:032x}", evs.len()),
                     learner: format!("{i:032x}"),
@@ -79,10 +79,14 @@ mod tests {
                     kind,
                 })
             };
-            ev(EventKind::StepStarted);
+            ev(EventKind::StepStarted, at);
             at += took * 1000;
-            let status = if skip { StageOutcome::Skipped } else { StageOutcome::Done };
-            ev(EventKind::StageDone { status });
+            let status = if skip {
+                StageOutcome::Skipped
+            } else {
+                StageOutcome::Done
+            };
+            ev(EventKind::StageDone { status }, at);
         }
         fold(&evs)
     }
