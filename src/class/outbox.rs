@@ -159,8 +159,17 @@ impl Outbox {
     /// not parse (edited by hand?) is moved to `rejected/` so it cannot block
     /// the queue.
     pub fn pending(&self) -> Result<Vec<Event>, OutboxError> {
+        self.oldest(usize::MAX)
+    }
+
+    /// The `limit` oldest pending events: what one batch can take, without
+    /// reading a long queue whole after an outage.
+    pub fn oldest(&self, limit: usize) -> Result<Vec<Event>, OutboxError> {
         let mut out = Vec::new();
         for (_, _, path) in self.names()? {
+            if out.len() == limit {
+                break;
+            }
             let text = match std::fs::read(&path) {
                 Ok(t) => t,
                 // Acked by a sender in another process meanwhile.
@@ -239,6 +248,7 @@ mod tests {
         assert_eq!((a.seq, b.seq), (1, 2));
         assert_ne!(a.id, b.id);
         assert_eq!(ob.pending().unwrap(), vec![a.clone(), b.clone()]);
+        assert_eq!(ob.oldest(1).unwrap(), vec![a.clone()]);
         ob.ack(std::slice::from_ref(&a.id)).unwrap();
         assert_eq!(ob.pending().unwrap(), vec![b.clone()]);
         // The counter survives a reopen even when the queue is empty.

@@ -81,7 +81,7 @@ fn named_event(field: Option<&str>) -> Option<usize> {
 /// Sends one batch; returns how many events left the queue (0: it is empty).
 pub async fn send_once(inner: &Inner, client: &mut Client) -> Result<usize, SendError> {
     let _one_at_a_time = inner.sending.lock().await;
-    let pending = inner.outbox.pending()?;
+    let pending = inner.outbox.oldest(MAX_BATCH)?;
     if pending.is_empty() {
         return Ok(0);
     }

@@ -60,11 +60,18 @@ async fn join_page(
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("HOST:PORT");
-    format!(
+    let text = format!(
         "This is the join URL of the class \"{}\".\nIn a terminal, run:\n\n    perflab class join http://{host}/join/{t} --as YOUR-NAME\n\nthen `perflab` as usual.\n",
         app.title
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        text,
     )
-    .into_response()
+        .into_response()
 }
 
 async fn join(
