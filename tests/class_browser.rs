@@ -4,6 +4,7 @@
 //! with `bash scripts/engine.sh --tests` (or `apt-get install chromium chromium-driver`).
 mod class_support;
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -52,8 +53,10 @@ impl Browser {
         let chromium = find(CHROMIUM, "Chromium");
         let driver_bin = find(DRIVER, "chromedriver");
         let port = free_port();
+        // Its own process group, so that the browser it starts goes with it.
         let driver = Command::new(driver_bin)
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -166,10 +169,21 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// Ends the session (the browser quits), then chromedriver.
+    async fn close(mut self) {
+        let path = format!("/session/{}", self.session);
+        self.call("DELETE", &path, Value::Null).await;
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
-        // Best effort: the browser goes with chromedriver below in any case.
-        let _ = self.driver.kill();
+        // The whole group: chromedriver, and the browser if it is still there
+        // (a test that failed half-way). Already gone is fine.
+        let pgid = self.driver.id() as i32;
+        // SAFETY: a signal to the process group this test started.
+        unsafe { libc::kill(-pgid, libc::SIGKILL) };
         let _ = self.driver.wait();
     }
 }
@@ -325,6 +339,6 @@ async fn the_roster_in_chromium_is_live_marks_the_stuck_and_shows_markup_as_text
     stop.store(true, Ordering::Relaxed);
     busy_thread.join().unwrap();
     cancel.cancel();
-    drop(browser);
+    browser.close().await;
     std::fs::remove_dir_all(&dir).unwrap();
 }
