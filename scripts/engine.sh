@@ -83,11 +83,16 @@ seed_base() {
   log "seeded $BASE_IMAGE"
 }
 
-# `--tests`: also the tools the test suite drives (tmux for the terminal tests).
+# `--tests`: also the tools the test suite drives (tmux for the terminal tests,
+# headless Chromium and its chromedriver for the class roster's browser test).
 test_tools() {
-  command -v tmux >/dev/null 2>&1 && return
-  log "installing tmux for the terminal tests"
-  apt_install tmux
+  local need=()
+  command -v tmux >/dev/null 2>&1 || need+=(tmux)
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+  [ "${#need[@]}" -eq 0 ] && return
+  log "installing ${need[*]} for the terminal and browser tests"
+  apt_install "${need[@]}"
 }
 
 start_engine

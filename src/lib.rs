@@ -9,6 +9,8 @@
 //!   layer, and it plugs the presenters into the layers' event sinks.
 //! - `report` writes the learner's course as Markdown and HTML.
 //! - `tutor` is the course: the state machine, grading and progress.
+//! - `class` is the classroom: the instructor's server and page, and the
+//!   learner's queue of course events sent in the background.
 //! - `present` holds the presenters: the words for what the layers below
 //!   measure and report, and the terminal's sink for their events.
 //! - `lab` is the seam to the machines: one way to open a lab session, the
@@ -26,6 +28,7 @@
 pub mod cli;
 pub mod report;
 pub mod tutor;
+pub mod class;
 pub mod present;
 pub mod lab;
 pub mod flame;

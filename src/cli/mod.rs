@@ -2,6 +2,7 @@
 //! Arguments are parsed and validated completely before anything acts.
 mod args;
 mod check;
+pub mod class;
 mod course;
 mod doctor;
 mod down;
@@ -73,6 +74,8 @@ pub enum Command {
     Report(report::Args),
     /// Put a stage (and the ones after it) or the whole course back to its start
     Reset(reset::Args),
+    /// Classroom workshops: serve a class's live roster, or join one
+    Class(class::Args),
     /// Tools for perflab's developers
     #[command(hide = true)]
     Dev(dev::Args),
@@ -148,6 +151,7 @@ async fn run_command(command: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Run(a) => run::run(a, &ctx).await,
         Command::Report(a) => report::run(a, &ctx).await,
         Command::Reset(a) => reset::run(a, &ctx).await,
+        Command::Class(a) => class::run(a, &ctx).await,
         Command::Dev(a) => dev::run(a, &ctx).await,
     }
 }

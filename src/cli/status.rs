@@ -23,10 +23,12 @@ struct Status {
     server_url: Option<String>,
     lab: String,
     host_changes: Vec<Entry>,
+    class: Option<super::class::ClassStatus>,
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let host_changes = Lab::host_changes(&ctx.settings.state_dir)?;
+    let class = super::class::status(&ctx.settings.state_dir).await;
     let lab = ctx.lab().await?;
     let server = lab.find_server().await?;
     let course_stage = match &server {
@@ -49,6 +51,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         server_url: server.as_ref().map(|s| s.url()),
         lab: lab.names().lab.clone(),
         host_changes,
+        class,
     };
     if args.json {
         ui::out(&serde_json::to_string_pretty(&status)?);
@@ -75,6 +78,9 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 e.key, e.applied, e.original
             ));
         }
+    }
+    if let Some(c) = &status.class {
+        ui::out(&c.line());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -52,6 +52,9 @@ pub struct Progress {
     /// The stage the learner is on.
     pub stage: u8,
     pub stages: BTreeMap<u8, StageProgress>,
+    /// The class this learner joined (`perflab class join`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<crate::class::Membership>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +80,7 @@ impl Default for Progress {
             lang: None,
             stage: 0,
             stages: BTreeMap::new(),
+            class: None,
         }
     }
 }

@@ -1,0 +1,33 @@
+//! The learner side's errors: joining, sending, the queue on disk.
+use super::event::Invalid;
+use super::http::HttpError;
+use super::outbox::OutboxError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClassError {
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    #[error(transparent)]
+    Outbox(#[from] OutboxError),
+    #[error("saving the raised hand to {}: {reason}", .path.display())]
+    Hand {
+        path: std::path::PathBuf,
+        reason: String,
+    },
+    #[error("{op}: the class server answered {status}: {message}")]
+    Refused {
+        op: &'static str,
+        status: u16,
+        message: String,
+    },
+    #[error("{op}: the answer of {url} does not parse ({reason}); is it a perflab class server?")]
+    BadAnswer {
+        op: &'static str,
+        url: String,
+        reason: String,
+    },
+    #[error("{url} is not a join URL ({reason}); it looks like http://HOST:8470/join/TOKEN, as `perflab class serve` printed it")]
+    BadJoinUrl { url: String, reason: String },
+    #[error("--as: {0}")]
+    Name(Invalid),
+}

@@ -1,0 +1,259 @@
+//! `perflab class serve|join|leave|export`: classroom workshops.
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Subcommand;
+use serde::Serialize;
+
+use super::Ctx;
+use crate::class::server::{self, Options, Server};
+use crate::class::Classroom;
+use crate::tutor::progress::Progress;
+use crate::ui;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the class: the learners' events, the live roster page, the export
+    Serve {
+        /// Where to listen; 0.0.0.0:8470 opens it to the room's network
+        #[arg(long, value_name = "ADDR", default_value = server::DEFAULT_BIND)]
+        bind: SocketAddr,
+        /// The class's name on the roster (1 to 80 characters; kept for restarts)
+        #[arg(long, value_name = "TEXT")]
+        title: Option<String>,
+    },
+    /// Join a class: from now on your course's events go to its roster
+    Join {
+        /// The join URL the instructor gave (http://HOST:PORT/join/TOKEN)
+        url: String,
+        /// Your name on the roster (1 to 40 characters)
+        #[arg(long = "as", value_name = "NAME")]
+        name: String,
+    },
+    /// Leave the class (events the server has not taken yet are dropped)
+    Leave,
+    /// The class as CSV or JSON, read from this machine's class database
+    Export {
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+        /// Write to this file instead of stdout
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Load a class server with many learners posting batches (a benchmark)
+    #[command(hide = true)]
+    Bench(crate::class::bench::BenchArgs),
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Csv,
+    Json,
+}
+
+pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    match args.command {
+        Command::Serve { bind, title } => serve(bind, title, ctx).await,
+        Command::Join { url, name } => join(&url, &name, ctx).await,
+        Command::Leave => leave(ctx).await,
+        Command::Export { format, out } => export(format, out.as_deref(), ctx),
+        Command::Bench(a) => {
+            let report = crate::class::bench::run(a, ctx.cancel.clone()).await?;
+            ui::out(&report);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn serve(bind: SocketAddr, title: Option<String>, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let opts = Options {
+        bind,
+        title,
+        state_dir: ctx.settings.state_dir.clone(),
+    };
+    let server = Server::start(opts, ctx.cancel.clone()).await?;
+    let addr = server.addr();
+    ui::out(&format!(
+        "class \"{}\" on {addr} (kept in {})",
+        server.title(),
+        server.db_path().display()
+    ));
+    for url in server.join_urls() {
+        ui::out(&format!("join URL: {url}"));
+    }
+    ui::out(&format!("instructor URL: {}", server.admin_url()));
+    ui::info("each learner runs `perflab class join <join URL> --as NAME`, then `perflab`");
+    ui::info("keep the instructor URL to yourself: it shows and exports the whole class");
+    if addr.ip().is_loopback() {
+        ui::info("only this machine can reach it; to open it to the room: --bind 0.0.0.0:8470");
+    } else {
+        ui::warn(&format!(
+            "the class is open to the network on port {}: learners need it allowed in this machine's firewall",
+            addr.port()
+        ));
+    }
+    server.run().await?;
+    ui::info("class server stopped; the class is kept for the next `perflab class serve`");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn join(url: &str, name: &str, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let dir = ctx.settings.ensure_state_dir()?.to_path_buf();
+    let mut progress = Progress::load(&dir)?;
+    if let Some(m) = &progress.class {
+        anyhow::bail!(
+            "you are already in the class \"{}\" at {} as {}; `perflab class leave` first",
+            m.title,
+            m.server,
+            m.name
+        );
+    }
+    let membership = crate::class::join(url, name).await?;
+    Classroom::build(membership.clone(), &membership.queue_dir(&dir))?;
+    let (title, name) = (membership.title.clone(), membership.name.clone());
+    progress.class = Some(membership);
+    progress.save(&dir)?;
+    ui::done(&format!("joined the class \"{title}\" as {name}"));
+    ui::info("from now on `perflab` sends your course to the instructor's roster");
+    ui::info("type `hand` at any prompt to raise your hand, and again to lower it");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn leave(ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let dir = ctx.settings.state_dir.clone();
+    let mut progress = Progress::load(&dir)?;
+    let Some(m) = progress.class.clone() else {
+        ui::info("you are not in a class");
+        return Ok(ExitCode::SUCCESS);
+    };
+    // A last try to deliver what is queued; what is left is dropped.
+    let dropped = match Classroom::build(m.clone(), &m.queue_dir(&dir)) {
+        Ok(c) => {
+            c.flush(Duration::from_secs(3)).await;
+            c.remove_queue()?
+        }
+        Err(e) => {
+            ui::warn(&format!("the class's queue could not be read: {e}"));
+            0
+        }
+    };
+    progress.class = None;
+    progress.save(&dir)?;
+    ui::done(&format!(
+        "left the class \"{}\"; {dropped} queued event{} dropped",
+        m.title,
+        if dropped == 1 { " was" } else { "s were" }
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(format: Format, out: Option<&Path>, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let rows = server::export_rows(&ctx.settings.state_dir)?;
+    let text = match format {
+        Format::Csv => server::export::csv(&rows),
+        Format::Json => serde_json::to_string_pretty(&rows)? + "\n",
+    };
+    match out {
+        Some(path) => {
+            crate::files::write_atomic(path, text.as_bytes())
+                .with_context(|| format!("writing the export to {}", path.display()))?;
+            ui::done(&format!(
+                "{} rows written to {}",
+                rows.len(),
+                path.display()
+            ));
+        }
+        None => ui::out(text.strip_suffix('\n').unwrap_or(&text)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The learner's class for `perflab status`.
+#[derive(Debug, Serialize)]
+pub struct ClassStatus {
+    pub title: String,
+    pub server: String,
+    pub name: String,
+    pub reachable: bool,
+    /// Why it is not, when it is not.
+    pub error: Option<String>,
+    /// Events waiting in this machine's queue.
+    pub queued: usize,
+    /// Events the server holds of this learner.
+    pub on_server: Option<u64>,
+}
+
+impl ClassStatus {
+    pub fn line(&self) -> String {
+        let queued = format!(
+            "{} event{} queued",
+            self.queued,
+            if self.queued == 1 { "" } else { "s" }
+        );
+        match (&self.error, self.on_server) {
+            (None, Some(n)) => format!(
+                "class \"{}\" at {} as {}: reachable, {n} events on the server, {queued}",
+                self.title, self.server, self.name
+            ),
+            (e, _) => format!(
+                "class \"{}\" at {} as {}: NOT reachable ({}), {queued}",
+                self.title,
+                self.server,
+                self.name,
+                e.as_deref().unwrap_or("no answer")
+            ),
+        }
+    }
+}
+
+/// `None` when the learner joined no class.
+pub async fn status(state_dir: &Path) -> Option<ClassStatus> {
+    let member = match crate::tutor::progress::Progress::load(state_dir) {
+        Ok(p) => p.class?,
+        Err(e) => {
+            return Some(ClassStatus {
+                title: "?".into(),
+                server: "?".into(),
+                name: "?".into(),
+                reachable: false,
+                error: Some(e.to_string()),
+                queued: 0,
+                on_server: None,
+            })
+        }
+    };
+    let class = match Classroom::for_member(member, state_dir) {
+        Ok(c) => c,
+        Err(e) => {
+            return Some(ClassStatus {
+                title: "?".into(),
+                server: "?".into(),
+                name: "?".into(),
+                reachable: false,
+                error: Some(e.to_string()),
+                queued: 0,
+                on_server: None,
+            })
+        }
+    };
+    let m = class.membership();
+    let reached = class.reach(Duration::from_secs(2)).await;
+    Some(ClassStatus {
+        title: m.title.clone(),
+        server: m.server.clone(),
+        name: m.name.clone(),
+        reachable: reached.is_ok(),
+        on_server: reached.as_ref().ok().map(|me| me.events),
+        error: reached.err().map(|e| e.to_string()),
+        queued: class.queued(),
+    })
+}
