@@ -142,7 +142,11 @@ mod tests {
                     let mut sorted = o.clone();
                     sorted.sort();
                     assert_eq!(sorted, (0..q.choices.len()).collect::<Vec<_>>());
-                    assert_eq!(o, order(q, spec.number, step, seed), "the same for one learner");
+                    assert_eq!(
+                        o,
+                        order(q, spec.number, step, seed),
+                        "the same for one learner"
+                    );
                 }
             }
         }

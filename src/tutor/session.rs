@@ -182,8 +182,8 @@ impl<'a> Session<'a> {
             Ok(true) => self.phrase(Tone::Good, &super::phrases::HAND_UP),
             Ok(false) => self.phrase(Tone::Note, &super::phrases::HAND_DOWN),
             Err(e) => {
-                let line = super::phrases::CLASS_TROUBLE
-                    .fill(self.lang(), &[("error", &e.to_string())]);
+                let line =
+                    super::phrases::CLASS_TROUBLE.fill(self.lang(), &[("error", &e.to_string())]);
                 self.say(Tone::Warn, &line);
             }
         }
