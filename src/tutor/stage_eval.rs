@@ -96,6 +96,9 @@ pub fn compare(spec: &StageSpec, before: &Facts, after: &Facts) -> Vec<Compariso
     spec.measure
         .iter()
         .flat_map(|m| m.compares.iter())
-        .map(|c| grade::comparison(c, before, after, super::noise::band(spec.number)))
+        .map(|c| {
+            let band = super::noise::band_for(&c.field, spec.number);
+            grade::comparison(c, before, after, band)
+        })
         .collect()
 }
