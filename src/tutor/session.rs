@@ -89,7 +89,12 @@ impl<'a> Session<'a> {
         self.progress.stage_mut(n)
     }
 
-    pub fn save(&self) -> Flow<()> {
+    /// Saves the progress. The class membership is `perflab class join` and
+    /// `leave`'s to change, also while a course runs: it is kept as on disk.
+    pub fn save(&mut self) -> Flow<()> {
+        if let Ok(disk) = Progress::load(&self.dir) {
+            self.progress.class = disk.class;
+        }
         self.progress.save(&self.dir)?;
         Ok(())
     }
