@@ -146,6 +146,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             cancel,
             before: None,
             after: None,
+            class: None,
         };
         challenge::run(&mut session, copts)
     });
