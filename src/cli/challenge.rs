@@ -31,11 +31,14 @@ The goal, measured by `check` under the standard load: goodput at least GOAL x t
 (a baseline under 250 2xx/s counts as 250), p99 latency at most --p99, and errors (non-2xx \
 responses and requests without a response) at most 0.1 % of the requests.
 Score: 1000 - 100 per hint - 1 per 10 s on the clock, at least 0. The clock runs while the \
-challenge's prompt is open and keeps its time across `quit` and a resume.
+challenge's prompt is open and keeps its time across `quit`, Ctrl-C and a resume.
+At the prompt: any command runs in the server, a fix the course knows is applied, and `check`, \
+`hint`, `goal`, `help` and `quit` are the challenge's own. `perflab report` shows the time, the \
+hints and the score.
 A stopped challenge resumes in its lab if that still runs; else the broken server is started \
 again and the fixes you applied at the prompt are applied again, in their order.")]
 pub struct Args {
-    /// Goodput to reach, as a multiple of the baseline (2 to 100; default 20)
+    /// Goodput to reach, as a multiple of the baseline (2 to 100; default 10)
     #[arg(long, value_name = "N", value_parser = factor_arg)]
     pub goal: Option<u32>,
     /// The p99 latency bound: 500ms, 1s (50ms to 2s; default 1s)
@@ -91,7 +94,10 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let scripted = match &args.answers {
         Some(path) => Some(ScriptedPrompter::from_file_text(
             &std::fs::read_to_string(path).with_context(|| {
-                format!("reading the answers file {}; check the path", path.display())
+                format!(
+                    "reading the answers file {}; check the path",
+                    path.display()
+                )
             })?,
         )),
         None => None,
@@ -162,6 +168,13 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 break tutor.await.map(|(_, out)| out);
             }
             if waiting.load(Ordering::SeqCst) {
+                // The tutor waits for a line and saves nothing more: the
+                // clock stops here.
+                if let Err(e) = challenge::stop_saved_clock(&dir) {
+                    ui::warn(&format!(
+                        "the challenge's clock was not saved at the stop: {e}"
+                    ));
+                }
                 break Ok(Err(Stop::Interrupted));
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -209,6 +222,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_help_states_the_rules_the_code_applies() {
+        use crate::tutor::challenge::goal::{BASELINE_FLOOR_RPS, ERROR_TOLERANCE, FACTOR_DEFAULT};
+        use crate::tutor::challenge::score::{HINT_COST, SECONDS_PER_POINT, START};
+        use clap::CommandFactory;
+        let help = crate::cli::Cli::command()
+            .find_subcommand_mut("challenge")
+            .expect("the challenge subcommand")
+            .render_long_help()
+            .to_string();
+        let rule = format!("{START} - {HINT_COST} per hint - 1 per {SECONDS_PER_POINT} s");
+        assert!(help.contains(&rule), "{help}");
+        let floor = format!("under {BASELINE_FLOOR_RPS} 2xx/s counts as {BASELINE_FLOOR_RPS}");
+        assert!(help.contains(&floor), "{help}");
+        assert!(
+            help.contains(&format!("at most {} %", ERROR_TOLERANCE * 100.0)),
+            "{help}"
+        );
+        assert!(
+            help.contains(&format!("default {}", FACTOR_DEFAULT)),
+            "{help}"
+        );
+    }
+
+    #[test]
     fn goal_options_are_checked_with_the_range_in_the_message() {
         assert_eq!(factor_arg("20"), Ok(20));
         for bad in ["1", "101", "x", "-3"] {
@@ -221,6 +258,9 @@ mod tests {
             let e = p99_arg(bad).unwrap_err().to_string();
             assert!(e.contains("50ms to 2000ms"), "{bad}: {e}");
         }
-        assert!(p99_arg("fast").unwrap_err().to_string().contains("not a duration"));
+        assert!(p99_arg("fast")
+            .unwrap_err()
+            .to_string()
+            .contains("not a duration"));
     }
 }

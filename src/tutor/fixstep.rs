@@ -111,7 +111,7 @@ fn attempt(s: &mut Session, fix: &Fix, line: &str) -> Flow<Option<String>> {
             s.save()?;
             Ok(None)
         }
-        Applied::NotApplied => Ok(None),
+        Applied::Declined => Ok(None),
     }
 }
 
@@ -122,7 +122,7 @@ pub(super) enum Applied {
     /// Refused (and said why): a host-wide value not above the one in force.
     Refused,
     /// The learner declined a host-wide change, or applying it failed (and was shown).
-    NotApplied,
+    Declined,
 }
 
 /// Applies an accepted change as the fix step does: a host-wide value only
@@ -149,11 +149,11 @@ pub(super) fn apply_accepted(
         }
     }
     if !announce_host(s, change, live)? {
-        return Ok(Applied::NotApplied);
+        return Ok(Applied::Declined);
     }
     Ok(match s.try_lab(|o| o.apply(change, value))? {
         Some(done) => Applied::Done(done),
-        None => Applied::NotApplied,
+        None => Applied::Declined,
     })
 }
 

@@ -65,22 +65,19 @@ pub fn finish(s: &mut Session, play: &mut Play, facts: &Facts) -> Flow<()> {
     s.phrase(Tone::Plain, &w::DEBRIEF_HEAD);
     for fault in play.faults.all() {
         let title = fault.spec.solved_title.get(lang);
-        let typed: Vec<&str> = play
+        let typed: Vec<String> = play
             .c
             .fixes
             .iter()
             .filter(|f| f.stage == fault.number())
-            .map(|f| f.typed.as_str())
+            .map(|f| format!("`{}`", f.typed))
             .collect();
-        let reference = fault.reference().join("; ");
+        let reference = quoted(&fault.reference());
         let line = match (fault.solved_now(facts, lang), typed.is_empty()) {
-            (true, false) => w::DEBRIEF_FIXED.fill(
-                lang,
-                &[("title", title), ("fix", &typed.join("; "))],
-            ),
-            (true, true) => {
-                w::DEBRIEF_OTHER.fill(lang, &[("title", title), ("fix", &reference)])
+            (true, false) => {
+                w::DEBRIEF_FIXED.fill(lang, &[("title", title), ("fix", &typed.join(", "))])
             }
+            (true, true) => w::DEBRIEF_OTHER.fill(lang, &[("title", title), ("fix", &reference)]),
             (false, _) => w::DEBRIEF_LEFT.fill(lang, &[("title", title), ("fix", &reference)]),
         };
         s.say(Tone::Plain, &format!("  {line}"));
@@ -89,4 +86,10 @@ pub fn finish(s: &mut Session, play: &mut Play, facts: &Facts) -> Flow<()> {
     s.say(Tone::Good, &line);
     s.phrase(Tone::Note, &w::END_NOTE);
     Ok(())
+}
+
+/// `` `a`, `b` ``
+fn quoted(lines: &[String]) -> String {
+    let q: Vec<String> = lines.iter().map(|l| format!("`{l}`")).collect();
+    q.join(", ")
 }

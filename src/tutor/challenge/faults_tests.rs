@@ -139,7 +139,11 @@ fn the_reference_fixes_read_back_as_their_own_stage() {
         }
     }
     let three = f.get(3).unwrap().reference();
-    assert_eq!(three.len(), 3, "stage 3 needs all of its changes: {three:?}");
+    assert_eq!(
+        three.len(),
+        3,
+        "stage 3 needs all of its changes: {three:?}"
+    );
     assert_eq!(
         f.get(1).unwrap().reference(),
         ["sysctl -w net.netfilter.nf_conntrack_max=1048576"]
@@ -171,7 +175,10 @@ fn bare_values_and_other_commands_are_not_fixes() {
     match f.read("sysctl -w net.core.somaxconn=10", Lang::En) {
         Some((fault, Input::Refused { reason, .. })) => {
             assert_eq!(fault.number(), 3);
-            assert!(reason.contains("10 is out of range: accepted 4096"), "{reason}");
+            assert!(
+                reason.contains("10 is out of range: accepted 4096"),
+                "{reason}"
+            );
         }
         other => panic!("{other:?}"),
     }

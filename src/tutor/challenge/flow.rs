@@ -9,8 +9,8 @@ use crate::tutor::session::{Flow, Session, Stop};
 use super::goal::RunMeasure;
 use super::play::{Options, Outcome, Play};
 use super::score::clock_text;
-use super::state::{self, ChallengeProgress, LabStep, Plan};
 use super::screens::show_goal;
+use super::state::{self, ChallengeProgress, LabStep, Plan};
 use super::{lab, prompt, words as w};
 
 /// Runs the challenge. A `quit` is a normal end; Ctrl-C and errors come back
@@ -26,7 +26,11 @@ fn begin(s: &mut Session, opts: Options) -> Flow<Outcome> {
     s.progress.lang = Some(s.lang().code().to_string());
     let lang = s.lang();
     let found = lab::read_id(&mut *s.ops);
-    let plan = state::plan(s.progress.challenge.as_ref(), &opts.request, found.as_deref());
+    let plan = state::plan(
+        s.progress.challenge.as_ref(),
+        &opts.request,
+        found.as_deref(),
+    );
     s.phrase(Tone::Heading, &w::TITLE);
     let mut play = match plan {
         Plan::Finished(f) => {
@@ -82,6 +86,7 @@ fn begin(s: &mut Session, opts: Options) -> Flow<Outcome> {
     let r = prompt::run(s, &mut play);
     // Ctrl-C or an error: the clock's time is kept as far as it went.
     if r.is_err() {
+        play.stop_clock();
         if let Err(e) = play.save(s) {
             log::debug!("saving the challenge's clock after a stop: {e}");
         }
@@ -125,7 +130,7 @@ fn reapply_fixes(s: &mut Session, play: &mut Play) -> Flow<()> {
                 play.save(s)?;
                 fixstep::restart(s, &fault.fix().restart)?;
             }
-            Applied::Refused | Applied::NotApplied => drop_fix(s, &f.typed),
+            Applied::Refused | Applied::Declined => drop_fix(s, &f.typed),
         }
     }
     play.save(s)

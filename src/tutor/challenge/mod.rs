@@ -18,5 +18,5 @@ pub mod state;
 pub mod words;
 
 pub use flow::run;
-pub use play::{Options, Outcome};
+pub use play::{stop_saved_clock, Options, Outcome};
 pub use state::{ChallengeProgress, Request};

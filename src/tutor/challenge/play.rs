@@ -1,9 +1,11 @@
 //! One session of the challenge: its saved state, the faults it reads fixes
 //! against, the lab prompt's routing, and the clock. Every change is saved in
 //! the learner's progress at once, with the clock's time.
+use std::path::Path;
 use std::time::Instant;
 
 use crate::lessons::{Course, StageSpec};
+use crate::tutor::progress::{Progress, ProgressError};
 use crate::tutor::session::{Flow, Session};
 
 use super::faults::Faults;
@@ -66,8 +68,16 @@ impl Play {
         }
     }
 
+    /// The clock goes on from its saved time; the time between sessions does not count.
     pub fn start_clock(&mut self) {
+        self.c.running_since_ms = None;
         self.clock = Some(Clock::resume(self.c.elapsed_s, Instant::now()));
+    }
+
+    /// The clock stops where it is (saved by the next [`Self::save`]).
+    pub fn stop_clock(&mut self) {
+        self.c.elapsed_s = self.elapsed();
+        self.clock = None;
     }
 
     /// The clock's time into the state, and the state into the progress file.
@@ -75,7 +85,25 @@ impl Play {
         if self.c.finished.is_none() {
             self.c.elapsed_s = self.elapsed();
         }
+        self.c.running_since_ms = match (&self.clock, &self.c.finished) {
+            (Some(_), None) => Some(super::state::now_ms()),
+            _ => None,
+        };
         s.progress.challenge = Some(self.c.clone());
         s.save()
     }
+}
+
+/// After a Ctrl-C that left the prompt waiting (the session could not save):
+/// the clock of the saved challenge stops now.
+pub fn stop_saved_clock(dir: &Path) -> Result<(), ProgressError> {
+    let mut progress = Progress::load(dir)?;
+    let Some(c) = progress.challenge.as_mut() else {
+        return Ok(());
+    };
+    if c.running_since_ms.is_none() {
+        return Ok(());
+    }
+    c.stopped_at(super::state::now_ms());
+    progress.save(dir)
 }

@@ -27,7 +27,10 @@ pub fn run(s: &mut Session, play: &mut Play) -> Flow<Outcome> {
             "help" => {
                 let text = w::HELP.fill(
                     s.lang(),
-                    &[("start", &START.to_string()), ("cost", &HINT_COST.to_string())],
+                    &[
+                        ("start", &START.to_string()),
+                        ("cost", &HINT_COST.to_string()),
+                    ],
                 );
                 s.say(Tone::Plain, &text);
             }
@@ -43,6 +46,7 @@ pub fn run(s: &mut Session, play: &mut Play) -> Flow<Outcome> {
                 }
             }
             "quit" | "exit" => {
+                play.stop_clock();
                 play.save(s)?;
                 return Err(Stop::Quit);
             }

@@ -1,6 +1,7 @@
 //! What the challenge shows in figures: the goal, the clock, and a check's
 //! goal figures observed against required.
-use crate::lessons::Lang;
+use crate::lessons::figures::MISSING;
+use crate::lessons::{Figures, Lang};
 use crate::tutor::phrases::error_class;
 use crate::tutor::session::Session;
 use crate::ui::{table, Tone};
@@ -31,11 +32,28 @@ pub fn show_goal(s: &mut Session, play: &Play) {
     for l in lines {
         s.say(Tone::Plain, &format!("  {l}"));
     }
+    let table = Figures::embedded().unwrap_or_default();
+    if let Some(text) = measured(&table, lang) {
+        s.say(Tone::Note, &text);
+    }
     let rule = w::SCORE_RULE.fill(
         lang,
-        &[("start", &START.to_string()), ("cost", &HINT_COST.to_string())],
+        &[
+            ("start", &START.to_string()),
+            ("cost", &HINT_COST.to_string()),
+        ],
     );
     s.say(Tone::Note, &rule);
+}
+
+/// The fixed server's figures from the course's measured table, read as the
+/// lessons read it; `None` while the table does not hold them.
+fn measured(table: &Figures, lang: Lang) -> Option<String> {
+    if table.provisional {
+        return None;
+    }
+    let text = table.resolve(w::MEASURED.get(lang));
+    (!text.contains(MISSING)).then_some(text)
 }
 
 /// The clock, the hints and the score if the goal were reached now.
@@ -95,6 +113,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_fixed_server_s_figures_come_from_the_measured_table() {
+        let json = |provisional: bool, p99: &str| {
+            format!(
+                r#"{{"format": 1, "runs": 5, "provisional": {provisional}, "stages": [
+                {{"stage": 6, "after": {{"goodput": {{"median": 8123.4}}, "p99_ms": {{"median": {p99}}}}}}}]}}"#
+            )
+        };
+        let t = Figures::parse(&json(false, "251.6"), "t").unwrap();
+        let text = measured(&t, Lang::En).unwrap();
+        assert!(
+            text.contains("(5 runs") && text.contains("8123 2xx/s, p99 252 ms"),
+            "{text}"
+        );
+        assert!(measured(&t, Lang::Zh).unwrap().contains("8123"));
+        let provisional = Figures::parse(&json(true, "251.6"), "t").unwrap();
+        assert_eq!(measured(&provisional, Lang::En), None);
+        let partial = Figures::parse(&json(false, "null"), "t").unwrap();
+        assert_eq!(measured(&partial, Lang::En), None);
+        // The table in the repository says nothing it does not hold.
+        let embedded = Figures::embedded().unwrap();
+        if let Some(text) = measured(&embedded, Lang::En) {
+            assert!(!text.contains("{{"), "{text}");
+        }
+    }
+
+    #[test]
     fn a_check_shows_each_figure_observed_against_required() {
         let run = RunMeasure {
             goodput_rps: 880.4,
@@ -106,8 +150,11 @@ mod tests {
         let lines = evaluate(&Goal::default(), 0.0, &run);
         let text = goal_table(&lines, &run, Lang::En);
         assert!(text.contains("goodput (2xx/s)"), "{text}");
-        assert!(text.contains("880") && text.contains("≥ 5000"), "{text}");
-        assert!(text.contains("1032.0") && text.contains("≤ 1000.0"), "{text}");
+        assert!(text.contains("880") && text.contains("≥ 2500"), "{text}");
+        assert!(
+            text.contains("1032.0") && text.contains("≤ 1000.0"),
+            "{text}"
+        );
         assert!(text.contains("1.50") && text.contains("≤ 0.10"), "{text}");
         assert_eq!(text.matches("fail").count(), 3, "{text}");
         assert!(text.contains("errors by class: request timeout (aborted) 300"));

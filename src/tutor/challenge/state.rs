@@ -38,6 +38,10 @@ pub struct ChallengeProgress {
     pub last_check: Option<RunMeasure>,
     #[serde(default)]
     pub finished: Option<Finished>,
+    /// When `elapsed_s` was last saved with the clock running (Unix ms): a
+    /// Ctrl-C at the prompt adds the time since (see [`Self::stopped_at`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub running_since_ms: Option<u64>,
 }
 
 /// One typed line that was a stage's fix, as it was applied.
@@ -72,8 +76,28 @@ impl ChallengeProgress {
             checks: 0,
             last_check: None,
             finished: None,
+            running_since_ms: None,
         }
     }
+
+    /// The clock stopped at `now_ms` after a stop that could not save it (a
+    /// Ctrl-C while the prompt waits): the time since the last save counts.
+    /// A clock saved as stopped, or one behind `now_ms`, is left as it is.
+    pub fn stopped_at(&mut self, now_ms: u64) {
+        let Some(at) = self.running_since_ms.take() else {
+            return;
+        };
+        if self.finished.is_none() {
+            self.elapsed_s += now_ms.saturating_sub(at) as f64 / 1000.0;
+        }
+    }
+}
+
+/// Now, in Unix milliseconds.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// What `perflab challenge` was asked: a new challenge, and goal options given
@@ -234,7 +258,7 @@ mod tests {
     fn the_goal_is_kept_for_the_whole_challenge() {
         let c = saved();
         let same = Request {
-            factor: Some(20),
+            factor: Some(10),
             ..Request::default()
         };
         assert_eq!(check(Some(&c), &same), Ok(()));
@@ -243,13 +267,13 @@ mod tests {
             ..Request::default()
         };
         let e = check(Some(&c), &other).unwrap_err();
-        assert!(e.to_string().contains("--goal 20 --p99 1000ms"), "{e}");
+        assert!(e.to_string().contains("--goal 10 --p99 1000ms"), "{e}");
         let new = Request { new: true, ..other };
         assert_eq!(check(Some(&c), &new), Ok(()));
         assert_eq!(
             plan(Some(&c), &new, Some("c-1")),
             Plan::Start(Goal {
-                factor: 20,
+                factor: 10,
                 p99_ms: 500
             })
         );
@@ -275,8 +299,31 @@ mod tests {
     }
 
     #[test]
+    fn a_clock_left_running_counts_up_to_the_stop_once() {
+        let mut c = saved();
+        c.elapsed_s = 60.0;
+        c.running_since_ms = Some(1_000_000);
+        c.stopped_at(1_012_500);
+        assert_eq!(c.elapsed_s, 72.5);
+        assert_eq!(c.running_since_ms, None);
+        c.stopped_at(2_000_000);
+        assert_eq!(c.elapsed_s, 72.5, "counted once");
+        c.running_since_ms = Some(5_000);
+        c.stopped_at(4_000);
+        assert_eq!(c.elapsed_s, 72.5, "a clock behind adds nothing");
+        c.running_since_ms = Some(0);
+        c.finished = Some(Finished {
+            elapsed_s: 72.5,
+            hints: 0,
+            score: 993,
+        });
+        c.stopped_at(9_000);
+        assert_eq!(c.elapsed_s, 72.5, "a finished clock stays");
+    }
+
+    #[test]
     fn an_older_progress_without_the_newer_fields_reads() {
-        let json = r#"{"lab_id": "c-9", "goal": {"factor": 20, "p99_ms": 1000}}"#;
+        let json = r#"{"lab_id": "c-9", "goal": {"factor": 10, "p99_ms": 1000}}"#;
         let c: ChallengeProgress = serde_json::from_str(json).unwrap();
         assert_eq!(c, ChallengeProgress::new("c-9".into(), Goal::default()));
     }

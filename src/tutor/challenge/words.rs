@@ -20,6 +20,7 @@ phrases! {
     GOAL_HEAD = "The goal, measured by `check` under the same load:", "目标（用 `check` 在同样的压力下测量）：";
     GOAL_GOODPUT = "goodput at least {required} 2xx/s: {factor} × the baseline, a baseline under {floor} counting as {floor}", "有效吞吐至少 {required} 个 2xx/秒：基线的 {factor} 倍，基线低于 {floor} 时按 {floor} 计";
     GOAL_P99 = "p99 latency at most {p99} ms", "p99 延迟不超过 {p99} 毫秒";
+    MEASURED = "For scale, the course's measured table ({{runs}} runs on its bench machine): the fully fixed server's median goodput {{6.after.goodput.median}} 2xx/s, p99 {{6.after.p99_ms.median}} ms.", "作为参考，课程的实测表（在基准机器上跑了 {{runs}} 次）：全部修好的服务器，有效吞吐中位数 {{6.after.goodput.median}} 个 2xx/秒，p99 {{6.after.p99_ms.median}} 毫秒。";
     GOAL_ERRORS = "errors at most {pct} % of the requests (non-2xx responses and requests without a response)", "错误不超过请求数的 {pct}%（非 2xx 的响应，以及没有得到响应的请求）";
     SCORE_RULE = "Score: {start} − {cost} per hint − 1 per 10 s on the clock, at least 0. The clock runs while this prompt is open.", "得分：{start} − 每条提示 {cost} 分 − 计时每 10 秒 1 分，最低 0 分。这个提示符开着的时候计时。";
     INTRO = "Commands run inside the server (`dmesg` in perflab's host helper). A line that is a fix the course knows is applied as the course applies it. `help` lists the rest.", "命令在服务器里执行（`dmesg` 在 perflab 的主机辅助容器里执行）。如果输入的是课程认得的修复，就按课程的方式应用它。`help` 列出其余的内置命令。";
@@ -47,9 +48,9 @@ phrases! {
     NOT_YET = "Not yet. Clock {time}.", "还没达到。计时 {time}。";
     GOAL_REACHED = "Goal reached in {time} with {hints} hint(s): score {score}.", "目标达成，用时 {time}，提示 {hints} 次：得分 {score}。";
     DEBRIEF_HEAD = "What was wrong with the server, and what fixed it:", "这台服务器出了哪些问题，又是什么解决了它们：";
-    DEBRIEF_FIXED = "✓ {title}: your fix `{fix}`", "✓ {title}：你的修复 `{fix}`";
-    DEBRIEF_OTHER = "✓ {title}: fixed by hand (the course's fix: `{fix}`)", "✓ {title}：你手动修好的（课程的修复：`{fix}`）";
-    DEBRIEF_LEFT = "– {title}: left as it was (the course's fix: `{fix}`)", "– {title}：保持原样（课程的修复：`{fix}`）";
+    DEBRIEF_FIXED = "✓ {title}: your fix {fix}", "✓ {title}：你的修复 {fix}";
+    DEBRIEF_OTHER = "✓ {title}: fixed by hand (the course's fix: {fix})", "✓ {title}：你手动修好的（课程的修复：{fix}）";
+    DEBRIEF_LEFT = "– {title}: left as it was (the course's fix: {fix})", "– {title}：保持原样（课程的修复：{fix}）";
     SCORE_LINE = "Score: {formula}", "得分：{formula}";
     END_NOTE = "`perflab report` shows the challenge; `perflab down` removes the lab and restores your host; `perflab challenge --new` starts another.", "`perflab report` 会显示这次挑战；`perflab down` 删除实验环境并还原你的主机；`perflab challenge --new` 开始新的一轮。";
     RESUMING = "Resuming the challenge: clock {time}, {hints} hint(s).", "继续挑战：计时 {time}，提示 {hints} 次。";
