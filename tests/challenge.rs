@@ -10,7 +10,8 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{signal, text, TestLab};
-use perflab::lessons::{Course, Need, Target};
+use perflab::lessons::{Change, Course, Target};
+use perflab::tutor::challenge::faults::Faults;
 use perflab::tutor::challenge::ChallengeProgress;
 use perflab::tutor::progress::Progress;
 
@@ -19,41 +20,20 @@ const LOAD: &str = "3s";
 /// test is about the challenge, not about this machine's speed.
 const GOAL: [&str; 4] = ["--goal", "4", "--p99", "2s"];
 
-/// The reference fix of every stage as the learner types it, in the course's
-/// order, chosen as `skip` chooses it: with `need = "any"` the first change
-/// this host can take; a host-wide value above the one in force.
+/// The reference fix of every stage as the learner types it, from the
+/// lessons, in the course's order, chosen as `skip` chooses it: with
+/// `need = "any"` the first change; a host-wide value above the one in force.
 fn reference_lines() -> Vec<String> {
     let course = Course::load().expect("the lessons load");
-    let mut lines = Vec::new();
-    for lesson in &course.stages {
-        let Some(fix) = &lesson.spec.fix else {
-            continue;
-        };
-        for c in fix
-            .changes
-            .iter()
-            .filter(|c| c.reference.is_some() || !c.target.takes_value())
-        {
-            let form = c.forms.first().expect("a change has a form");
-            if !c.target.takes_value() {
-                lines.push(form.clone());
-            } else {
-                let live = match &c.target {
-                    Target::HostSysctl(name) => Some(host_sysctl(name)),
-                    _ => None,
-                };
-                let Some(value) = c.reference_for(live) else {
-                    assert_eq!(fix.need, Need::Any, "{}: no value this host takes", c.id);
-                    continue;
-                };
-                lines.push(form.replace("{value}", &value));
-            }
-            if fix.need == Need::Any {
-                break;
-            }
-        }
-    }
-    lines
+    let live = |c: &Change| match &c.target {
+        Target::HostSysctl(name) => Some(host_sysctl(name)),
+        _ => None,
+    };
+    Faults::build(&course)
+        .all()
+        .iter()
+        .flat_map(|f| f.reference_with(live))
+        .collect()
 }
 
 fn host_sysctl(name: &str) -> u64 {

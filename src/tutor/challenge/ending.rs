@@ -1,11 +1,15 @@
 //! `check` and the end: a settled standard run judged against the goal; when
 //! it is reached, the clock stops, and the debrief names each fault (the
 //! lessons' solved titles) with the fix that solved it, then the score.
+use std::collections::BTreeMap;
+
 use crate::lab::Facts;
+use crate::lessons::ValueRule;
 use crate::ui::Tone;
 
 use crate::tutor::phrases as p;
 use crate::tutor::session::{Flow, Session, Stop};
+use crate::tutor::stage_eval;
 
 use super::goal::{evaluate, reached, RunMeasure};
 use super::play::Play;
@@ -63,6 +67,28 @@ pub fn finish(s: &mut Session, play: &mut Play, facts: &Facts) -> Flow<()> {
     );
     s.say(Tone::Good, &text);
     s.phrase(Tone::Plain, &w::DEBRIEF_HEAD);
+    // The values in force of the sysctls the reference fixes raise, so that
+    // the course's fix shown is one this host takes.
+    let mut live = BTreeMap::new();
+    for c in play
+        .faults
+        .all()
+        .iter()
+        .flat_map(|f| f.fix().changes.iter())
+    {
+        let above_live = matches!(
+            c.value,
+            Some(ValueRule::Integer {
+                above_live: true,
+                ..
+            })
+        );
+        if above_live {
+            if let Some(v) = s.try_lab(|o| stage_eval::live_value(o, c))?.flatten() {
+                live.insert(c.id.clone(), v);
+            }
+        }
+    }
     for fault in play.faults.all() {
         let title = fault.spec.solved_title.get(lang);
         let typed: Vec<String> = play
@@ -72,7 +98,7 @@ pub fn finish(s: &mut Session, play: &mut Play, facts: &Facts) -> Flow<()> {
             .filter(|f| f.stage == fault.number())
             .map(|f| format!("`{}`", f.typed))
             .collect();
-        let reference = quoted(&fault.reference());
+        let reference = quoted(&fault.reference_with(|c| live.get(&c.id).copied()));
         let line = match (fault.solved_now(facts, lang), typed.is_empty()) {
             (true, false) => {
                 w::DEBRIEF_FIXED.fill(lang, &[("title", title), ("fix", &typed.join(", "))])

@@ -72,8 +72,14 @@ impl Fault {
         self.fix.changes.iter().find(|c| c.id == id)
     }
 
-    /// The course's fix as typed: what `skip` would apply.
+    /// The course's fix as typed, with the lessons' reference values.
     pub fn reference(&self) -> Vec<String> {
+        self.reference_with(|_| None)
+    }
+
+    /// The course's fix as typed: what `skip` would apply given `live`, the
+    /// value in force of the sysctl a change raises (see [`Change::reference_for`]).
+    pub fn reference_with(&self, mut live: impl FnMut(&Change) -> Option<u64>) -> Vec<String> {
         let mut out = Vec::new();
         for c in self
             .fix
@@ -81,7 +87,17 @@ impl Fault {
             .iter()
             .filter(|c| c.reference.is_some() || !c.target.takes_value())
         {
-            out.push(c.reference_input());
+            let line = match c.target.takes_value() {
+                false => c.reference_input(),
+                true => match c.reference_for(live(c)) {
+                    Some(v) => c
+                        .forms
+                        .first()
+                        .map_or(v.clone(), |f| f.replace("{value}", &v)),
+                    None => continue,
+                },
+            };
+            out.push(line);
             if self.fix.need == Need::Any {
                 break;
             }

@@ -1,6 +1,6 @@
 use super::*;
 use crate::config::{Backlog, Knobs, StagePlan};
-use crate::lessons::Input;
+use crate::lessons::{Change, Input};
 
 fn faults() -> Faults {
     Faults::build(&Course::load().unwrap())
@@ -147,6 +147,16 @@ fn the_reference_fixes_read_back_as_their_own_stage() {
     assert_eq!(
         f.get(1).unwrap().reference(),
         ["sysctl -w net.netfilter.nf_conntrack_max=1048576"]
+    );
+    // A host that already has the reference: twice its value, as `skip` applies.
+    let live = |c: &Change| c.target_sysctl().map(|_| 1_048_576);
+    assert_eq!(
+        f.get(1).unwrap().reference_with(live),
+        ["sysctl -w net.netfilter.nf_conntrack_max=2097152"]
+    );
+    assert_eq!(
+        f.get(2).unwrap().reference_with(live),
+        ["pm.max_children = 20"]
     );
 }
 
