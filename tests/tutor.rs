@@ -463,7 +463,7 @@ fn the_report_shows_the_course_so_far_in_markdown_and_html() {
     let out = perflab(&dir, &["report"]);
     assert!(!out.status.success());
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("no course progress in"),
+        String::from_utf8_lossy(&out.stderr).contains("no course or challenge progress in"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
