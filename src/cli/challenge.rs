@@ -5,24 +5,23 @@
 //! challenge is saved after every line, with its clock).
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 
-use super::course::{lang_of, parse_lang, Watched};
+use super::course::{lang_of, parse_lang};
+use super::tutored;
 use super::Ctx;
-use crate::lab::{defaults, LabOps, LabSession, LoadShape, STANDARD};
+use crate::lab::{defaults, LabSession, LoadShape, STANDARD};
 use crate::lessons::{Course, Lang};
 use crate::load::options;
 use crate::tutor::challenge::goal::{FACTORS, P99_RANGE_MS};
 use crate::tutor::challenge::score::clock_text;
 use crate::tutor::challenge::words as w;
 use crate::tutor::challenge::{self, state, Outcome, Request};
-use crate::tutor::{phrases as p, progress::Progress};
-use crate::tutor::{Options, Session, Stop};
-use crate::ui::{self, LinePrompter, Prompter, ScriptedPrompter, TerminalPrompter};
+use crate::tutor::progress::Progress;
+use crate::tutor::{Options, Stop};
+use crate::ui;
 use crate::ui::{Screen, TermScreen, Tone};
 
 #[derive(Debug, clap::Args)]
@@ -91,17 +90,7 @@ pub fn p99_arg(text: &str) -> Result<u64, GoalArgError> {
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let course = Course::load().context("loading the lessons")?;
-    let scripted = match &args.answers {
-        Some(path) => Some(ScriptedPrompter::from_file_text(
-            &std::fs::read_to_string(path).with_context(|| {
-                format!(
-                    "reading the answers file {}; check the path",
-                    path.display()
-                )
-            })?,
-        )),
-        None => None,
-    };
+    let scripted = tutored::answers(args.answers.as_deref())?;
     let dir = ctx.settings.ensure_state_dir()?.to_path_buf();
     let progress = Progress::load(&dir)?;
     let request = Request {
@@ -116,16 +105,8 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         ..STANDARD
     };
     let session = LabSession::open(&ctx.settings, &ctx.cancel, ctx.sink(true), shape).await?;
-    let stdin_is_term =
-        console::Term::stdout().is_term() && std::io::IsTerminal::is_terminal(&std::io::stdin());
-    let has_answers = scripted.is_some();
-    let prompter: Box<dyn Prompter + Send> = match scripted {
-        Some(s) => Box::new(s),
-        None if stdin_is_term => Box::new(TerminalPrompter),
-        None => Box::new(LinePrompter::new(std::io::BufReader::new(std::io::stdin()))),
-    };
-    let waiting = Arc::new(AtomicBool::new(false));
-    let mut prompter = Watched::new(prompter, waiting.clone());
+    let prompting = tutored::prompting(scripted);
+    let has_answers = prompting.has_answers;
     let opts = Options {
         lang,
         yes: args.yes,
@@ -137,50 +118,25 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         connections: shape.connections,
         seconds: shape.duration.as_secs_f64(),
     };
-    let cancel = ctx.cancel.clone();
-    let tutor_dir = dir.clone();
-    let mut tutor = session.spawn(move |lab| {
-        let mut screen = TermScreen;
-        let mut session = Session {
-            ops: lab as &mut dyn LabOps,
-            prompt: &mut prompter,
-            screen: &mut screen,
-            course,
-            progress,
-            dir: tutor_dir,
-            opts,
-            cancel,
-            before: None,
-            after: None,
-            class: None,
-        };
-        challenge::run(&mut session, copts)
-    });
-    let result = tokio::select! {
-        r = &mut tutor => Some(r),
-        _ = ctx.cancel.cancelled() => None,
+    let parts = tutored::Parts {
+        course,
+        progress,
+        dir: dir.clone(),
+        opts,
+        class: None,
     };
-    let result = match result {
-        Some(r) => r.map(|(_, out)| out),
-        // Ctrl-C: as in the course, a prompt waiting for a line is left behind.
-        None => loop {
-            if tutor.is_finished() {
-                break tutor.await.map(|(_, out)| out);
-            }
-            if waiting.load(Ordering::SeqCst) {
-                // The tutor waits for a line and saves nothing more: the
-                // clock stops here.
-                if let Err(e) = challenge::stop_saved_clock(&dir) {
-                    ui::warn(&format!(
-                        "the challenge's clock was not saved at the stop: {e}"
-                    ));
-                }
-                break Ok(Err(Stop::Interrupted));
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        },
+    // Ctrl-C at a prompt: the tutor saves nothing more, so the clock stops here.
+    let at_wait = || {
+        if let Err(e) = challenge::stop_saved_clock(&dir) {
+            ui::warn(&format!(
+                "the challenge's clock was not saved at the stop: {e}"
+            ));
+        }
     };
-    let result = result.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    let result = tutored::run(session, &ctx.cancel, prompting, parts, at_wait, move |s| {
+        challenge::run(s, copts)
+    })
+    .await;
     finish(result, &dir, lang, has_answers)
 }
 
@@ -195,19 +151,7 @@ fn finish(
     let code = match result {
         Ok(Outcome::Reached | Outcome::AlreadyDone) => return Ok(ExitCode::SUCCESS),
         Ok(Outcome::Stopped) => ExitCode::SUCCESS,
-        Err(Stop::Interrupted) => super::interrupted_code(),
-        Err(Stop::Eof) if has_answers => {
-            screen.show(Tone::Note, p::ANSWERS_ENDED.get(lang));
-            ExitCode::FAILURE
-        }
-        Err(Stop::Eof) => {
-            screen.show(Tone::Note, p::INPUT_ENDED.get(lang));
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            ui::error(&format!("the challenge stopped: {e}"));
-            ExitCode::FAILURE
-        }
+        Err(stop) => tutored::stop_code(stop, "challenge", lang, has_answers),
     };
     let saved = Progress::load(dir).ok().and_then(|p| p.challenge);
     if let Some(c) = saved.filter(|c| c.finished.is_none()) {

@@ -4,21 +4,20 @@
 //! is left behind, since the progress is already saved after every step.
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 
+use super::tutored;
 use super::Ctx;
-use crate::lab::{defaults, LabOps, LabSession, LoadShape, STANDARD};
+use crate::lab::{defaults, LabSession, LoadShape, STANDARD};
 use crate::lessons::{Course, Lang};
 use crate::load::options;
 use crate::tutor::course::{self, Outcome};
 use crate::tutor::step::step_kind;
 use crate::tutor::{phrases as p, progress::Progress};
-use crate::tutor::{Options, Session, Stop};
-use crate::ui::{self, LinePrompter, PromptError, Prompter, ScriptedPrompter, TerminalPrompter};
+use crate::tutor::{Options, Stop};
+use crate::ui;
 use crate::ui::{Screen, TermScreen, Tone};
 
 #[derive(Debug, clap::Args)]
@@ -73,48 +72,9 @@ pub fn lang_of(option: Option<Lang>, progress: &Progress) -> Lang {
         .unwrap_or_else(lang_from_env)
 }
 
-/// A prompter that says when it is waiting for the learner, so that Ctrl-C
-/// there need not wait for a line that will never come.
-pub(super) struct Watched {
-    inner: Box<dyn Prompter + Send>,
-    waiting: Arc<AtomicBool>,
-}
-
-impl Watched {
-    pub(super) fn new(inner: Box<dyn Prompter + Send>, waiting: Arc<AtomicBool>) -> Watched {
-        Watched { inner, waiting }
-    }
-}
-
-impl Prompter for Watched {
-    fn select(&mut self, prompt: &str, items: &[String]) -> Result<usize, PromptError> {
-        self.waiting.store(true, Ordering::SeqCst);
-        let r = self.inner.select(prompt, items);
-        self.waiting.store(false, Ordering::SeqCst);
-        r
-    }
-
-    fn input(&mut self, prompt: &str) -> Result<String, PromptError> {
-        self.waiting.store(true, Ordering::SeqCst);
-        let r = self.inner.input(prompt);
-        self.waiting.store(false, Ordering::SeqCst);
-        r
-    }
-}
-
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let course = Course::load().context("loading the lessons")?;
-    let scripted = match &args.answers {
-        Some(path) => Some(ScriptedPrompter::from_file_text(
-            &std::fs::read_to_string(path).with_context(|| {
-                format!(
-                    "reading the answers file {}; check the path",
-                    path.display()
-                )
-            })?,
-        )),
-        None => None,
-    };
+    let scripted = tutored::answers(args.answers.as_deref())?;
     let dir = ctx.settings.ensure_state_dir()?.to_path_buf();
     let progress = Progress::load(&dir)?;
     let lang = lang_of(args.lang, &progress);
@@ -127,20 +87,12 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let sink: std::sync::Arc<dyn crate::lab::LabSink> =
         std::sync::Arc::new(crate::present::TermSink::without_gauges());
     let session = LabSession::open(&ctx.settings, &ctx.cancel, sink, shape).await?;
-    let stdin_is_term =
-        console::Term::stdout().is_term() && std::io::IsTerminal::is_terminal(&std::io::stdin());
-    let has_answers = scripted.is_some();
-    let prompter: Box<dyn Prompter + Send> = match scripted {
-        Some(s) => Box::new(s),
-        None if stdin_is_term => Box::new(TerminalPrompter),
-        None => Box::new(LinePrompter::new(std::io::BufReader::new(std::io::stdin()))),
-    };
-    let waiting = Arc::new(AtomicBool::new(false));
-    let mut prompter = Watched::new(prompter, waiting.clone());
+    let prompting = tutored::prompting(scripted);
+    let has_answers = prompting.has_answers;
     let opts = Options {
         lang,
         yes: args.yes,
-        pauses: stdin_is_term && !has_answers,
+        pauses: prompting.interactive && !has_answers,
         live: true,
     };
     // In a class, the course's events go to a queue on disk and a background
@@ -160,46 +112,23 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let sender = class
         .as_ref()
         .map(|c| c.start_sender(&tokio::runtime::Handle::current(), ctx.cancel.clone()));
-    let tutor_class = class.clone();
-    let cancel = ctx.cancel.clone();
     let jump = args.stage;
-    let tutor_dir = dir.clone();
-    let mut tutor = session.spawn(move |lab| {
-        let mut screen = TermScreen;
-        let mut session = Session {
-            ops: lab as &mut dyn LabOps,
-            prompt: &mut prompter,
-            screen: &mut screen,
-            course,
-            progress,
-            dir: tutor_dir,
-            opts,
-            cancel,
-            before: None,
-            after: None,
-            class: tutor_class,
-        };
-        course::run(&mut session, jump)
-    });
-    let result = tokio::select! {
-        r = &mut tutor => Some(r),
-        _ = ctx.cancel.cancelled() => None,
+    let parts = tutored::Parts {
+        course,
+        progress,
+        dir: dir.clone(),
+        opts,
+        class: class.clone(),
     };
-    let result = match result {
-        Some(r) => r.map(|(_, out)| out),
-        // Ctrl-C: a lab operation in flight stops and the tutor returns; a
-        // prompt waiting for a line does not, and is left behind.
-        None => loop {
-            if tutor.is_finished() {
-                break tutor.await.map(|(_, out)| out);
-            }
-            if waiting.load(Ordering::SeqCst) {
-                break Ok(Err(Stop::Interrupted));
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        },
-    };
-    let result = result.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    let result = tutored::run(
+        session,
+        &ctx.cancel,
+        prompting,
+        parts,
+        || {},
+        move |s| course::run(s, jump),
+    )
+    .await;
     if let Some(c) = &class {
         // What the class has not got yet stays queued for the next run.
         let left = c.flush(Duration::from_secs(3)).await;
@@ -224,19 +153,7 @@ fn finish(
     let code = match result {
         Ok(Outcome::Finished) => return Ok(ExitCode::SUCCESS),
         Ok(Outcome::Stopped) => ExitCode::SUCCESS,
-        Err(Stop::Interrupted) => super::interrupted_code(),
-        Err(Stop::Eof) if has_answers => {
-            screen.show(Tone::Note, p::ANSWERS_ENDED.get(lang));
-            ExitCode::FAILURE
-        }
-        Err(Stop::Eof) => {
-            screen.show(Tone::Note, p::INPUT_ENDED.get(lang));
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            ui::error(&format!("the course stopped: {e}"));
-            ExitCode::FAILURE
-        }
+        Err(stop) => tutored::stop_code(stop, "course", lang, has_answers),
     };
     if let Ok(progress) = Progress::load(dir) {
         screen.show(Tone::Note, &resume_line(&progress, lang));

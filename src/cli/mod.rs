@@ -15,6 +15,7 @@ mod reset;
 mod run;
 mod shell;
 mod status;
+mod tutored;
 mod up;
 
 pub mod dev;

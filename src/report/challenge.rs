@@ -104,20 +104,13 @@ impl ChallengeSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tutor::challenge::goal::{Goal, RunMeasure};
-    use crate::tutor::challenge::state::{AppliedFix, Finished};
+    use crate::tutor::challenge::goal::RunMeasure;
+    use crate::tutor::challenge::state::Finished;
 
     fn sample() -> ChallengeProgress {
-        let mut c = ChallengeProgress::new("c-1".into(), Goal::default());
-        c.baseline = Some(RunMeasure::default());
+        let mut c = crate::tutor::challenge::state::sample();
         c.elapsed_s = 125.0;
         c.hints = 2;
-        c.fixes.push(AppliedFix {
-            stage: 2,
-            change: "max-children".into(),
-            value: Some("20".into()),
-            typed: "pm.max_children = 20".into(),
-        });
         c
     }
 

@@ -28,12 +28,33 @@ impl Phrase {
     }
 }
 
+/// Phrases as constants, and `ALL` of them, for the test that both languages
+/// exist and agree on placeholders ([`assert_complete`]).
 macro_rules! phrases {
     ($($name:ident = $en:literal, $zh:literal;)*) => {
         $(pub const $name: Phrase = Phrase { en: $en, zh: $zh };)*
         /// Every phrase, for the test that both languages exist and agree on placeholders.
         pub const ALL: &[Phrase] = &[$($name),*];
     };
+}
+pub(crate) use phrases;
+
+/// Each phrase has both languages, with the same `{name}`s.
+#[cfg(test)]
+pub fn assert_complete(all: &[Phrase]) {
+    fn placeholders(s: &str) -> Vec<&str> {
+        let mut v: Vec<&str> = s
+            .match_indices('{')
+            .filter_map(|(i, _)| s[i + 1..].split_once('}').map(|(name, _)| name))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+    for p in all {
+        assert!(!p.en.trim().is_empty() && !p.zh.trim().is_empty(), "{p:?}");
+        assert_eq!(placeholders(p.en), placeholders(p.zh), "{p:?}");
+    }
 }
 
 phrases! {
@@ -199,21 +220,9 @@ pub fn error_class(key: &str, lang: Lang) -> String {
 mod tests {
     use super::*;
 
-    fn placeholders(s: &str) -> Vec<&str> {
-        let mut v: Vec<&str> = s
-            .match_indices('{')
-            .filter_map(|(i, _)| s[i + 1..].split_once('}').map(|(name, _)| name))
-            .collect();
-        v.sort();
-        v
-    }
-
     #[test]
     fn every_phrase_has_both_languages_with_the_same_placeholders() {
-        for p in ALL {
-            assert!(!p.en.trim().is_empty() && !p.zh.trim().is_empty(), "{p:?}");
-            assert_eq!(placeholders(p.en), placeholders(p.zh), "{p:?}");
-        }
+        assert_complete(ALL);
     }
 
     #[test]

@@ -189,20 +189,26 @@ pub fn plan(saved: Option<&ChallengeProgress>, req: &Request, lab_id: Option<&st
     }
 }
 
+/// A challenge under way with a baseline and one fix, for tests.
+#[cfg(test)]
+pub fn sample() -> ChallengeProgress {
+    let mut c = ChallengeProgress::new("c-1".into(), Goal::default());
+    c.baseline = Some(RunMeasure::default());
+    c.fixes.push(AppliedFix {
+        stage: 2,
+        change: "max-children".into(),
+        value: Some("20".into()),
+        typed: "pm.max_children = 20".into(),
+    });
+    c
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn saved() -> ChallengeProgress {
-        let mut c = ChallengeProgress::new("c-1".into(), Goal::default());
-        c.baseline = Some(RunMeasure::default());
-        c.fixes.push(AppliedFix {
-            stage: 2,
-            change: "max-children".into(),
-            value: Some("20".into()),
-            typed: "pm.max_children = 20".into(),
-        });
-        c
+        sample()
     }
 
     #[test]

@@ -1,15 +1,7 @@
 //! The challenge's own words in English and Chinese. They say what the
 //! challenge does and what to type, never what is wrong with the server: the
 //! faults' names come from the lessons, and only in the debrief at the end.
-use crate::tutor::phrases::Phrase;
-
-macro_rules! phrases {
-    ($($name:ident = $en:literal, $zh:literal;)*) => {
-        $(pub const $name: Phrase = Phrase { en: $en, zh: $zh };)*
-        /// Every phrase, for the test that both languages exist and agree on placeholders.
-        pub const ALL: &[Phrase] = &[$($name),*];
-    };
-}
+use crate::tutor::phrases::{phrases, Phrase};
 
 phrases! {
     TITLE = "perflab challenge: the broken server, a goal in figures, no guidance", "perflab 挑战：一台坏掉的服务器，一个用数字给出的目标，没有任何指引";
@@ -64,22 +56,9 @@ phrases! {
 mod tests {
     use super::*;
 
-    fn placeholders(s: &str) -> Vec<&str> {
-        let mut v: Vec<&str> = s
-            .match_indices('{')
-            .filter_map(|(i, _)| s[i + 1..].split_once('}').map(|(name, _)| name))
-            .collect();
-        v.sort();
-        v.dedup();
-        v
-    }
-
     #[test]
     fn every_phrase_has_both_languages_with_the_same_placeholders() {
-        for p in ALL {
-            assert!(!p.en.trim().is_empty() && !p.zh.trim().is_empty(), "{p:?}");
-            assert_eq!(placeholders(p.en), placeholders(p.zh), "{p:?}");
-        }
+        crate::tutor::phrases::assert_complete(ALL);
     }
 
     #[test]
