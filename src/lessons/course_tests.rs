@@ -2,27 +2,11 @@
 //! copies of it with one thing broken.
 use crate::lessons::*;
 
-fn embedded_with(path: &str, edit: impl FnOnce(String) -> String) -> Files {
-    let mut files = embedded_files();
-    let text = files.remove(path).expect("the file exists").expect("utf-8");
-    files.insert(path.to_string(), Ok(edit(text)));
-    files
-}
+use crate::lessons::broken::{assert_problem_with, embedded_with};
 
-fn problems(files: &Files) -> Vec<String> {
-    Course::check(files, "lessons")
-        .1
-        .iter()
-        .map(ToString::to_string)
-        .collect()
-}
-
+#[track_caller]
 fn assert_problem(files: &Files, wanted: &str) {
-    let found = problems(files);
-    assert!(
-        found.iter().any(|p| p.contains(wanted)),
-        "no problem containing {wanted:?} in {found:#?}"
-    );
+    assert_problem_with(files, &[wanted]);
 }
 
 #[test]

@@ -2,30 +2,7 @@
 //! files with one rule broken.
 use crate::lessons::*;
 
-fn embedded_with(path: &str, edit: impl FnOnce(String) -> String) -> Files {
-    let mut files = embedded_files();
-    let text = files.remove(path).expect("the file exists").expect("utf-8");
-    let changed = edit(text.clone());
-    assert_ne!(text, changed, "the edit of {path} changed nothing");
-    files.insert(path.to_string(), Ok(changed));
-    files
-}
-
-fn problems(files: &Files) -> Vec<String> {
-    Course::check(files, "lessons")
-        .1
-        .iter()
-        .map(ToString::to_string)
-        .collect()
-}
-
-fn assert_problem(files: &Files, parts: &[&str]) {
-    let found = problems(files);
-    assert!(
-        found.iter().any(|p| parts.iter().all(|w| p.contains(w))),
-        "no problem with {parts:?} in {found:#?}"
-    );
-}
+use crate::lessons::broken::{assert_problem_with as assert_problem, embedded_with};
 
 #[test]
 fn words_match_whole_latin_words_and_chinese_anywhere() {

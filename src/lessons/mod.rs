@@ -8,6 +8,8 @@
 //! placeholders from the table in [`figures`]) → the tutor. `perflab dev check`
 //! runs the same validation, and checks every placeholder against the measured
 //! table. This module is data and its validation only: `ui` draws the prose.
+#[cfg(test)]
+mod broken;
 mod agree;
 pub mod check;
 mod check_rules;
