@@ -50,7 +50,8 @@ for n in range(len(reports[0]["stages"])):
             "goodput": stat([r.get(key_goodput) for r in rows]),
             "p99_ms": stat([r.get(key_p99) for r in rows]),
             "symptom": stat([(r.get("symptom") or {}).get(symptom_key) for r in rows]),
-            "flame_share": stat([r.get(flame_key) for r in rows]),
+            # The lessons quote the share in percent.
+            "flame_share": stat([None if r.get(flame_key) is None else 100 * r[flame_key] for r in rows]),
         }
     has_fix = first.get("goodput_after") is not None
     stages.append({

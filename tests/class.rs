@@ -2,6 +2,7 @@
 //! loopback, its SQLite database, and learners running whole courses through
 //! the real queue and sender.
 mod class_support;
+mod common;
 
 use std::time::{Duration, Instant};
 

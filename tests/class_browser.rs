@@ -3,6 +3,7 @@
 //! real `perflab class serve`. Without Chromium this test FAILS: install it
 //! with `bash scripts/engine.sh --tests` (or `apt-get install chromium chromium-driver`).
 mod class_support;
+mod common;
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};

@@ -136,8 +136,8 @@ fn invalid_fix_values_are_refused_with_the_reason_and_change_nothing() {
         &dir,
         &mut lab,
         &[
-            "next",
-            "yes", // on to the diagnosis without two independent pieces of evidence
+            "hint",
+            "next", // on to the diagnosis without two independent pieces of evidence
             DIAGNOSIS,
             PREDICTION,
             &format!("{form}abc"),
@@ -193,8 +193,8 @@ fn a_host_wide_value_is_only_raised() {
         &dir,
         &mut lab,
         &[
+            "hint",
             "next",
-            "yes",
             DIAGNOSIS,
             PREDICTION,
             "sysctl -w net.netfilter.nf_conntrack_max=1048576",
@@ -271,7 +271,7 @@ fn after_a_reboot_the_stage_starts_fresh_from_observe() {
     let run = course_run(
         &dir,
         &mut lab,
-        &["next", "yes", DIAGNOSIS, "^C"],
+        &["hint", "next", DIAGNOSIS, "^C"],
         Some(1),
         Lang::En,
     );
@@ -311,8 +311,8 @@ fn skip_applies_the_reference_fix_and_marks_the_stage_skipped() {
         &dir,
         &mut lab,
         &[
+            "hint",
             "next",
-            "yes",
             DIAGNOSIS,
             PREDICTION,
             "skip",
@@ -348,8 +348,8 @@ fn an_inconclusive_headline_offers_a_rerun() {
         &dir,
         &mut lab,
         &[
+            "hint",
             "next",
-            "yes",
             DIAGNOSIS,
             PREDICTION,
             "conntrack -F",
@@ -391,8 +391,8 @@ fn stage_zero_ends_after_the_diagnosis_and_speaks_chinese() {
         &mut lab,
         &[
             "uptime",
+            "hint",
             "next",
-            "是",
             "CPU 已经跑满",
             "没有哪种资源被用尽",
             "2",
@@ -447,8 +447,8 @@ fn reset_puts_progress_back() {
         &mut lab,
         &[
             "uptime",
+            "hint",
             "next",
-            "yes",
             "The CPUs are",
             "No resource",
             "go on",

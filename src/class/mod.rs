@@ -8,12 +8,12 @@
 //! # The course's API (learner side)
 //!
 //! ```ignore
-//! // Once, when the course starts (None: not in a class, or it cannot be used,
-//! // which was reported once; the course goes on either way):
-//! let class = perflab::class::Classroom::open(&state_dir);
+//! // Once, when the course starts, with the membership from the progress:
+//! let class = perflab::class::Classroom::for_member(membership, &state_dir)?;
 //! let _sender = class.as_ref().map(|c| c.start_sender(&runtime_handle, cancel.clone()));
 //!
-//! // Anywhere in the (synchronous) tutor; returns at once, never fails:
+//! // Anywhere in the (synchronous) tutor; returns at once; an error only the
+//! // first time the queue cannot be written (the course says so once):
 //! c.record(EventKind::StepStarted, stage, "investigate");
 //! c.record(EventKind::Answer { question: "q1".into(), right: false }, stage, step);
 //! c.record(EventKind::Hint { level: 2 }, stage, step);
@@ -23,7 +23,7 @@
 //!                                p99_before_ms: Some(900.0), p99_after_ms: None }, stage, "measure");
 //! c.record(EventKind::StageDone { status: StageOutcome::Done }, stage, "done");
 //! // `hand` at a prompt: raises the hand, or lowers it; tell the learner which.
-//! let up: bool = c.toggle_hand(stage, step);
+//! let up: bool = c.toggle_hand(stage, step)?;
 //!
 //! // At the end of the course (async; gives up after the deadline, and what is
 //! // left is sent by the next run):

@@ -10,10 +10,10 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use super::api::{self, Stored};
-use super::shared::Inner;
 use super::event::{Event, MAX_BATCH};
 use super::http::{Client, HttpError};
 use super::outbox::OutboxError;
+use super::shared::Inner;
 
 /// Batches stay well under the server's 64 KiB body limit.
 const BATCH_BYTES: usize = 48 * 1024;

@@ -40,4 +40,3 @@ impl Inner {
         self.outbox.pending_count().unwrap_or(0)
     }
 }
-

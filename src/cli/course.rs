@@ -116,7 +116,11 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         duration: args.load_duration,
         ..STANDARD
     };
-    let session = LabSession::open(&ctx.settings, &ctx.cancel, ctx.sink(true), shape).await?;
+    // The live view shows the load's own figures only: the server's gauges
+    // would name the cause before the learner has looked.
+    let sink: std::sync::Arc<dyn crate::lab::LabSink> =
+        std::sync::Arc::new(crate::present::TermSink::without_gauges());
+    let session = LabSession::open(&ctx.settings, &ctx.cancel, sink, shape).await?;
     let stdin_is_term =
         console::Term::stdout().is_term() && std::io::IsTerminal::is_terminal(&std::io::stdin());
     let has_answers = scripted.is_some();
@@ -136,6 +140,24 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         pauses: stdin_is_term && !has_answers,
         live: true,
     };
+    // In a class, the course's events go to a queue on disk and a background
+    // sender takes them to the instructor's server; the course never waits.
+    let class = match progress.class.clone() {
+        Some(m) => match crate::class::Classroom::for_member(m, &dir) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                ui::warn(&format!(
+                    "the class cannot be used, the course goes on without it: {e}"
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    let sender = class
+        .as_ref()
+        .map(|c| c.start_sender(&tokio::runtime::Handle::current(), ctx.cancel.clone()));
+    let tutor_class = class.clone();
     let cancel = ctx.cancel.clone();
     let jump = args.stage;
     let tutor_dir = dir.clone();
@@ -152,6 +174,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             cancel,
             before: None,
             after: None,
+            class: tutor_class,
         };
         course::run(&mut session, jump)
     });
@@ -174,6 +197,16 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         },
     };
     let result = result.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    if let Some(c) = &class {
+        // What the class has not got yet stays queued for the next run.
+        let left = c.flush(Duration::from_secs(3)).await;
+        if left > 0 {
+            ui::info(&format!(
+                "{left} course events wait for the class server; `perflab` sends them when it answers"
+            ));
+        }
+    }
+    drop(sender);
     finish(result, &dir, lang, has_answers)
 }
 

@@ -95,7 +95,10 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 fn fresh_progress(dir: &std::path::Path) -> anyhow::Result<Progress> {
     let mut fresh = Progress::default();
     match Progress::load(dir) {
-        Ok(old) => fresh.lang = old.lang,
+        Ok(old) => {
+            fresh.lang = old.lang;
+            fresh.class = old.class;
+        }
         Err(ProgressError::Corrupt { path, .. }) => {
             let aside = path.with_extension("json.unreadable");
             std::fs::rename(&path, &aside)?;

@@ -9,8 +9,6 @@ use super::server::{Server, Side};
 use super::toolbox::ToolboxMode;
 use super::Lab;
 
-/// Free entries left after the fill: the lab's first requests fill them at once.
-pub const HEADROOM: u64 = 16;
 /// Above this global limit the fill would pin over ~1 GB of kernel memory.
 pub const MAX_FILL: u64 = 1_100_000;
 
@@ -42,9 +40,12 @@ pub async fn table(server: &Server) -> Result<Filled, EngineError> {
 }
 
 impl Lab {
-    /// Fills the server's table to `max - HEADROOM` with ESTABLISHED/ASSURED
+    /// Fills the server's table to `max`, no free entry left (a few free ones
+    /// go to whichever connections come first, client or nginx's upstream, and
+    /// goodput would depend on the race), with ESTABLISHED/ASSURED
     /// entries between addresses of the benchmark range 198.18.0.0/15, which no
-    /// real packet uses, loaded in one batch with `conntrack -R`.
+    /// real packet uses, loaded in one batch with `conntrack -R` after a flush
+    /// (the entries of the start's own requests would expire and free room).
     pub(crate) async fn fill_conntrack(&self, server: &Server) -> Result<Filled, EngineError> {
         let now = table(server).await?;
         if now.max > MAX_FILL {
@@ -53,19 +54,19 @@ impl Lab {
                 limit: MAX_FILL,
             });
         }
-        let want = now.max.saturating_sub(HEADROOM).saturating_sub(now.count);
+        let want = now.max;
         let script = format!(
             "awk 'BEGIN {{ for (i = 0; i < {want}; i++) {{ h = int(i / 60000); \
              printf \"-I -s 198.18.%d.%d -d 198.19.0.1 -p tcp --sport %d --dport 80 --state ESTABLISHED -t 432000 -u ASSURED\\n\", \
              int(h / 250), 1 + h % 250, 1 + i % 60000 }} }}' > /tmp/conntrack-fill && \
-             conntrack -R /tmp/conntrack-fill 2>&1 | tail -n 1; rm -f /tmp/conntrack-fill"
+             conntrack -F 2>/dev/null; conntrack -R /tmp/conntrack-fill 2>&1 | tail -n 1; rm -f /tmp/conntrack-fill"
         );
         server
             .sh(Side::Nginx, &script, Duration::from_secs(120))
             .await?
             .ok("filling the server's conntrack table")?;
         let after = table(server).await?;
-        if after.count + HEADROOM * 2 < after.max {
+        if after.count < after.max {
             return Err(EngineError::FillStopped {
                 count: after.count,
                 max: after.max,

@@ -37,7 +37,8 @@ pub enum LabEvent {
 
 pub trait LabSink: Send + Sync {
     fn event(&self, event: LabEvent);
-    /// Whether anyone watches a run live: without, no gauge loop is started.
+    /// Whether anyone watches the server's gauges live: without, no gauge loop
+    /// is started in the server.
     fn live(&self) -> bool {
         false
     }

@@ -82,6 +82,28 @@ impl Change {
             _ => None,
         }
     }
+
+    /// The value `skip` and `run --auto` apply, given the value in force of the
+    /// sysctl the change raises. The reference itself, unless the rule wants a
+    /// value above the live one and the host already has the reference or more
+    /// (a machine tuned beforehand): then twice the live value, within the
+    /// rule's range. `None` when not even that is above it, so the change
+    /// cannot be made here.
+    pub fn reference_for(&self, live: Option<u64>) -> Option<String> {
+        let reference = self.reference.clone()?;
+        let (Some(ValueRule::Integer { max, above_live: true, .. }), Some(live)) =
+            (&self.value, live)
+        else {
+            return Some(reference);
+        };
+        match reference.parse::<u64>() {
+            Ok(r) if r > live => Some(reference),
+            _ => {
+                let doubled = live.saturating_mul(2).min(*max);
+                (doubled > live).then(|| doubled.to_string())
+            }
+        }
+    }
 }
 
 impl Target {
@@ -243,5 +265,38 @@ mod tests {
                 .is_err()
         );
         assert!(toml::from_str::<W>("value = { kind = \"float\", min = 1, max = 2 }").is_err());
+    }
+
+    #[test]
+    fn the_reference_is_doubled_on_a_host_that_already_has_it() {
+        let change = Change {
+            id: "raise-max".into(),
+            target: Target::HostSysctl("net.netfilter.nf_conntrack_max".into()),
+            forms: vec!["{value}".into()],
+            value: Some(ValueRule::Integer {
+                min: 524288,
+                max: 4194304,
+                above_live: true,
+            }),
+            reference: Some("1048576".into()),
+            reject: None,
+            about: Text::default(),
+        };
+        let at = |live| change.reference_for(live);
+        assert_eq!(at(None).as_deref(), Some("1048576"));
+        assert_eq!(at(Some(262144)).as_deref(), Some("1048576"));
+        assert_eq!(at(Some(1048576)).as_deref(), Some("2097152"));
+        assert_eq!(at(Some(3000000)).as_deref(), Some("4194304"));
+        assert_eq!(at(Some(4194304)), None);
+        let fixed = Change {
+            value: Some(ValueRule::Integer {
+                min: 1,
+                max: 10,
+                above_live: false,
+            }),
+            reference: Some("5".into()),
+            ..change.clone()
+        };
+        assert_eq!(fixed.reference_for(Some(9)).as_deref(), Some("5"));
     }
 }

@@ -12,6 +12,9 @@ use super::engine::{self, Line};
 pub struct TermSink {
     /// Whether runs are watched live (off for JSON output).
     live: bool,
+    /// Whether the live view shows the server's gauges too (off in the course:
+    /// they would name the cause before the learner has found it).
+    gauges: bool,
     state: Mutex<State>,
 }
 
@@ -26,6 +29,16 @@ impl TermSink {
     pub fn new(live: bool) -> TermSink {
         TermSink {
             live,
+            gauges: live,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// Live runs with the load's own line only.
+    pub fn without_gauges() -> TermSink {
+        TermSink {
+            live: true,
+            gauges: false,
             state: Mutex::new(State::default()),
         }
     }
@@ -40,7 +53,7 @@ impl TermSink {
 
 impl LabSink for TermSink {
     fn live(&self) -> bool {
-        self.live && ui::stdout_is_terminal()
+        self.gauges && ui::stdout_is_terminal()
     }
 
     fn event(&self, event: LabEvent) {

@@ -26,6 +26,11 @@ pub fn next(s: &mut Session, n: u8) -> Flow<()> {
     st.step = DONE.into();
     s.progress.stage = n + 1;
     s.save()?;
+    let status = match skipped {
+        true => crate::class::StageOutcome::Skipped,
+        false => crate::class::StageOutcome::Done,
+    };
+    s.event(crate::class::EventKind::StageDone { status }, n, DONE);
     let done = match skipped {
         true => p::STAGE_SKIPPED_DONE,
         false => p::STAGE_DONE,

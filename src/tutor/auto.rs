@@ -234,7 +234,7 @@ fn headline_verdict(
             .ok()
             .and_then(|v| v.number())
     };
-    let band = super::noise::band(spec.number);
+    let band = super::noise::band_for(&c.field, spec.number);
     let (Some(b), Some(a)) = (value(before), value(after)) else {
         return Ok(None);
     };

@@ -1,6 +1,7 @@
 //! The course as a state machine: stage after stage, step after step, the
 //! progress saved as soon as a step is done, so that a stop anywhere (quit,
 //! Ctrl-C, an error, the end of the answers) resumes at the step it was in.
+use crate::class::EventKind;
 use crate::lab::mark;
 use crate::lessons::{Lesson, StepKind, STAGES};
 use crate::ui::{render_markdown, Tone};
@@ -115,6 +116,7 @@ fn stage(s: &mut Session, n: u8) -> Flow<()> {
         let kind = step_kind(&name)
             .filter(|k| steps.contains(k))
             .unwrap_or(StepKind::Brief);
+        s.event(EventKind::StepStarted, n, kind.name());
         let next = match kind {
             StepKind::Brief => brief(s, &lesson)?,
             StepKind::Observe => observe(s, &lesson)?,
@@ -126,6 +128,7 @@ fn stage(s: &mut Session, n: u8) -> Flow<()> {
             StepKind::Measure => results::run(s, &lesson)?,
             StepKind::Debrief => debrief(s, &lesson)?,
         };
+        s.event(EventKind::StepDone, n, kind.name());
         let following = match next {
             Next::Goto(k) => Some(k),
             Next::Following => steps.iter().copied().find(|k| *k > kind),

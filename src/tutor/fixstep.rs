@@ -2,7 +2,7 @@
 //! lesson's forms and ranges; a refused or unknown line changes nothing, an
 //! accepted one is applied to the lab for real. A host-wide change is announced
 //! as such (and journaled by the engine) before it is made.
-use crate::lessons::{Change, Fix, Input, Lesson, Need, Place, Service, StageSpec, StepKind};
+use crate::lessons::{Change, Fix, Input, Lesson, Need, Service, StageSpec, StepKind};
 use crate::lessons::{Target, ValueRule};
 use crate::ui::Tone;
 
@@ -130,14 +130,7 @@ fn attempt(s: &mut Session, fix: &Fix, line: &str) -> Flow<Option<String>> {
 
 /// The value in force of the sysctl a change sets, when it is a number.
 fn live_value(s: &mut Session, change: &Change) -> Flow<Option<u64>> {
-    let Some(name) = change.target_sysctl() else {
-        return Ok(None);
-    };
-    let cmd = format!("sysctl -n {name}");
-    let out = s.try_lab(|o| o.exec(Place::Server, &cmd))?;
-    Ok(out
-        .filter(|o| o.code == 0)
-        .and_then(|o| o.stdout.trim().parse().ok()))
+    Ok(s.try_lab(|o| stage_eval::live_value(o, change))?.flatten())
 }
 
 /// Says that a change reaches beyond the lab, and asks; true to go ahead.

@@ -18,6 +18,12 @@ pub fn next(s: &mut Session, spec: &StageSpec, step: StepKind, shown: &mut usize
             *shown += 1;
             s.stage(spec.number).hints_used += 1;
             s.save()?;
+            let level = *shown as u32;
+            s.event(
+                crate::class::EventKind::Hint { level },
+                spec.number,
+                step.name(),
+            );
             let line = p::HINT.fill(lang, &[("text", text.get(lang))]);
             s.say(Tone::Note, &line);
         }

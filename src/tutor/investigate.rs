@@ -18,6 +18,7 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
     s.phrase(Tone::Note, &p::LAB_INTRO);
     let mut seen: Vec<String> = Vec::new();
     let mut shown_hints = 0;
+    let mut shown = 0;
     loop {
         let line = s.input(&p::LAB)?.trim().to_string();
         let (word, rest) = line.split_once(' ').unwrap_or((line.as_str(), ""));
@@ -36,15 +37,29 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
                 continue;
             }
             "next" | "done" => {
+                // The diagnosis opens on two independent pieces of evidence, or
+                // once the learner has asked for help.
                 let enough = spec.investigate.groups_seen(&seen) >= ENOUGH;
-                if enough || s.confirm(p::NEXT_EARLY.get(s.lang()))? {
+                if enough || shown_hints > 0 || shown > 0 {
                     return Ok(Next::Following);
                 }
+                s.phrase(Tone::Note, &p::NEXT_EARLY);
                 continue;
             }
             "quit" | "exit" => return Err(Stop::Quit),
             "show" => match pick(spec, &seen, rest.trim()) {
                 Ok(ev) => {
+                    // `show` is a hint that runs its command: it counts as one.
+                    shown += 1;
+                    s.stage(spec.number).hints_used += 1;
+                    s.save()?;
+                    let level = (shown_hints + shown) as u32;
+                    s.event(
+                        crate::class::EventKind::Hint { level },
+                        spec.number,
+                        "investigate",
+                    );
+                    s.phrase(Tone::Note, &p::SHOW_COSTS);
                     s.say(Tone::Plain, &format!("$ {}", ev.command));
                     run_line(s, spec, &ev.command, &seen)?
                 }

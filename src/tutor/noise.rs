@@ -43,9 +43,33 @@ pub fn median(values: &[f64]) -> Option<f64> {
     })
 }
 
-/// The spread of stage `n`'s states as the measured table has it.
-pub fn band(_n: u8) -> f64 {
-    DEFAULT_BAND
+/// The spread of stage `n`'s states as the measured table has it: the larger
+/// goodput max/min of its two sides, or [`DEFAULT_BAND`] when not measured.
+pub fn band(n: u8) -> f64 {
+    crate::lessons::Figures::embedded()
+        .ok()
+        .and_then(|f| band_in(&f, n))
+        .unwrap_or(DEFAULT_BAND)
+}
+
+fn band_in(f: &crate::lessons::Figures, n: u8) -> Option<f64> {
+    let stage = f.stages.iter().find(|s| s.stage == n)?;
+    [&stage.before, &stage.after]
+        .into_iter()
+        .flatten()
+        .filter_map(|side| side.goodput)
+        .filter_map(|g| spread(&[g.min?, g.max?]))
+        .reduce(f64::max)
+}
+
+/// The band a comparison of `field` at stage `n` is judged against: the
+/// measured spread for a figure of the load run, and only [`MIN_BAND`] for the
+/// server's own counters, which count events rather than sample a rate.
+pub fn band_for(field: &crate::lessons::FieldRef, n: u8) -> f64 {
+    match field.info.name.starts_with("load.") {
+        true => band(n),
+        false => MIN_BAND,
+    }
 }
 
 /// One comparison of `after` with `before` against a spread of `band`.
@@ -94,6 +118,20 @@ mod tests {
         (0..n)
             .map(|i| center * spread.powf(i as f64 / (n - 1) as f64 - 0.5))
             .collect()
+    }
+
+    #[test]
+    fn the_band_is_the_wider_side_of_the_measured_table() {
+        let f = crate::lessons::Figures::parse(
+            r#"{"format": 1, "stages": [{"stage": 2,
+                "before": {"goodput": {"median": 2400, "min": 800, "max": 6600}},
+                "after": {"goodput": {"median": 7600, "min": 5800, "max": 8400}}}]}"#,
+            "test",
+        )
+        .unwrap();
+        let b = band_in(&f, 2).unwrap();
+        assert!((b - 6601.0 / 801.0).abs() < 1e-9, "{b}");
+        assert_eq!(band_in(&f, 3), None);
     }
 
     #[test]

@@ -80,7 +80,13 @@ phrases! {
     EVIDENCE_LEFT = "{n} more piece(s) of evidence to find.", "还有 {n} 条证据没有找到。";
     EVIDENCE_ALL = "You have seen every piece of evidence of this stage.", "这一关的证据你已经全部看过了。";
     EVIDENCE_UNKNOWN = "`{id}` is not evidence of this stage; its evidence: {ids}", "`{id}` 不是这一关的证据；这一关的证据有：{ids}";
-    NEXT_EARLY = "You have not seen two independent pieces of evidence yet. Go on to the diagnosis anyway?", "你还没有看到两条相互独立的证据。仍然进入诊断吗？";
+    NEXT_EARLY = "Not yet: the diagnosis opens once you have seen two independent pieces of evidence. Look further, or ask for a `hint`.", "还不行：要先看到两条相互独立的证据，才能进入诊断。接着查，或者输入 `hint` 要个提示。";
+    HAND_ITEM = "(raise my hand)", "（举手）";
+    HAND_LOWER_ITEM = "(lower my hand)", "（放下手）";
+    HAND_UP = "Your hand is up: the instructor sees it on the roster. `hand` again lowers it.", "你举手了：讲师在名单上能看到。再输入一次 `hand` 就放下。";
+    HAND_DOWN = "Your hand is down.", "手已放下。";
+    CLASS_TROUBLE = "The class will miss this course's events: {error}", "课堂将收不到这门课的事件：{error}";
+    SHOW_COSTS = "`show` counts as a hint.", "`show` 也算用了一次提示。";
     NO_MORE_HINTS = "No more hints for this step.", "这一步没有更多提示了。";
     HINT = "Hint: {text}", "提示：{text}";
     HINT_ITEM = "(a hint, please)", "（给个提示）";

@@ -55,6 +55,10 @@ pub struct Progress {
     /// The class this learner joined (`perflab class join`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<crate::class::Membership>,
+    /// This learner's order of every question's choices (drawn when the course
+    /// begins; a progress saved before it has 0, a fixed order).
+    #[serde(default)]
+    pub seed: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -81,8 +85,26 @@ impl Default for Progress {
             stage: 0,
             stages: BTreeMap::new(),
             class: None,
+            seed: fresh_seed(),
         }
     }
+}
+
+/// A seed of its own for each learner: the clock's nanoseconds and the pid,
+/// mixed. (Not a secret: it only orders the choices of the questions.)
+fn fresh_seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    splitmix(nanos ^ (u64::from(std::process::id()) << 32))
+}
+
+/// One step of splitmix64: a well-mixed 64-bit value from any input.
+pub fn splitmix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 impl Progress {

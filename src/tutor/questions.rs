@@ -6,6 +6,7 @@ use crate::ui::Tone;
 
 use super::hints;
 use super::phrases as p;
+use super::progress::splitmix;
 use super::session::{Flow, Session};
 use super::step::Next;
 
@@ -19,6 +20,7 @@ pub fn diagnose(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
         };
         let choice = &q.choices[i];
         let why = choice.why.get(s.lang()).to_string();
+        answered(s, spec.number, "diagnose", choice.correct);
         if choice.correct {
             s.say(Tone::Good, &why);
             return Ok(Next::Following);
@@ -43,6 +45,7 @@ pub fn predict(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
     };
     let lang = s.lang();
     let choice = &q.choices[i];
+    answered(s, spec.number, "predict", choice.correct);
     if choice.correct {
         s.say(Tone::Good, choice.why.get(lang));
     } else {
@@ -58,18 +61,36 @@ pub fn predict(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
     Ok(Next::Following)
 }
 
-/// The order the choices are shown in: the lesson's, except that the right
-/// one is never first (a menu's cursor starts there, and Enter alone must not
-/// be the answer). Fixed per stage and question, so answers files stay valid.
-pub fn order(q: &Question, stage: u8, step: StepKind) -> Vec<usize> {
+/// An answer, right or wrong, for the class's roster.
+fn answered(s: &mut Session, stage: u8, question: &str, right: bool) {
+    let kind = crate::class::EventKind::Answer {
+        question: question.to_string(),
+        right,
+    };
+    s.event(kind, stage, question);
+}
+
+/// The order the choices are shown in: shuffled by the learner's seed (so two
+/// learners side by side do not see the same order), the same every time for
+/// one learner and question, and the right one never first (a menu's cursor
+/// starts there, and Enter alone must not be the answer). Answers files pick
+/// choices by their text, so they stay valid.
+pub fn order(q: &Question, stage: u8, step: StepKind, seed: u64) -> Vec<usize> {
     let n = q.choices.len();
     let right = q.correct();
-    let mut order: Vec<usize> = (0..n).filter(|i| *i != right).collect();
-    if n > 1 {
-        let salt = usize::from(step == StepKind::Predict);
-        order.insert(1 + (usize::from(stage) + salt) % (n - 1), right);
-    } else {
-        order.push(right);
+    let salt = (u64::from(stage) << 8) | u64::from(step == StepKind::Predict);
+    let mut state = splitmix(seed ^ splitmix(salt));
+    let mut next = |bound: usize| {
+        state = splitmix(state);
+        (state % bound as u64) as usize
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        order.swap(i, next(i + 1));
+    }
+    if n > 1 && order[0] == right {
+        let other = 1 + next(n - 1);
+        order.swap(0, other);
     }
     order
 }
@@ -84,7 +105,7 @@ fn ask(
     shown_hints: &mut usize,
 ) -> Flow<Option<usize>> {
     let lang = s.lang();
-    let order = order(q, spec.number, step);
+    let order = order(q, spec.number, step, s.progress.seed);
     let mut items: Vec<String> = order
         .iter()
         .map(|i| q.choices[*i].text.get(lang).into())
@@ -115,12 +136,29 @@ mod tests {
                 .into_iter()
                 .chain(spec.predict.iter().map(|q| (q, StepKind::Predict)));
             for (q, step) in qs {
-                let o = order(q, spec.number, step);
-                assert_ne!(o[0], q.correct(), "stage {}", spec.number);
-                let mut sorted = o.clone();
-                sorted.sort();
-                assert_eq!(sorted, (0..q.choices.len()).collect::<Vec<_>>());
+                for seed in [0, 1, 42, u64::MAX] {
+                    let o = order(q, spec.number, step, seed);
+                    assert_ne!(o[0], q.correct(), "stage {}", spec.number);
+                    let mut sorted = o.clone();
+                    sorted.sort();
+                    assert_eq!(sorted, (0..q.choices.len()).collect::<Vec<_>>());
+                    assert_eq!(
+                        o,
+                        order(q, spec.number, step, seed),
+                        "the same for one learner"
+                    );
+                }
             }
         }
+    }
+
+    #[test]
+    fn learners_get_different_orders() {
+        let course = Course::load().unwrap();
+        let q = &course.stages[1].spec.diagnose;
+        let orders: std::collections::BTreeSet<Vec<usize>> = (0..40)
+            .map(|seed| order(q, 1, StepKind::Diagnose, splitmix(seed)))
+            .collect();
+        assert!(orders.len() >= 4, "{orders:?}");
     }
 }

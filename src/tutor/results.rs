@@ -36,6 +36,13 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
             screens::figures(spec, &after),
         );
         s.say(Tone::Plain, &judged::before_after(spec, &b, &a, lang));
+        let measured = crate::class::EventKind::Measured {
+            goodput_before: Some(b.goodput_rps),
+            goodput_after: Some(a.goodput_rps),
+            p99_before_ms: Some(b.p99_ms),
+            p99_after_ms: Some(a.p99_ms),
+        };
+        s.event(measured, n, "measure");
         let cmps = stage_eval::compare(spec, &before, &after);
         for (tone, line) in judged::comparison_lines(&cmps, lang) {
             s.say(tone, &line);

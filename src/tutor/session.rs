@@ -69,6 +69,8 @@ pub struct Session<'a> {
     /// The run before the stage's fix and the check's run, for comparisons.
     pub before: Option<Facts>,
     pub after: Option<Facts>,
+    /// The class this learner joined: the course's events go to its queue.
+    pub class: Option<crate::class::Classroom>,
 }
 
 impl<'a> Session<'a> {
@@ -87,7 +89,12 @@ impl<'a> Session<'a> {
         self.progress.stage_mut(n)
     }
 
-    pub fn save(&self) -> Flow<()> {
+    /// Saves the progress. The class membership is `perflab class join` and
+    /// `leave`'s to change, also while a course runs: it is kept as on disk.
+    pub fn save(&mut self) -> Flow<()> {
+        if let Ok(disk) = Progress::load(&self.dir) {
+            self.progress.class = disk.class;
+        }
         self.progress.save(&self.dir)?;
         Ok(())
     }
@@ -131,17 +138,83 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// A line from the learner. In a class, `hand` raises the hand (or lowers
+    /// it) and asks again.
     pub fn input(&mut self, prompt: &Phrase) -> Flow<String> {
-        self.not_cancelled()?;
-        let p = prompt.get(self.opts.lang);
-        let r = self.prompt.input(p);
-        self.checked(r)
+        loop {
+            self.not_cancelled()?;
+            let p = prompt.get(self.opts.lang);
+            let r = self.prompt.input(p);
+            let line = self.checked(r)?;
+            if self.class.is_some() && line.trim() == "hand" {
+                self.hand();
+                continue;
+            }
+            return Ok(line);
+        }
     }
 
+    /// One of `items`; in a class the menu also offers the hand.
     pub fn select(&mut self, prompt: &str, items: &[String]) -> Flow<usize> {
-        self.not_cancelled()?;
-        let r = self.prompt.select(prompt, items);
-        self.checked(r)
+        loop {
+            self.not_cancelled()?;
+            let mut shown = items.to_vec();
+            let hand = self.class.as_ref().map(|c| {
+                let item = match c.hand_raised() {
+                    true => super::phrases::HAND_LOWER_ITEM,
+                    false => super::phrases::HAND_ITEM,
+                };
+                shown.push(item.get(self.opts.lang).to_string());
+                shown.len() - 1
+            });
+            let r = self.prompt.select(prompt, &shown);
+            let i = self.checked(r)?;
+            if Some(i) == hand {
+                self.hand();
+                continue;
+            }
+            return Ok(i);
+        }
+    }
+
+    /// `hand`: up, or down when it is up; the instructor's roster shows it.
+    fn hand(&mut self) {
+        let Some(class) = self.class.clone() else {
+            return;
+        };
+        let (stage, step) = self.where_now();
+        match class.toggle_hand(stage, &step) {
+            Ok(true) => self.phrase(Tone::Good, &super::phrases::HAND_UP),
+            Ok(false) => self.phrase(Tone::Note, &super::phrases::HAND_DOWN),
+            Err(e) => {
+                let line =
+                    super::phrases::CLASS_TROUBLE.fill(self.lang(), &[("error", &e.to_string())]);
+                self.say(Tone::Warn, &line);
+            }
+        }
+    }
+
+    /// The stage and step the learner is at, as saved.
+    fn where_now(&self) -> (u8, String) {
+        let n = self.progress.stage;
+        let step = self
+            .progress
+            .stages
+            .get(&n)
+            .map(|st| st.step.clone())
+            .unwrap_or_default();
+        (n, step)
+    }
+
+    /// Sends one course event to the class, if the learner joined one. Never
+    /// waits on the network; a queue that cannot be written is said once.
+    pub fn event(&mut self, kind: crate::class::EventKind, stage: u8, step: &str) {
+        let Some(class) = &self.class else { return };
+        if let Err(e) = class.record(kind, stage, step) {
+            let line =
+                super::phrases::CLASS_TROUBLE.fill(self.lang(), &[("error", &e.to_string())]);
+            self.say(Tone::Warn, &line);
+        }
     }
 
     /// Ctrl-C while the tutor was busy: no new question is asked.

@@ -1,13 +1,14 @@
 //! What the course does with a stage that `run --auto` does too: apply its
 //! reference fix, check it (predicates and the symptom under a load run), and
 //! compare the runs before and after.
-use crate::lessons::{FieldRef, Lang, Need, StageSpec};
+use crate::lessons::{Change, FieldRef, Lang, Need, Place, StageSpec};
 
 use super::grade::{self, Comparison, SymptomVerdict, Verdict};
 use crate::lab::{Facts, LabError, LabOps};
 
 /// The reference fix of a stage, applied as a learner's typed fix would be.
-/// With `need = "any"`, the first change that has a reference.
+/// With `need = "any"`, the first change that has a reference this host can
+/// take (see [`Change::reference_for`]).
 pub fn apply_reference(ops: &mut dyn LabOps, spec: &StageSpec) -> Result<Vec<String>, LabError> {
     let Some(fix) = &spec.fix else {
         return Ok(Vec::new());
@@ -18,13 +19,32 @@ pub fn apply_reference(ops: &mut dyn LabOps, spec: &StageSpec) -> Result<Vec<Str
         .iter()
         .filter(|c| c.reference.is_some() || !c.target.takes_value())
     {
-        done.push(ops.apply(change, change.reference.as_deref())?);
+        let value = match change.target.takes_value() {
+            true => match change.reference_for(live_value(ops, change)?) {
+                Some(v) => Some(v),
+                None if fix.need == Need::Any => continue,
+                None => return Err(LabError::NoReference(change.id.clone())),
+            },
+            false => None,
+        };
+        done.push(ops.apply(change, value.as_deref())?);
         if fix.need == Need::Any {
             break;
         }
     }
     ops.restart(&fix.restart)?;
     Ok(done)
+}
+
+/// The value in force of the sysctl a change sets, when it is a number.
+pub fn live_value(ops: &mut dyn LabOps, change: &Change) -> Result<Option<u64>, LabError> {
+    let Some(name) = change.target_sysctl() else {
+        return Ok(None);
+    };
+    let out = ops.exec(Place::Server, &format!("sysctl -n {name}"))?;
+    Ok(Some(out)
+        .filter(|o| o.code == 0)
+        .and_then(|o| o.stdout.trim().parse().ok()))
 }
 
 /// The one flame-graph function a stage's symptom, check or measure reads, if any.
@@ -96,6 +116,9 @@ pub fn compare(spec: &StageSpec, before: &Facts, after: &Facts) -> Vec<Compariso
     spec.measure
         .iter()
         .flat_map(|m| m.compares.iter())
-        .map(|c| grade::comparison(c, before, after, super::noise::band(spec.number)))
+        .map(|c| {
+            let band = super::noise::band_for(&c.field, spec.number);
+            grade::comparison(c, before, after, band)
+        })
         .collect()
 }

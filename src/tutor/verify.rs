@@ -42,6 +42,7 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
         s.say(tone, &line);
     }
     if outcome.passed() {
+        s.event(crate::class::EventKind::CheckPassed, n, "check");
         s.phrase(Tone::Good, &p::CHECK_PASSED);
         runs::save(&s.dir, n, Which::After, &outcome.after)?;
         s.stage(n).after = Some(screens::figures(spec, &outcome.after));
@@ -49,6 +50,23 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
         s.save()?;
         return Ok(Next::Following);
     }
+    let failed = match outcome.failures().next() {
+        Some(v) => crate::class::EventKind::CheckFailed {
+            predicate: v.field.clone(),
+            observed: v.observed.clone(),
+            expected: v.expected.clone(),
+        },
+        None => crate::class::EventKind::CheckFailed {
+            predicate: spec
+                .symptom
+                .as_ref()
+                .map(|y| y.field.text.clone())
+                .unwrap_or_default(),
+            observed: "still grows".into(),
+            expected: "flat".into(),
+        },
+    };
+    s.event(failed, n, "check");
     s.phrase(Tone::Bad, &p::CHECK_FAILED);
     let items = vec![
         p::RETRY_FIX.get(lang).to_string(),

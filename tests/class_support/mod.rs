@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -33,14 +33,14 @@ pub struct ServerProc {
 impl ServerProc {
     /// Starts `perflab class serve --bind <bind>` and waits for its URLs.
     pub fn start(state: &Path, bind: &str) -> ServerProc {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_perflab"))
-            .args(["class", "serve", "--bind", bind, "--title", "test class"])
-            .env("PERFLAB_STATE_DIR", state)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("starting perflab class serve");
+        let mut child =
+            super::common::perflab(&["class", "serve", "--bind", bind, "--title", "test class"])
+                .state(state)
+                .into_command()
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("starting perflab class serve");
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {

@@ -53,6 +53,7 @@ pub fn course_run(
         cancel: CancellationToken::new(),
         before: None,
         after: None,
+        class: None,
     };
     let result = course::run(&mut session, jump);
     Run {
