@@ -91,10 +91,17 @@ mod tests {
         assert!(fpm.pool.contains("pm = ondemand"));
         assert!(fpm.pool.contains("pm.max_children = 5"));
         // As the seed prints it: `cat .../www.conf | grep backlog`.
-        assert!(fpm.pool.contains("; Set listen(2) backlog.\n;listen.backlog = 511\n"));
-        assert!(fpm.global.contains("include=/etc/php/8.2/fpm/pool.d/*.conf"));
+        assert!(fpm
+            .pool
+            .contains("; Set listen(2) backlog.\n;listen.backlog = 511\n"));
+        assert!(fpm
+            .global
+            .contains("include=/etc/php/8.2/fpm/pool.d/*.conf"));
         assert!(fpm.global.contains("error_log = /var/log/php8.2-fpm.log"));
-        assert!(!fpm.global.contains("pm.max_children"), "the pool is in its own file");
+        assert!(
+            !fpm.global.contains("pm.max_children"),
+            "the pool is in its own file"
+        );
         for text in [&fpm.global, &fpm.pool, &nginx] {
             assert!(!text.contains("{{"), "{text}");
         }

@@ -94,14 +94,10 @@ impl Server {
     /// workers with the new config; the listen socket is
     /// opened again only if its `backlog=` changed.
     pub async fn reload_nginx(&self) -> Result<(), EngineError> {
-        self.exec(
-            Side::Nginx,
-            &["nginx", "-s", "reload"],
-            CALL,
-        )
-        .await?
-        .ok("reloading nginx")
-        .map(|_| ())
+        self.exec(Side::Nginx, &["nginx", "-s", "reload"], CALL)
+            .await?
+            .ok("reloading nginx")
+            .map(|_| ())
     }
 }
 

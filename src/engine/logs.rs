@@ -45,8 +45,8 @@ impl Lab {
             let mut stream = self.docker.logs(container, Some(opts));
             let mut chunks = Vec::new();
             while let Some(chunk) = stream.next().await {
-                let chunk =
-                    chunk.map_err(|e| EngineError::docker("reading the output of", container, e))?;
+                let chunk = chunk
+                    .map_err(|e| EngineError::docker("reading the output of", container, e))?;
                 let stderr = matches!(chunk, bollard::container::LogOutput::StdErr { .. });
                 let text = String::from_utf8_lossy(&chunk.into_bytes()).into_owned();
                 chunks.push(LogChunk { stderr, text });

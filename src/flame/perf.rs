@@ -58,7 +58,10 @@ pub fn record_script(seconds: u32, report: bool) -> String {
 fn split_report(stdout: String) -> (String, Option<String>) {
     let tag = format!("\n{REPORT_TAG}\n");
     match stdout.find(&tag) {
-        Some(i) => (stdout[..i + 1].to_string(), Some(stdout[i + tag.len()..].to_string())),
+        Some(i) => (
+            stdout[..i + 1].to_string(),
+            Some(stdout[i + tag.len()..].to_string()),
+        ),
         None if stdout.starts_with(&tag[1..]) => {
             (String::new(), Some(stdout[tag.len() - 1..].to_string()))
         }

@@ -26,8 +26,12 @@ pub trait LabOps {
     fn exec_in(&mut self, side: Side, command: &str) -> Result<ExecOutput, LabError>;
     /// `docker logs [--tail N] [-t]` of one of the server's containers: its output
     /// (stdout and stderr in the order written) as `stdout`.
-    fn logs(&mut self, side: Side, tail: Option<u64>, timestamps: bool)
-        -> Result<ExecOutput, LabError>;
+    fn logs(
+        &mut self,
+        side: Side,
+        tail: Option<u64>,
+        timestamps: bool,
+    ) -> Result<ExecOutput, LabError>;
     /// `perf record -g` at the lab prompt: `seconds` of perf on every CPU in the
     /// host helper under the standard load, as `perflab flame` records; keeps the
     /// `perf report` text of it in the server for [`LabOps::perf_report`].

@@ -69,9 +69,7 @@ pub async fn perf_record(
         cfg.connections,
         flame.perf_report.as_deref().unwrap_or("")
     );
-    server
-        .put_log_file(REPORT_FILE, report.as_bytes())
-        .await?;
+    server.put_log_file(REPORT_FILE, report.as_bytes()).await?;
     Ok(ExecOutput {
         stdout: format!(
             "[ perf record: {seconds} s on every CPU under the standard load: {} samples, {} of them the server's ]\n\
@@ -87,9 +85,14 @@ pub async fn perf_record(
 
 /// The kept report through `pipe` (run in the server), or `None` when no
 /// recording was made in this lab yet.
-pub async fn perf_report(server: &Server, pipe: Option<&str>) -> Result<Option<ExecOutput>, LabError> {
+pub async fn perf_report(
+    server: &Server,
+    pipe: Option<&str>,
+) -> Result<Option<ExecOutput>, LabError> {
     let path = format!("{LOG_DIR}/{REPORT_FILE}");
-    let kept = server.sh(Side::Nginx, &format!("test -s {path}"), READ).await?;
+    let kept = server
+        .sh(Side::Nginx, &format!("test -s {path}"), READ)
+        .await?;
     if !kept.success() {
         return Ok(None);
     }

@@ -136,10 +136,7 @@ fn evidence_patterns_match_real_output_and_nothing_else() {
         "grep -c 'Cannot assign' /var/log/nginx/error.log",
         "91294\n"
     ));
-    assert!(!count.is_seen(
-        "grep -c 'Cannot assign' /var/log/nginx/error.log",
-        "0\n"
-    ));
+    assert!(!count.is_seen("grep -c 'Cannot assign' /var/log/nginx/error.log", "0\n"));
     assert!(!count.is_seen("wc -l /var/log/nginx/access.log", "91294\n"));
     let side = evidence(5, "time-wait-side");
     let nginx_side =

@@ -91,8 +91,14 @@ impl Change {
     /// cannot be made here.
     pub fn reference_for(&self, live: Option<u64>) -> Option<String> {
         let reference = self.reference.clone()?;
-        let (Some(ValueRule::Integer { max, above_live: true, .. }), Some(live)) =
-            (&self.value, live)
+        let (
+            Some(ValueRule::Integer {
+                max,
+                above_live: true,
+                ..
+            }),
+            Some(live),
+        ) = (&self.value, live)
         else {
             return Some(reference);
         };

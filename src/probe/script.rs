@@ -276,9 +276,9 @@ mod tests {
         };
         let s = script(&cursors);
         assert!(s.contains("logcount /var/log/nginx/access.log 5 900 status ''"));
-        assert!(s.contains(
-            "logcount /var/log/php8.2-fpm.log 0 0 max_children 'max_children setting'"
-        ));
+        assert!(
+            s.contains("logcount /var/log/php8.2-fpm.log 0 0 max_children 'max_children setting'")
+        );
         for name in [CONNTRACK_STAT, NETSTAT, SOCKETS, TIME_WAIT, SYSCTL, NETNS] {
             assert!(s.contains(name), "{name}");
         }

@@ -125,7 +125,9 @@ fn exec(line: &str, rest: &[(usize, &str)], lab: &str) -> Result<Route, Refused>
     let argv: Vec<&str> = command.split_whitespace().collect();
     let shell_alone = argv.len() <= 2
         && SHELLS.contains(&argv[0])
-        && argv.get(1).is_none_or(|o| ["-l", "-i", "-il", "-li"].contains(o));
+        && argv
+            .get(1)
+            .is_none_or(|o| ["-l", "-i", "-il", "-li"].contains(o));
     if shell_alone {
         return Err(Refused::Interactive { shell: command });
     }

@@ -36,7 +36,9 @@ const READ_LONG: &[&str] = &[
 /// Long options that only read, with an argument (`--level err` or `--level=err`).
 const READ_LONG_ARG: &[&str] = &["--level", "--facility", "--time-format", "--color"];
 /// Short option letters that only read; `l`, `f` (level, facility) take an argument.
-const READ_SHORT: &[char] = &['T', 't', 'k', 'u', 'x', 'H', 'L', 'r', 'd', 'e', 'P', 'p', 'S'];
+const READ_SHORT: &[char] = &[
+    'T', 't', 'k', 'u', 'x', 'H', 'L', 'r', 'd', 'e', 'P', 'p', 'S',
+];
 const READ_SHORT_ARG: &[char] = &['l', 'f'];
 
 /// What a line is, as far as the kernel log goes.
@@ -67,14 +69,22 @@ pub fn classify(line: &str) -> KernelLog {
         let short = w.strip_prefix('-').filter(|s| !s.starts_with('-'));
         let changes = CHANGE_LONG.contains(&w)
             || w.starts_with("--console-level")
-            || short.is_some_and(|s| s.chars().take_while(|c| !READ_SHORT_ARG.contains(c)).any(|c| CHANGE_SHORT.contains(&c)));
+            || short.is_some_and(|s| {
+                s.chars()
+                    .take_while(|c| !READ_SHORT_ARG.contains(c))
+                    .any(|c| CHANGE_SHORT.contains(&c))
+            });
         if changes {
             return KernelLog::Refused(Refused::KernelLogChange {
                 option: w.to_string(),
             });
         }
         let follows = FOLLOW.contains(&w)
-            || short.is_some_and(|s| s.chars().take_while(|c| !READ_SHORT_ARG.contains(c)).any(|c| c == 'w' || c == 'W'));
+            || short.is_some_and(|s| {
+                s.chars()
+                    .take_while(|c| !READ_SHORT_ARG.contains(c))
+                    .any(|c| c == 'w' || c == 'W')
+            });
         if follows {
             return KernelLog::Refused(Refused::KernelLogFollow {
                 option: w.to_string(),

@@ -29,7 +29,9 @@ pub enum Route {
 pub enum Refused {
     #[error("dmesg {option}: that would clear or change the host's kernel log; perflab only reads it (run `dmesg` or `dmesg | tail`)")]
     KernelLogChange { option: String },
-    #[error("dmesg {option}: that follows the log and never ends; run `dmesg | tail` again instead")]
+    #[error(
+        "dmesg {option}: that follows the log and never ends; run `dmesg | tail` again instead"
+    )]
     KernelLogFollow { option: String },
     #[error("docker {sub}: at the lab prompt perflab runs `docker logs` and `docker exec` for the lab's containers (nginx, phpfpm); run other docker commands in a terminal of your own")]
     DockerCommand { sub: String },
@@ -43,7 +45,9 @@ pub enum Refused {
     },
     #[error("docker logs: option {option:?} is not accepted here; accepted: --tail N (or -n N), -t (--timestamps)")]
     LogsOption { option: String },
-    #[error("docker logs: --tail takes a whole number of lines (0 or more) or `all`, not {value:?}")]
+    #[error(
+        "docker logs: --tail takes a whole number of lines (0 or more) or `all`, not {value:?}"
+    )]
     Tail { value: String },
     #[error("docker logs: nothing may follow it here (no pipe); run `docker logs nginx --tail 20` alone, or read the whole logs in the server: /var/log/nginx/access.log, /var/log/nginx/error.log, /var/log/php8.2-fpm.log")]
     LogsExtra,

@@ -91,24 +91,54 @@ fn docker_logs_as_the_seed_types_it_and_with_the_real_names() {
         tail,
         timestamps,
     };
-    assert_eq!(r("docker logs nginx --tail 3"), logs(Side::Nginx, Some(3), false));
-    assert_eq!(r("docker logs phpfpm --tail 5"), logs(Side::PhpFpm, Some(5), false));
-    assert_eq!(r("docker logs --tail 3 nginx"), logs(Side::Nginx, Some(3), false));
-    assert_eq!(r("docker logs --tail=7 -t phpfpm"), logs(Side::PhpFpm, Some(7), true));
-    assert_eq!(r("docker logs -n 2 perflab-nginx"), logs(Side::Nginx, Some(2), false));
-    assert_eq!(r("docker logs perflab-phpfpm"), logs(Side::PhpFpm, None, false));
-    assert_eq!(r("docker logs nginx --tail all"), logs(Side::Nginx, None, false));
+    assert_eq!(
+        r("docker logs nginx --tail 3"),
+        logs(Side::Nginx, Some(3), false)
+    );
+    assert_eq!(
+        r("docker logs phpfpm --tail 5"),
+        logs(Side::PhpFpm, Some(5), false)
+    );
+    assert_eq!(
+        r("docker logs --tail 3 nginx"),
+        logs(Side::Nginx, Some(3), false)
+    );
+    assert_eq!(
+        r("docker logs --tail=7 -t phpfpm"),
+        logs(Side::PhpFpm, Some(7), true)
+    );
+    assert_eq!(
+        r("docker logs -n 2 perflab-nginx"),
+        logs(Side::Nginx, Some(2), false)
+    );
+    assert_eq!(
+        r("docker logs perflab-phpfpm"),
+        logs(Side::PhpFpm, None, false)
+    );
+    assert_eq!(
+        r("docker logs nginx --tail all"),
+        logs(Side::Nginx, None, false)
+    );
     assert_eq!(
         route("docker logs lab2-nginx", &[], "lab2"),
         logs(Side::Nginx, None, false)
     );
-    assert!(matches!(refused("docker logs other-nginx"), Refused::UnknownContainer { .. }));
-    assert!(matches!(refused("docker logs"), Refused::NoContainer { .. }));
+    assert!(matches!(
+        refused("docker logs other-nginx"),
+        Refused::UnknownContainer { .. }
+    ));
+    assert!(matches!(
+        refused("docker logs"),
+        Refused::NoContainer { .. }
+    ));
     assert_eq!(
         refused("docker logs nginx --tail x"),
         Refused::Tail { value: "x".into() }
     );
-    assert!(matches!(refused("docker logs -f nginx"), Refused::LogsOption { .. }));
+    assert!(matches!(
+        refused("docker logs -f nginx"),
+        Refused::LogsOption { .. }
+    ));
     assert_eq!(refused("docker logs nginx | grep 499"), Refused::LogsExtra);
     assert_eq!(refused("docker logs nginx phpfpm"), Refused::LogsExtra);
     let msg = refused("docker logs nginx --tail -3").to_string();
@@ -123,30 +153,62 @@ fn docker_exec_runs_the_rest_of_the_line_pipes_included_in_that_container() {
     );
     assert_eq!(
         r("docker exec -it phpfpm   grep -E '^pm' /etc/php/8.2/fpm/pool.d/www.conf"),
-        server(Side::PhpFpm, "grep -E '^pm' /etc/php/8.2/fpm/pool.d/www.conf")
+        server(
+            Side::PhpFpm,
+            "grep -E '^pm' /etc/php/8.2/fpm/pool.d/www.conf"
+        )
     );
     assert_eq!(
         r("docker exec -i -t perflab-phpfpm ps aux | tail -n 3"),
         server(Side::PhpFpm, "ps aux | tail -n 3")
     );
-    assert_eq!(r("docker exec nginx dmesg | tail"), Route::Host("dmesg | tail".into()));
+    assert_eq!(
+        r("docker exec nginx dmesg | tail"),
+        Route::Host("dmesg | tail".into())
+    );
     assert_eq!(refused("docker exec nginx"), Refused::ExecNoCommand);
-    assert!(matches!(refused("docker exec -u www-data nginx id"), Refused::ExecOption { .. }));
-    assert!(matches!(refused("docker exec --privileged nginx id"), Refused::ExecOption { .. }));
-    assert!(matches!(refused("docker exec -it nginx bash"), Refused::Interactive { .. }));
-    assert!(matches!(refused("docker exec nginx sh -l"), Refused::Interactive { .. }));
-    assert_eq!(r("docker exec nginx sh -c 'ss -s'"), server(Side::Nginx, "sh -c 'ss -s'"));
+    assert!(matches!(
+        refused("docker exec -u www-data nginx id"),
+        Refused::ExecOption { .. }
+    ));
+    assert!(matches!(
+        refused("docker exec --privileged nginx id"),
+        Refused::ExecOption { .. }
+    ));
+    assert!(matches!(
+        refused("docker exec -it nginx bash"),
+        Refused::Interactive { .. }
+    ));
+    assert!(matches!(
+        refused("docker exec nginx sh -l"),
+        Refused::Interactive { .. }
+    ));
+    assert_eq!(
+        r("docker exec nginx sh -c 'ss -s'"),
+        server(Side::Nginx, "sh -c 'ss -s'")
+    );
     for other in ["docker rm -f nginx phpfpm", "docker ps", "docker"] {
-        assert!(matches!(refused(other), Refused::DockerCommand { .. }), "{other}");
+        assert!(
+            matches!(refused(other), Refused::DockerCommand { .. }),
+            "{other}"
+        );
     }
 }
 
 #[test]
 fn perf_record_then_perf_report_in_the_seed_s_forms() {
-    for line in ["perf record -g", "perf record -a -g", "perf record -ag", "perf record"] {
+    for line in [
+        "perf record -g",
+        "perf record -a -g",
+        "perf record -ag",
+        "perf record",
+    ] {
         assert_eq!(r(line), Route::PerfRecord { seconds: 5 }, "{line}");
     }
-    assert_eq!(r("perf record -g -- sleep 10"), Route::PerfRecord { seconds: 10 });
+    assert_eq!(
+        r("perf record -g -- sleep 10"),
+        Route::PerfRecord { seconds: 10 }
+    );
     for bad in [
         "perf record -g -- sleep 0",
         "perf record -g -- sleep 61",
@@ -173,7 +235,10 @@ fn perf_record_then_perf_report_in_the_seed_s_forms() {
             pipe: Some("grep -m3 inet_hash | head".into())
         }
     );
-    assert!(matches!(refused("perf report --sort dso"), Refused::Perf { .. }));
+    assert!(matches!(
+        refused("perf report --sort dso"),
+        Refused::Perf { .. }
+    ));
 }
 
 #[test]
@@ -196,7 +261,10 @@ means = { en = "m", zh = "m" }
     )
     .unwrap()
     .e;
-    assert_eq!(route("uname -r", &evidence, "perflab"), Route::Host("uname -r".into()));
+    assert_eq!(
+        route("uname -r", &evidence, "perflab"),
+        Route::Host("uname -r".into())
+    );
     assert_eq!(
         route("perf report", &evidence, "perflab"),
         Route::PerfReport { pipe: None }
@@ -251,7 +319,10 @@ fn a_refused_line_is_answered_like_a_failed_command() {
         ) -> Result<crate::engine::ExecOutput, crate::lab::LabError> {
             unreachable!()
         }
-        fn perf_record(&mut self, _: u32) -> Result<crate::engine::ExecOutput, crate::lab::LabError> {
+        fn perf_record(
+            &mut self,
+            _: u32,
+        ) -> Result<crate::engine::ExecOutput, crate::lab::LabError> {
             unreachable!()
         }
         fn perf_report(
