@@ -17,7 +17,9 @@
 //!   `perflab flame` does; `perf report [--stdio] [| head ...]` shows the report
 //!   kept from it.
 //!
-//! `perflab shell -- COMMAND` uses the same router for its one-shot commands.
+//! `perflab shell` runs everything in the server; its `dmesg` prints the copy of
+//! the host's kernel log that the shell makes through the helper
+//! (`crate::lab::kernel_copy`).
 mod docker;
 mod kernel;
 mod perf;
