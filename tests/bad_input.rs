@@ -5,7 +5,7 @@ mod common;
 use common::{text, TestLab};
 
 #[test]
-fn twenty_kinds_of_bad_input_are_refused_clearly_and_change_nothing() {
+fn twenty_three_kinds_of_bad_input_are_refused_clearly_and_change_nothing() {
     let lab = TestLab::new("bad-input");
     let cases: &[(&[&str], &str)] = &[
         (
@@ -43,8 +43,20 @@ fn twenty_kinds_of_bad_input_are_refused_clearly_and_change_nothing() {
             &["dev", "check", "--dir", "/nonexistent/lessons"],
             "/nonexistent/lessons",
         ),
+        (
+            &["challenge", "--goal", "1"],
+            "--goal 1 is out of range: accepted 2 to 100",
+        ),
+        (
+            &["challenge", "--goal", "lots"],
+            "`lots` is not a whole number: --goal takes 2 to 100",
+        ),
+        (
+            &["challenge", "--p99", "5s"],
+            "--p99 5000ms is out of range: accepted 50ms to 2000ms",
+        ),
     ];
-    assert_eq!(cases.len(), 20);
+    assert_eq!(cases.len(), 23);
     for (args, needle) in cases {
         let out = lab.run(args);
         let err = String::from_utf8_lossy(&out.stderr);

@@ -85,31 +85,22 @@ fn the_daemon_stopped_during_a_run_and_started_again() {
     );
     let lab = TestLab::new("daemon");
     let host_before = host_values();
-    let journal = lab.state.join("host-journal.json");
+    let journal = lab.journal();
     let systemd = systemd_docker();
 
-    let child = lab
-        .command(&[
-            "run",
-            "--auto",
-            "--duration",
-            "4s",
-            "--from",
-            "1",
-            "--to",
-            "2",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = lab.start(&[
+        "run",
+        "--auto",
+        "--duration",
+        "4s",
+        "--from",
+        "1",
+        "--to",
+        "2",
+    ]);
     // Stage 1's reference fix raises the host's nf_conntrack_max; the run after
     // it is under way two seconds later.
-    wait_until(
-        "the host-wide fix",
-        || journal.exists(),
-        Duration::from_secs(180),
-    );
+    lab.wait_for_host_fix(Duration::from_secs(180));
     std::thread::sleep(Duration::from_secs(2));
     let stopped_at = Instant::now();
     stop_daemon(systemd);

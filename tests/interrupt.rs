@@ -16,12 +16,7 @@ fn sigint_and_sigterm_during_up_leave_nothing_behind() {
         (libc::SIGTERM, 2),
         (libc::SIGINT, 3),
     ] {
-        let child = lab
-            .command(&["up", "--stage", "0"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let child = lab.start(&["up", "--stage", "0"]);
         let start = Instant::now();
         while lab.labelled_objects().len() < objects && start.elapsed() < Duration::from_secs(60) {
             std::thread::sleep(Duration::from_millis(10));

@@ -65,12 +65,7 @@ fn signals_during_load_and_perf_leave_nothing_behind() {
 
     // Ctrl-C and SIGTERM during a perf recording: the host helper is removed.
     for sig in [libc::SIGINT, libc::SIGTERM] {
-        let child = lab
-            .command(&["flame", "--seconds", "20"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let child = lab.start(&["flame", "--seconds", "20"]);
         wait_until(
             "the perf helper",
             || toolbox_running(&lab),
@@ -114,31 +109,22 @@ fn signals_during_load_and_perf_leave_nothing_behind() {
 fn interrupting_the_unattended_course_restores_the_host_wide_fix() {
     let lab = TestLab::new("interrupt-auto");
     let host_before = host_values();
-    let journal = lab.state.join("host-journal.json");
+    let journal = lab.journal();
     // Ctrl-C as soon as the journal is written (the fix is being made), SIGTERM
     // and kill -9 two seconds later (the run after the fix).
     for (how, wait) in [("SIGINT", 0), ("SIGTERM", 2), ("kill -9", 2)] {
-        let mut child = lab
-            .command(&[
-                "run",
-                "--auto",
-                "--duration",
-                "3s",
-                "--from",
-                "1",
-                "--to",
-                "3",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = lab.start(&[
+            "run",
+            "--auto",
+            "--duration",
+            "3s",
+            "--from",
+            "1",
+            "--to",
+            "3",
+        ]);
         // Stage 1's reference fix raises the host's nf_conntrack_max: wait for it.
-        wait_until(
-            "the host-wide fix",
-            || journal.exists(),
-            Duration::from_secs(120),
-        );
+        lab.wait_for_host_fix(Duration::from_secs(120));
         std::thread::sleep(Duration::from_secs(wait));
         if how == "kill -9" {
             child.kill().unwrap();

@@ -25,6 +25,11 @@ struct Run {
 }
 
 impl Run {
+    /// Its stderr has `text`.
+    fn says(&self, text: &str) {
+        assert!(self.stderr.contains(text), "{}", self.stderr);
+    }
+
     fn of(args: &[&str]) -> Run {
         let out = common::perflab(args).output();
         Run {
@@ -50,6 +55,18 @@ impl Run {
         assert!(hit, "no line with {parts:?} in:\n{}", self.stdout);
         assert!(self.stderr.contains("problem(s)"), "{}", self.stderr);
     }
+}
+
+/// `dev check` on `copy` fails on a line that names `path` and every one of `names`.
+fn fails(copy: LessonsCopy, path: &str, names: &[&str]) {
+    let file = copy.file(path);
+    copy.check()
+        .fails_naming(&[&[file.as_str()][..], names].concat());
+}
+
+/// A copy with `path` changed by `change` fails as [`fails`] says.
+fn edited(path: &str, change: impl FnOnce(String) -> String, names: &[&str]) {
+    fails(LessonsCopy::new().edit(path, change), path, names);
 }
 
 /// A copy of `lessons/` in a fresh temporary folder, removed on drop.
@@ -181,12 +198,11 @@ fn drop_zh(key: &str) -> impl FnOnce(String) -> String + '_ {
 
 #[test]
 fn a_copy_without_one_language_fails() {
-    let copy = LessonsCopy::new().edit("3-listen-queues/stage.toml", drop_zh("title"));
-    copy.check().fails_naming(&[
-        &copy.file("3-listen-queues/stage.toml"),
-        "title.zh",
-        "missing text",
-    ]);
+    edited(
+        "3-listen-queues/stage.toml",
+        drop_zh("title"),
+        &["title.zh", "missing text"],
+    );
     let copy = LessonsCopy::new().remove("1-conntrack/debrief.zh.md");
     copy.check()
         .fails_naming(&[&copy.file("1-conntrack/debrief.zh.md"), "missing file"]);
@@ -194,121 +210,111 @@ fn a_copy_without_one_language_fails() {
 
 #[test]
 fn a_copy_with_an_unknown_field_fails() {
-    let copy = LessonsCopy::new().replace(
+    fails(
+        LessonsCopy::new().replace(
+            "2-workers/stage.toml",
+            "[observe]\n",
+            "[observe]\ncolour = \"red\"\n",
+        ),
         "2-workers/stage.toml",
-        "[observe]\n",
-        "[observe]\ncolour = \"red\"\n",
+        &["[observe] colour", "unknown field `colour`"],
     );
-    copy.check().fails_naming(&[
-        &copy.file("2-workers/stage.toml"),
-        "[observe] colour",
-        "unknown field `colour`",
-    ]);
 }
 
 #[test]
 fn a_fix_without_its_reference_fails() {
-    let copy =
-        LessonsCopy::new().replace("4-ports/stage.toml", "reference = \"10000 65535\"\n", "");
-    copy.check().fails_naming(&[
-        &copy.file("4-ports/stage.toml"),
-        "fix.change[0].reference",
-        "missing",
-    ]);
+    fails(
+        LessonsCopy::new().replace("4-ports/stage.toml", "reference = \"10000 65535\"\n", ""),
+        "4-ports/stage.toml",
+        &["fix.change[0].reference", "missing"],
+    );
 }
 
 #[test]
 fn a_reference_outside_its_own_range_fails() {
-    let copy = LessonsCopy::new().replace(
+    fails(
+        LessonsCopy::new().replace(
+            "5-flame-graph/stage.toml",
+            "reference = \"1\"",
+            "reference = \"3\"",
+        ),
         "5-flame-graph/stage.toml",
-        "reference = \"1\"",
-        "reference = \"3\"",
+        &[
+            "fix.change[0].reference",
+            "3 is out of range: accepted 1 to 2",
+        ],
     );
-    copy.check().fails_naming(&[
-        &copy.file("5-flame-graph/stage.toml"),
-        "fix.change[0].reference",
-        "3 is out of range: accepted 1 to 2",
-    ]);
 }
 
 #[test]
 fn a_reference_that_disagrees_with_the_stage_plan_fails() {
-    let copy = LessonsCopy::new()
-        .replace(
-            "2-workers/stage.toml",
-            "reference = \"20\"",
-            "reference = \"40\"",
-        )
-        .replace(
-            "2-workers/stage.toml",
-            "`pm.max_children = 20`",
-            "`pm.max_children = 40`",
-        );
-    copy.check().fails_naming(&[
-        &copy.file("2-workers/stage.toml"),
-        "fix.change[0].reference",
-        "pm_max_children = \"20\"",
-    ]);
+    fails(
+        LessonsCopy::new()
+            .replace(
+                "2-workers/stage.toml",
+                "reference = \"20\"",
+                "reference = \"40\"",
+            )
+            .replace(
+                "2-workers/stage.toml",
+                "`pm.max_children = 20`",
+                "`pm.max_children = 40`",
+            ),
+        "2-workers/stage.toml",
+        &["fix.change[0].reference", "pm_max_children = \"20\""],
+    );
 }
 
 #[test]
 fn unknown_probe_fields_and_knobs_fail() {
-    let copy = LessonsCopy::new().replace(
+    fails(
+        LessonsCopy::new().replace(
+            "3-listen-queues/stage.toml",
+            "field = \"listen.send_q[80]\"",
+            "field = \"listen.sendq[80]\"",
+        ),
         "3-listen-queues/stage.toml",
-        "field = \"listen.send_q[80]\"",
-        "field = \"listen.sendq[80]\"",
+        &["field", "unknown probe field \"listen.sendq\""],
     );
-    copy.check().fails_naming(&[
-        &copy.file("3-listen-queues/stage.toml"),
-        "field",
-        "unknown probe field \"listen.sendq\"",
-    ]);
-    let copy = LessonsCopy::new().replace(
+    fails(
+        LessonsCopy::new().replace(
+            "6-beyond/stage.toml",
+            "knob = \"upstream_keepalive\"",
+            "knob = \"keepalive\"",
+        ),
         "6-beyond/stage.toml",
-        "knob = \"upstream_keepalive\"",
-        "knob = \"keepalive\"",
+        &["fix.change[0].target", "unknown knob \"keepalive\""],
     );
-    copy.check().fails_naming(&[
-        &copy.file("6-beyond/stage.toml"),
-        "fix.change[0].target",
-        "unknown knob \"keepalive\"",
-    ]);
 }
 
 #[test]
 fn a_fix_without_a_check_fails() {
-    let copy = LessonsCopy::new().edit("1-conntrack/stage.toml", |s| {
-        let start = s.find("[check]").unwrap();
-        let end = s.find("[measure]").unwrap();
-        format!("{}{}", &s[..start], &s[end..])
-    });
-    copy.check().fails_naming(&[
-        &copy.file("1-conntrack/stage.toml"),
-        "check",
-        "needs a [check] too",
-    ]);
+    edited(
+        "1-conntrack/stage.toml",
+        |s| {
+            let start = s.find("[check]").unwrap();
+            let end = s.find("[measure]").unwrap();
+            format!("{}{}", &s[..start], &s[end..])
+        },
+        &["check", "needs a [check] too"],
+    );
 }
 
 #[test]
 fn prose_problems_fail() {
-    let copy = LessonsCopy::new().edit("0-baseline/debrief.zh.md", |s| {
-        s + "\n```shell-session\n$ uptime\n```\n"
-    });
-    copy.check().fails_naming(&[
-        &copy.file("0-baseline/debrief.zh.md"),
-        "line",
-        "unknown fence \"shell-session\"",
-    ]);
+    edited(
+        "0-baseline/debrief.zh.md",
+        |s| s + "\n```shell-session\n$ uptime\n```\n",
+        &["line", "unknown fence \"shell-session\""],
+    );
     let copy = LessonsCopy::new().edit("6-beyond/debrief.en.md", |_| String::new());
     copy.check()
         .fails_naming(&[&copy.file("6-beyond/debrief.en.md"), "empty prose"]);
-    let copy =
-        LessonsCopy::new().edit("1-conntrack/brief.en.md", |s| format!("# Stage one\n\n{s}"));
-    copy.check().fails_naming(&[
-        &copy.file("1-conntrack/brief.en.md"),
-        "line 1",
-        "no level-1 heading",
-    ]);
+    edited(
+        "1-conntrack/brief.en.md",
+        |s| format!("# Stage one\n\n{s}"),
+        &["line 1", "no level-1 heading"],
+    );
 }
 
 /// The right choice of a question, made much longer than the others.
@@ -331,153 +337,141 @@ fn lengthen_right_choice<'a>(
 
 #[test]
 fn a_right_choice_that_is_too_long_fails() {
-    let copy = LessonsCopy::new().edit(
+    fails(
+        LessonsCopy::new().edit(
+            "2-workers/stage.toml",
+            lengthen_right_choice("diagnose", "en"),
+        ),
         "2-workers/stage.toml",
-        lengthen_right_choice("diagnose", "en"),
+        &[
+            "diagnose.choice[",
+            "].text.en",
+            "more than 1.5 × the longest wrong one",
+            "rule: balanced choices",
+        ],
     );
-    copy.check().fails_naming(&[
-        &copy.file("2-workers/stage.toml"),
-        "diagnose.choice[",
-        "].text.en",
-        "more than 1.5 × the longest wrong one",
-        "rule: balanced choices",
-    ]);
-    let copy = LessonsCopy::new().edit(
+    fails(
+        LessonsCopy::new().edit(
+            "3-listen-queues/stage.toml",
+            lengthen_right_choice("predict", "zh"),
+        ),
         "3-listen-queues/stage.toml",
-        lengthen_right_choice("predict", "zh"),
+        &["predict.choice[", "].text.zh", "rule: balanced choices"],
     );
-    copy.check().fails_naming(&[
-        &copy.file("3-listen-queues/stage.toml"),
-        "predict.choice[",
-        "].text.zh",
-        "rule: balanced choices",
-    ]);
 }
 
 #[test]
 fn a_stage_without_the_three_hint_levels_fails() {
-    let copy = LessonsCopy::new().edit("1-conntrack/stage.toml", |s| {
-        s.replace("level = \"where\"", "level = \"command\"")
-    });
-    copy.check().fails_naming(&[
-        &copy.file("1-conntrack/stage.toml"),
-        "hint",
-        "no where hint for the investigate step",
-        "rule: three hint levels",
-    ]);
-    let copy = LessonsCopy::new().edit("0-baseline/stage.toml", |s| {
-        s.replacen("level = \"nudge\"", "level = \"command\"", 1)
-    });
-    copy.check().fails_naming(&[
-        &copy.file("0-baseline/stage.toml"),
-        "no nudge hint",
-        "rule: three hint levels",
-    ]);
+    edited(
+        "1-conntrack/stage.toml",
+        |s| s.replace("level = \"where\"", "level = \"command\""),
+        &[
+            "hint",
+            "no where hint for the investigate step",
+            "rule: three hint levels",
+        ],
+    );
+    edited(
+        "0-baseline/stage.toml",
+        |s| s.replacen("level = \"nudge\"", "level = \"command\"", 1),
+        &["no nudge hint", "rule: three hint levels"],
+    );
 }
 
 #[test]
 fn a_brief_that_names_the_fix_or_the_counter_fails() {
-    let copy = LessonsCopy::new().edit("1-conntrack/brief.en.md", |s| {
-        s + "\nHint from the boss: check `nf_conntrack_max`.\n"
-    });
-    copy.check().fails_naming(&[
-        &copy.file("1-conntrack/brief.en.md"),
-        "names \"nf_conntrack_max\"",
-        "fix.change[0]",
-        "rule: neutral until the diagnosis",
-    ]);
-    let copy = LessonsCopy::new().edit("3-listen-queues/brief.zh.md", |s| {
-        s + "\n看看 ListenOverflows 和 listen_overflows。\n"
-    });
-    copy.check().fails_naming(&[
-        &copy.file("3-listen-queues/brief.zh.md"),
-        "names \"listen_overflows\"",
-        "symptom.field",
-        "rule: neutral until the diagnosis",
-    ]);
-    let copy = LessonsCopy::new().edit("2-workers/stage.toml", |s| {
-        s.replacen("title = { en = \"", "title = { en = \"max_children: ", 1)
-    });
-    copy.check().fails_naming(&[
-        &copy.file("2-workers/stage.toml"),
-        "title.en",
-        "names \"max_children\"",
-    ]);
+    edited(
+        "1-conntrack/brief.en.md",
+        |s| s + "\nHint from the boss: check `nf_conntrack_max`.\n",
+        &[
+            "names \"nf_conntrack_max\"",
+            "fix.change[0]",
+            "rule: neutral until the diagnosis",
+        ],
+    );
+    edited(
+        "3-listen-queues/brief.zh.md",
+        |s| s + "\n看看 ListenOverflows 和 listen_overflows。\n",
+        &[
+            "names \"listen_overflows\"",
+            "symptom.field",
+            "rule: neutral until the diagnosis",
+        ],
+    );
+    edited(
+        "2-workers/stage.toml",
+        |s| s.replacen("title = { en = \"", "title = { en = \"max_children: ", 1),
+        &["title.en", "names \"max_children\""],
+    );
 }
 
 #[test]
 fn evidence_in_fewer_than_three_groups_fails() {
-    let copy = LessonsCopy::new().edit("3-listen-queues/stage.toml", |s| {
-        s.lines()
-            .filter(|l| !l.starts_with("group = "))
-            .map(|l| match l {
-                "[[investigate.evidence]]" => {
-                    "[[investigate.evidence]]\ngroup = \"all\"".to_string()
-                }
-                other => other.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    });
-    copy.check().fails_naming(&[
-        &copy.file("3-listen-queues/stage.toml"),
-        "investigate.evidence",
-        "evidence in 1 group(s)",
-        "rule: evidence groups",
-    ]);
+    edited(
+        "3-listen-queues/stage.toml",
+        |s| {
+            s.lines()
+                .filter(|l| !l.starts_with("group = "))
+                .map(|l| match l {
+                    "[[investigate.evidence]]" => {
+                        "[[investigate.evidence]]\ngroup = \"all\"".to_string()
+                    }
+                    other => other.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        },
+        &[
+            "investigate.evidence",
+            "evidence in 1 group(s)",
+            "rule: evidence groups",
+        ],
+    );
 }
 
 #[test]
 fn a_literal_measured_figure_fails() {
-    let copy = LessonsCopy::new().edit("2-workers/debrief.en.md", |s| {
-        s + "\nOn our machine goodput went from 196 to 1146 2xx/s.\n"
-    });
-    copy.check().fails_naming(&[
-        &copy.file("2-workers/debrief.en.md"),
-        "line",
-        "1146 2xx/s",
-        "no literal measured figures",
-    ]);
-    let copy = LessonsCopy::new().edit("1-conntrack/stage.toml", |s| {
-        s.replacen(
-            "[measure]\nsay = { en = \"",
-            "[measure]\nsay = { en = \"Last time p99 was 1990 ms. ",
-            1,
-        )
-    });
-    copy.check().fails_naming(&[
-        &copy.file("1-conntrack/stage.toml"),
-        "measure.say.en",
-        "1990 ms",
-        "no literal measured figures",
-    ]);
-    let copy =
-        LessonsCopy::new().edit("0-baseline/debrief.zh.md", |s| s + "\n有效吞吐涨了十倍。\n");
-    copy.check().fails_naming(&[
-        &copy.file("0-baseline/debrief.zh.md"),
-        "十倍",
-        "no literal measured figures",
-    ]);
+    edited(
+        "2-workers/debrief.en.md",
+        |s| s + "\nOn our machine goodput went from 196 to 1146 2xx/s.\n",
+        &["line", "1146 2xx/s", "no literal measured figures"],
+    );
+    edited(
+        "1-conntrack/stage.toml",
+        |s| {
+            s.replacen(
+                "[measure]\nsay = { en = \"",
+                "[measure]\nsay = { en = \"Last time p99 was 1990 ms. ",
+                1,
+            )
+        },
+        &["measure.say.en", "1990 ms", "no literal measured figures"],
+    );
+    edited(
+        "0-baseline/debrief.zh.md",
+        |s| s + "\n有效吞吐涨了十倍。\n",
+        &["十倍", "no literal measured figures"],
+    );
 }
 
 #[test]
 fn a_placeholder_that_is_malformed_or_not_in_the_table_fails() {
-    let copy = LessonsCopy::new().edit("1-conntrack/debrief.en.md", |s| {
-        s + "\nIt went to {{1.after.goodput.average}} 2xx/s.\n"
-    });
-    copy.check().fails_naming(&[
-        &copy.file("1-conntrack/debrief.en.md"),
-        "malformed placeholder \"{{1.after.goodput.average}}\"",
-        "not a statistic",
-    ]);
-    let copy = LessonsCopy::new().edit("0-baseline/debrief.en.md", |s| {
-        s + "\nAfter the fix: {{0.after.goodput.median}} 2xx/s.\n"
-    });
-    copy.check().fails_naming(&[
-        &copy.file("0-baseline/debrief.en.md"),
-        "placeholder {{0.after.goodput.median}} names a figure the measured table",
-        "does not hold",
-    ]);
+    edited(
+        "1-conntrack/debrief.en.md",
+        |s| s + "\nIt went to {{1.after.goodput.average}} 2xx/s.\n",
+        &[
+            "malformed placeholder \"{{1.after.goodput.average}}\"",
+            "not a statistic",
+        ],
+    );
+    edited(
+        "0-baseline/debrief.en.md",
+        |s| s + "\nAfter the fix: {{0.after.goodput.median}} 2xx/s.\n",
+        &[
+            "placeholder {{0.after.goodput.median}} names a figure the measured table",
+            "does not hold",
+        ],
+    );
 }
 
 #[test]
@@ -494,18 +488,14 @@ fn every_problem_gets_its_own_line() {
     let run = copy.check();
     run.fails_naming(&["4-ports/stage.toml", "fix.change[0].reference"]);
     run.fails_naming(&["2-workers/brief.en.md", "missing file"]);
-    assert!(run.stderr.contains("2 problem(s)"), "{}", run.stderr);
+    run.says("2 problem(s)");
 }
 
 #[test]
 fn a_folder_that_does_not_exist_is_reported() {
     let run = Run::of(&["dev", "check", "--dir", "/nonexistent/perflab-lessons"]);
     assert_eq!(run.code, Some(1));
-    assert!(
-        run.stderr.contains("/nonexistent/perflab-lessons"),
-        "{}",
-        run.stderr
-    );
+    run.says("/nonexistent/perflab-lessons");
 }
 
 #[test]

@@ -10,9 +10,11 @@ mod harness;
 use std::path::Path;
 
 use fake::{Event, FakeLab, Log};
-use harness::{calls, course_run, position, shown, state_dir, why, DIAGNOSIS, PREDICTION};
+use harness::{
+    answers, calls, course_run, position, shown, state_dir, stops, why, DIAGNOSIS, PREDICTION,
+    TO_THE_FIX,
+};
 use perflab::lessons::{Course, Lang};
-use perflab::tutor::course::Outcome;
 use perflab::tutor::progress::{Progress, StageStatus};
 use perflab::tutor::runs::{self, Which};
 use perflab::tutor::Stop;
@@ -23,7 +25,7 @@ fn a_whole_stage_with_wrong_answers_explained_and_asked_again() {
     let dir = state_dir("whole");
     let log = Log::default();
     let mut lab = FakeLab::new(&log);
-    let run = course_run(
+    let run = stops(
         &dir,
         &mut lab,
         &[
@@ -38,13 +40,8 @@ fn a_whole_stage_with_wrong_answers_explained_and_asked_again() {
             "yes", // the host-wide change, announced
             "stop here",
         ],
-        Some(1),
+        1,
         Lang::En,
-    );
-    assert!(
-        matches!(run.result, Ok(Outcome::Stopped)),
-        "{:?}",
-        run.result
     );
     assert_eq!(run.left, 0);
     let text = shown(&log);
@@ -132,7 +129,7 @@ fn invalid_fix_values_are_refused_with_the_reason_and_change_nothing() {
     let log = Log::default();
     let mut lab = FakeLab::new(&log);
     let form = "sysctl -w net.netfilter.nf_conntrack_max=";
-    let run = course_run(
+    stops(
         &dir,
         &mut lab,
         &[
@@ -149,13 +146,8 @@ fn invalid_fix_values_are_refused_with_the_reason_and_change_nothing() {
             "solution",
             "quit",
         ],
-        Some(1),
+        1,
         Lang::En,
-    );
-    assert!(
-        matches!(run.result, Ok(Outcome::Stopped)),
-        "{:?}",
-        run.result
     );
     let text = shown(&log);
     for reason in [
@@ -189,21 +181,16 @@ fn a_host_wide_value_is_only_raised() {
     let log = Log::default();
     let mut lab = FakeLab::new(&log);
     lab.max = 2097152;
-    let run = course_run(
+    stops(
         &dir,
         &mut lab,
-        &[
-            "hint",
-            "next",
-            DIAGNOSIS,
-            PREDICTION,
-            "sysctl -w net.netfilter.nf_conntrack_max=1048576",
-            "quit",
-        ],
-        Some(1),
+        &answers(
+            TO_THE_FIX.as_slice(),
+            &["sysctl -w net.netfilter.nf_conntrack_max=1048576", "quit"],
+        ),
+        1,
         Lang::En,
     );
-    assert!(matches!(run.result, Ok(Outcome::Stopped)));
     assert!(shown(&log).contains("1048576 is not above the value now in force (2097152)"));
     assert!(calls(&log).iter().all(|c| !c.starts_with("apply")));
     std::fs::remove_dir_all(&dir).unwrap();
@@ -307,26 +294,12 @@ fn skip_applies_the_reference_fix_and_marks_the_stage_skipped() {
     let dir = state_dir("skip");
     let log = Log::default();
     let mut lab = FakeLab::new(&log);
-    let run = course_run(
+    stops(
         &dir,
         &mut lab,
-        &[
-            "hint",
-            "next",
-            DIAGNOSIS,
-            PREDICTION,
-            "skip",
-            "yes",
-            "yes",
-            "stop here",
-        ],
-        Some(1),
+        &answers(TO_THE_FIX.as_slice(), &["skip", "yes", "yes", "stop here"]),
+        1,
         Lang::En,
-    );
-    assert!(
-        matches!(run.result, Ok(Outcome::Stopped)),
-        "{:?}",
-        run.result
     );
     assert!(calls(&log).contains(&"apply raise-max 1048576".to_string()));
     let text = shown(&log);
@@ -344,26 +317,15 @@ fn an_inconclusive_headline_offers_a_rerun() {
     let log = Log::default();
     let mut lab = FakeLab::new(&log);
     lab.flat_goodput = true;
-    let run = course_run(
+    let run = stops(
         &dir,
         &mut lab,
-        &[
-            "hint",
-            "next",
-            DIAGNOSIS,
-            PREDICTION,
-            "conntrack -F",
-            "yes",
-            "no",
-            "stop here",
-        ],
-        Some(1),
+        &answers(
+            TO_THE_FIX.as_slice(),
+            &["conntrack -F", "yes", "no", "stop here"],
+        ),
+        1,
         Lang::En,
-    );
-    assert!(
-        matches!(run.result, Ok(Outcome::Stopped)),
-        "{:?}",
-        run.result
     );
     assert_eq!(
         run.asked
@@ -386,7 +348,7 @@ fn stage_zero_ends_after_the_diagnosis_and_speaks_chinese() {
     let dir = state_dir("zero");
     let log = Log::default();
     let mut lab = FakeLab::new(&log);
-    let run = course_run(
+    stops(
         &dir,
         &mut lab,
         &[
@@ -397,13 +359,8 @@ fn stage_zero_ends_after_the_diagnosis_and_speaks_chinese() {
             "没有哪种资源被用尽",
             "2",
         ],
-        Some(0),
+        0,
         Lang::Zh,
-    );
-    assert!(
-        matches!(run.result, Ok(Outcome::Stopped)),
-        "{:?}",
-        run.result
     );
     assert!(calls(&log).contains(&"start_stage 0 fresh=true".to_string()));
     let text = shown(&log);
@@ -506,14 +463,14 @@ fn the_report_shows_the_course_so_far_in_markdown_and_html() {
     let out = perflab(&dir, &["report"]);
     assert!(!out.status.success());
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("no course progress in"),
+        String::from_utf8_lossy(&out.stderr).contains("no course or challenge progress in"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
 
     let log = Log::default();
     let mut lab = FakeLab::new(&log);
-    let run = course_run(
+    stops(
         &dir,
         &mut lab,
         &[
@@ -526,13 +483,8 @@ fn the_report_shows_the_course_so_far_in_markdown_and_html() {
             "yes",
             "stop here",
         ],
-        Some(1),
+        1,
         Lang::En,
-    );
-    assert!(
-        matches!(run.result, Ok(Outcome::Stopped)),
-        "{:?}",
-        run.result
     );
     let p = Progress::load(&dir).unwrap();
     let s1 = &p.stages[&1];

@@ -215,35 +215,30 @@ impl ClassStatus {
     }
 }
 
+impl ClassStatus {
+    /// The membership could not be read: everything unknown but the error.
+    fn unreadable(e: impl std::fmt::Display) -> ClassStatus {
+        ClassStatus {
+            title: "?".into(),
+            server: "?".into(),
+            name: "?".into(),
+            reachable: false,
+            error: Some(e.to_string()),
+            queued: 0,
+            on_server: None,
+        }
+    }
+}
+
 /// `None` when the learner joined no class.
 pub async fn status(state_dir: &Path) -> Option<ClassStatus> {
     let member = match crate::tutor::progress::Progress::load(state_dir) {
         Ok(p) => p.class?,
-        Err(e) => {
-            return Some(ClassStatus {
-                title: "?".into(),
-                server: "?".into(),
-                name: "?".into(),
-                reachable: false,
-                error: Some(e.to_string()),
-                queued: 0,
-                on_server: None,
-            })
-        }
+        Err(e) => return Some(ClassStatus::unreadable(e)),
     };
     let class = match Classroom::for_member(member, state_dir) {
         Ok(c) => c,
-        Err(e) => {
-            return Some(ClassStatus {
-                title: "?".into(),
-                server: "?".into(),
-                name: "?".into(),
-                reachable: false,
-                error: Some(e.to_string()),
-                queued: 0,
-                on_server: None,
-            })
-        }
+        Err(e) => return Some(ClassStatus::unreadable(e)),
     };
     let m = class.membership();
     let reached = class.reach(Duration::from_secs(2)).await;

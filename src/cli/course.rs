@@ -75,9 +75,15 @@ pub fn lang_of(option: Option<Lang>, progress: &Progress) -> Lang {
 
 /// A prompter that says when it is waiting for the learner, so that Ctrl-C
 /// there need not wait for a line that will never come.
-struct Watched {
+pub(super) struct Watched {
     inner: Box<dyn Prompter + Send>,
     waiting: Arc<AtomicBool>,
+}
+
+impl Watched {
+    pub(super) fn new(inner: Box<dyn Prompter + Send>, waiting: Arc<AtomicBool>) -> Watched {
+        Watched { inner, waiting }
+    }
 }
 
 impl Prompter for Watched {
@@ -130,10 +136,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         None => Box::new(LinePrompter::new(std::io::BufReader::new(std::io::stdin()))),
     };
     let waiting = Arc::new(AtomicBool::new(false));
-    let mut prompter = Watched {
-        inner: prompter,
-        waiting: waiting.clone(),
-    };
+    let mut prompter = Watched::new(prompter, waiting.clone());
     let opts = Options {
         lang,
         yes: args.yes,

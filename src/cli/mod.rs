@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, each with its `Args` and `run`.
 //! Arguments are parsed and validated completely before anything acts.
 mod args;
+mod challenge;
 mod check;
 pub mod class;
 mod course;
@@ -74,6 +75,8 @@ pub enum Command {
     Report(report::Args),
     /// Put a stage (and the ones after it) or the whole course back to its start
     Reset(reset::Args),
+    /// The broken server with a goal in figures and no guidance; timed and scored
+    Challenge(challenge::Args),
     /// Classroom workshops: serve a class's live roster, or join one
     Class(class::Args),
     /// Tools for perflab's developers
@@ -151,6 +154,7 @@ async fn run_command(command: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Run(a) => run::run(a, &ctx).await,
         Command::Report(a) => report::run(a, &ctx).await,
         Command::Reset(a) => reset::run(a, &ctx).await,
+        Command::Challenge(a) => challenge::run(a, &ctx).await,
         Command::Class(a) => class::run(a, &ctx).await,
         Command::Dev(a) => dev::run(a, &ctx).await,
     }

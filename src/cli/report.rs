@@ -34,7 +34,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let course = Course::load().context("loading the lessons")?;
     let Some(report) = Report::build(&course, &progress, lang) else {
         anyhow::bail!(
-            "no course progress in {} yet: take the course with `perflab`, then ask for the report",
+            "no course or challenge progress in {} yet: take the course with `perflab` or a challenge with `perflab challenge`, then ask for the report",
             dir.display()
         );
     };

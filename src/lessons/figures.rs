@@ -60,7 +60,7 @@ pub struct StageFigures {
     #[serde(default)]
     pub after: Option<Side>,
     #[serde(default)]
-    pub verdicts: Vec<String>,
+    pub verdicts: Vec<Option<String>>,
 }
 
 /// The figures of one side (before or after the fix) of a stage.

@@ -3,20 +3,11 @@
 //! reads `tcp.listen_overflows` the same way in both.
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use super::snapshot::{Conntrack, Kernel, LogMark, Nginx, PhpFpm, Snapshot, Tcp};
 
-use super::snapshot::{Conntrack, Kernel, Listen, LogMark, Nginx, PhpFpm, Snapshot, Tcp};
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Deltas {
-    pub conntrack: Conntrack,
-    pub tcp: Tcp,
-    pub listen: Vec<Listen>,
-    pub sysctl: BTreeMap<String, String>,
-    pub nginx: Nginx,
-    pub phpfpm: PhpFpm,
-    pub kernel: Kernel,
-}
+/// The growth between two snapshots, in a snapshot's shape (without its log
+/// cursors, which belong to a moment).
+pub type Deltas = Snapshot;
 
 /// A counter's growth. A counter that went down was reset (a new namespace, a
 /// new log file), so everything it holds now is growth.
@@ -95,7 +86,7 @@ pub fn deltas(before: &Snapshot, after: &Snapshot) -> Deltas {
             ..after.kernel.clone()
         },
     };
-    Deltas {
+    Snapshot {
         conntrack: Conntrack {
             drops: grew(before.conntrack.drops, after.conntrack.drops),
             insert_failed: grew(
@@ -136,6 +127,7 @@ pub fn deltas(before: &Snapshot, after: &Snapshot) -> Deltas {
             by_limit: grew_map(&before.phpfpm.by_limit, &after.phpfpm.by_limit, phpfpm_new),
         },
         kernel,
+        cursors: Default::default(),
     }
 }
 

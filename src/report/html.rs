@@ -5,10 +5,24 @@ use super::{cells, words, Report};
 pub fn html(r: &Report) -> String {
     let w = words::of(r.lang);
     let mut o = format!(
-        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p>{}: {} ({} {})</p>\n<table>\n<tr>",
+        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
         r.lang.code(),
         esc(w.heading),
         esc(w.heading),
+    );
+    if !r.rows.is_empty() {
+        o.push_str(&course(r));
+    }
+    o.push_str(&challenge(r));
+    o.push_str("</body>\n</html>\n");
+    o
+}
+
+/// The course's table, its chart and the note on the figures.
+fn course(r: &Report) -> String {
+    let w = words::of(r.lang);
+    let mut o = format!(
+        "<p>{}: {} ({} {})</p>\n<table>\n<tr>",
         esc(w.on_stage),
         r.current,
         esc(w.of),
@@ -32,10 +46,25 @@ pub fn html(r: &Report) -> String {
     } else {
         o.push_str(&format!("<p>{}</p>\n", esc(w.no_chart)));
     }
-    o.push_str(&format!(
-        "<p class=\"note\">{}</p>\n</body>\n</html>\n",
-        esc(w.how)
-    ));
+    o.push_str(&format!("<p class=\"note\">{}</p>\n", esc(w.how)));
+    o
+}
+
+/// The challenge's section: a table of label and value.
+fn challenge(r: &Report) -> String {
+    let Some(c) = &r.challenge else {
+        return String::new();
+    };
+    let w = &words::of(r.lang).challenge;
+    let mut o = format!("<h2>{}</h2>\n<table>\n", esc(w.heading));
+    for (label, value) in c.lines(r.lang) {
+        o.push_str(&format!(
+            "<tr><th>{}</th><td>{}</td></tr>\n",
+            esc(label),
+            esc(&value)
+        ));
+    }
+    o.push_str("</table>\n");
     o
 }
 
@@ -95,6 +124,21 @@ mod tests {
         assert!(page.contains("<td>0 → 186</td>"), "{page}");
         assert_eq!(page.matches("<rect ").count(), 2, "baseline and stage 1");
         assert!(page.contains(">186</text>"), "{page}");
+        assert!(page.trim_end().ends_with("</html>"));
+    }
+
+    #[test]
+    fn the_challenge_shows_as_a_table_of_its_own() {
+        let mut r = sample(Lang::En);
+        assert!(!html(&r).contains("<h2>Challenge</h2>"));
+        let c = crate::tutor::challenge::ChallengeProgress::new(
+            "c-1".into(),
+            crate::tutor::challenge::goal::Goal::default(),
+        );
+        r.challenge = Some(super::super::ChallengeSummary::build(&c));
+        let page = html(&r);
+        assert!(page.contains("<h2>Challenge</h2>"), "{page}");
+        assert!(page.contains("<tr><th>hints</th><td>0</td></tr>"), "{page}");
         assert!(page.trim_end().ends_with("</html>"));
     }
 

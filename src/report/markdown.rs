@@ -4,6 +4,12 @@ use crate::ui::table;
 
 pub fn markdown(r: &Report) -> String {
     let w = words::of(r.lang);
+    if r.rows.is_empty() {
+        // A challenge only: no course table to show.
+        let mut o = format!("# {}\n", w.heading);
+        challenge(&mut o, r);
+        return o;
+    }
     let mut o = format!(
         "# {}\n\n{}: {} ({} {})\n\n",
         w.heading, w.on_stage, r.current, w.of, r.total
@@ -22,7 +28,19 @@ pub fn markdown(r: &Report) -> String {
         o.push_str(&format!("{}\n", w.no_chart));
     }
     o.push_str(&format!("\n{}\n", w.how));
+    challenge(&mut o, r);
     o
+}
+
+fn challenge(o: &mut String, r: &Report) {
+    let Some(c) = &r.challenge else {
+        return;
+    };
+    let w = &words::of(r.lang).challenge;
+    o.push_str(&format!("\n## {}\n\n", w.heading));
+    for (label, value) in c.lines(r.lang) {
+        o.push_str(&format!("- {label}: {value}\n"));
+    }
 }
 
 #[cfg(test)]
@@ -46,6 +64,25 @@ mod tests {
         assert!(md.contains("in progress (diagnose)"), "{md}");
         assert!(md.contains("```text\nbaseline"), "{md}");
         assert!(md.contains("stage 1  "), "{md}");
+    }
+
+    #[test]
+    fn the_challenge_has_its_own_section_with_or_without_the_course() {
+        let mut r = sample(Lang::En);
+        let c = crate::tutor::challenge::ChallengeProgress::new(
+            "c-1".into(),
+            crate::tutor::challenge::goal::Goal::default(),
+        );
+        r.challenge = Some(super::super::ChallengeSummary::build(&c));
+        let md = markdown(&r);
+        assert!(md.contains("\n## Challenge\n\n- state: in progress\n- time: 0:00\n- hints: 0\n- score: 1000 so far"), "{md}");
+        r.rows.clear();
+        let md = markdown(&r);
+        assert!(
+            md.starts_with("# perflab: course report\n\n## Challenge\n"),
+            "{md}"
+        );
+        assert!(!md.contains("On stage"), "{md}");
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! `perflab report`: the learner's course so far, from the saved progress, as
 //! Markdown and as a self-contained HTML page with a goodput chart. One model
 //! ([`Report`]) built from the progress and the lessons, two renderers.
+mod challenge;
 mod html;
 mod markdown;
 mod words;
 
+pub use challenge::ChallengeSummary;
 pub use html::html;
 pub use markdown::markdown;
 
@@ -38,12 +40,15 @@ pub struct Report {
     pub rows: Vec<StageRow>,
     /// The chart's bars, as the course draws them at the end of each stage.
     pub bars: Vec<(String, f64)>,
+    /// `perflab challenge`, once one has started.
+    pub challenge: Option<ChallengeSummary>,
 }
 
 impl Report {
-    /// `None` when the learner has not started the course.
+    /// `None` when the learner has started neither the course nor a challenge.
     pub fn build(course: &Course, progress: &Progress, lang: Lang) -> Option<Report> {
-        if progress.stages.is_empty() {
+        let challenge = progress.challenge.as_ref().map(ChallengeSummary::build);
+        if progress.stages.is_empty() && challenge.is_none() {
             return None;
         }
         let rows = progress
@@ -78,6 +83,7 @@ impl Report {
             total: course.stages.len(),
             rows,
             bars: goodput_items(progress, lang),
+            challenge,
         })
     }
 }

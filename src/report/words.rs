@@ -12,6 +12,27 @@ pub struct Words {
     pub chart: &'static str,
     pub no_chart: &'static str,
     pub how: &'static str,
+    pub challenge: ChallengeWords,
+}
+
+/// The challenge's section.
+pub struct ChallengeWords {
+    pub heading: &'static str,
+    pub state: &'static str,
+    pub reached: &'static str,
+    pub in_progress: &'static str,
+    pub time: &'static str,
+    pub hints: &'static str,
+    pub score: &'static str,
+    pub so_far: &'static str,
+    pub goal: &'static str,
+    pub goodput: &'static str,
+    pub baseline: &'static str,
+    pub errors: &'static str,
+    pub baseline_run: &'static str,
+    pub last_check: &'static str,
+    pub checks: &'static str,
+    pub fixes: &'static str,
 }
 
 const EN: Words = Words {
@@ -33,6 +54,24 @@ const EN: Words = Words {
     chart: "Goodput across the course (2xx/s): the baseline, then each stage after its fix",
     no_chart: "No stage has been measured after its fix yet.",
     how: "Every figure is a real load run against the lab on this machine; runs on a busy machine differ by several per cent.",
+    challenge: ChallengeWords {
+        heading: "Challenge",
+        state: "state",
+        reached: "goal reached",
+        in_progress: "in progress",
+        time: "time",
+        hints: "hints",
+        score: "score",
+        so_far: "so far",
+        goal: "goal",
+        goodput: "goodput",
+        baseline: "baseline",
+        errors: "errors",
+        baseline_run: "baseline run",
+        last_check: "last check",
+        checks: "checks",
+        fixes: "fixes typed at the prompt",
+    },
 };
 
 const ZH: Words = Words {
@@ -55,6 +94,24 @@ const ZH: Words = Words {
     no_chart: "还没有哪个阶段在修复之后测量过。",
     how:
         "每个数字都来自在这台机器上对实验环境的真实压测；机器繁忙时，两次运行相差几个百分点很正常。",
+    challenge: ChallengeWords {
+        heading: "挑战",
+        state: "状态",
+        reached: "达成目标",
+        in_progress: "进行中",
+        time: "用时",
+        hints: "提示次数",
+        score: "得分",
+        so_far: "（目前）",
+        goal: "目标",
+        goodput: "有效吞吐",
+        baseline: "基线",
+        errors: "错误",
+        baseline_run: "基线压测",
+        last_check: "最近一次检查",
+        checks: "检查次数",
+        fixes: "在提示符下输入的修复",
+    },
 };
 
 pub fn of(lang: Lang) -> &'static Words {

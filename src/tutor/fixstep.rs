@@ -100,8 +100,41 @@ fn attempt(s: &mut Session, fix: &Fix, line: &str) -> Flow<Option<String>> {
         Some(Input::Accepted { change, value }) => (change, value),
     };
     s.save()?;
+    match apply_accepted(s, change, value.as_deref())? {
+        Applied::Done(done) => {
+            s.say(Tone::Good, &done);
+            s.say(Tone::Note, change.about.get(lang));
+            Ok(Some(change.id.clone()))
+        }
+        Applied::Refused => {
+            s.stage(n).attempts += 1;
+            s.save()?;
+            Ok(None)
+        }
+        Applied::Declined => Ok(None),
+    }
+}
+
+/// What became of a change whose form and range were accepted.
+pub(super) enum Applied {
+    /// Applied; what was done, in a line.
+    Done(String),
+    /// Refused (and said why): a host-wide value not above the one in force.
+    Refused,
+    /// The learner declined a host-wide change, or applying it failed (and was shown).
+    Declined,
+}
+
+/// Applies an accepted change as the fix step does: a host-wide value only
+/// above the one in force, announced and confirmed first (the engine journals it).
+pub(super) fn apply_accepted(
+    s: &mut Session,
+    change: &Change,
+    value: Option<&str>,
+) -> Flow<Applied> {
+    let lang = s.lang();
     let live = live_value(s, change)?;
-    if let (Some(v), Some(live)) = (value.as_deref(), live) {
+    if let (Some(v), Some(live)) = (value, live) {
         let above_live = matches!(
             change.value,
             Some(ValueRule::Integer {
@@ -110,22 +143,18 @@ fn attempt(s: &mut Session, fix: &Fix, line: &str) -> Flow<Option<String>> {
             })
         );
         if above_live && v.parse::<u64>().is_ok_and(|v| v <= live) {
-            s.stage(n).attempts += 1;
-            s.save()?;
             let why = p::NOT_ABOVE_LIVE.fill(lang, &[("value", v), ("live", &live.to_string())]);
             s.say(Tone::Bad, &p::REFUSED.fill(lang, &[("reason", &why)]));
-            return Ok(None);
+            return Ok(Applied::Refused);
         }
     }
     if !announce_host(s, change, live)? {
-        return Ok(None);
+        return Ok(Applied::Declined);
     }
-    let Some(done) = s.try_lab(|o| o.apply(change, value.as_deref()))? else {
-        return Ok(None);
-    };
-    s.say(Tone::Good, &done);
-    s.say(Tone::Note, change.about.get(lang));
-    Ok(Some(change.id.clone()))
+    Ok(match s.try_lab(|o| o.apply(change, value))? {
+        Some(done) => Applied::Done(done),
+        None => Applied::Declined,
+    })
 }
 
 /// The value in force of the sysctl a change sets, when it is a number.
@@ -188,7 +217,7 @@ pub fn skip(s: &mut Session, spec: &StageSpec) -> Flow<bool> {
     Ok(true)
 }
 
-fn restart(s: &mut Session, services: &[Service]) -> Flow<()> {
+pub(super) fn restart(s: &mut Session, services: &[Service]) -> Flow<()> {
     if services.is_empty() {
         return Ok(());
     }

@@ -127,7 +127,7 @@ fn list(s: &mut Session, spec: &StageSpec, seen: &[String]) {
 }
 
 /// Runs one typed line and returns the evidence it showed for the first time.
-fn run_line<'l>(
+pub(super) fn run_line<'l>(
     s: &mut Session,
     spec: &'l StageSpec,
     line: &str,

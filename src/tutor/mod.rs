@@ -3,6 +3,7 @@
 pub mod advance;
 pub mod auto;
 mod auto_table;
+pub mod challenge;
 pub mod course;
 pub mod facts;
 mod fixstep;

@@ -43,8 +43,11 @@ pub fn median(values: &[f64]) -> Option<f64> {
     })
 }
 
-/// The spread of stage `n`'s states as the measured table has it: the larger
-/// goodput max/min of its two sides, or [`DEFAULT_BAND`] when not measured.
+/// The spread of a before/after ratio at stage `n` as the measured table has
+/// it: each side's goodput max/min, combined as the square root of their
+/// product (one run strays from its side's median by about the square root of
+/// that side's max/min, in either direction, and a ratio of two runs carries
+/// both), or [`DEFAULT_BAND`] when not measured.
 pub fn band(n: u8) -> f64 {
     crate::lessons::Figures::embedded()
         .ok()
@@ -54,12 +57,20 @@ pub fn band(n: u8) -> f64 {
 
 fn band_in(f: &crate::lessons::Figures, n: u8) -> Option<f64> {
     let stage = f.stages.iter().find(|s| s.stage == n)?;
-    [&stage.before, &stage.after]
+    let sides = [&stage.before, &stage.after]
         .into_iter()
         .flatten()
         .filter_map(|side| side.goodput)
         .filter_map(|g| spread(&[g.min?, g.max?]))
-        .reduce(f64::max)
+        // One side measured: take the other side's spread as its own.
+        .map(f64::sqrt)
+        .collect::<Vec<_>>();
+    let band = match sides.as_slice() {
+        [one] => one * one,
+        [before, after] => before * after,
+        _ => return None,
+    };
+    Some(band.max(MIN_BAND))
 }
 
 /// The band a comparison of `field` at stage `n` is judged against: the
@@ -121,7 +132,7 @@ mod tests {
     }
 
     #[test]
-    fn the_band_is_the_wider_side_of_the_measured_table() {
+    fn the_band_combines_both_sides_of_the_measured_table() {
         let f = crate::lessons::Figures::parse(
             r#"{"format": 1, "stages": [{"stage": 2,
                 "before": {"goodput": {"median": 2400, "min": 800, "max": 6600}},
@@ -130,8 +141,20 @@ mod tests {
         )
         .unwrap();
         let b = band_in(&f, 2).unwrap();
-        assert!((b - 6601.0 / 801.0).abs() < 1e-9, "{b}");
+        let want = (6601.0_f64 / 801.0 * (8401.0 / 5801.0)).sqrt();
+        assert!((b - want).abs() < 1e-9, "{b}");
         assert_eq!(band_in(&f, 3), None);
+        let one = crate::lessons::Figures::parse(
+            r#"{"format": 1, "stages": [{"stage": 0,
+                "before": {"goodput": {"median": 100, "min": 90, "max": 150}}}]}"#,
+            "test",
+        )
+        .unwrap();
+        let b = band_in(&one, 0).unwrap();
+        assert!(
+            (b - 151.0 / 91.0).abs() < 1e-9,
+            "one side: its own spread, {b}"
+        );
     }
 
     #[test]

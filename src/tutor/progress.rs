@@ -55,6 +55,9 @@ pub struct Progress {
     /// The class this learner joined (`perflab class join`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<crate::class::Membership>,
+    /// `perflab challenge`: its goal, clock, hints and fixes (absent until one starts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<super::challenge::ChallengeProgress>,
     /// This learner's order of every question's choices (drawn when the course
     /// begins; a progress saved before it has 0, a fixed order).
     #[serde(default)]
@@ -85,6 +88,7 @@ impl Default for Progress {
             stage: 0,
             stages: BTreeMap::new(),
             class: None,
+            challenge: None,
             seed: fresh_seed(),
         }
     }

@@ -86,6 +86,29 @@ impl TestLab {
         self.perflab(args).ok()
     }
 
+    /// Starts perflab against this lab in the background: stdout dropped,
+    /// stderr piped (read it after a signal).
+    #[track_caller]
+    pub fn start(&self, args: &[&str]) -> Child {
+        self.command(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting perflab {args:?}: {e}"))
+    }
+
+    /// The journal of host-wide changes (stage 1's fix writes it first).
+    pub fn journal(&self) -> PathBuf {
+        self.state.join("host-journal.json")
+    }
+
+    /// Waits until a host-wide change is journaled: stage 1's reference fix is being made.
+    #[track_caller]
+    pub fn wait_for_host_fix(&self, within: Duration) {
+        let journal = self.journal();
+        wait_until("the host-wide fix", || journal.exists(), within);
+    }
+
     /// One command inside the server; its stdout.
     pub fn sh(&self, script: &str) -> String {
         self.ok(&["shell", "--", "sh", "-c", script])

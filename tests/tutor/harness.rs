@@ -16,6 +16,14 @@ use super::fake::{Event, FakeLab, Log, Recorder};
 pub const DIAGNOSIS: &str = "A full connection-tracking table";
 pub const PREDICTION: &str = "More pages get through";
 
+/// Stage 1 up to its fix: a hint opens the diagnosis, then the right answers.
+pub const TO_THE_FIX: [&str; 4] = ["hint", "next", DIAGNOSIS, PREDICTION];
+
+/// `first`, then `rest`: an answers list built from shared parts.
+pub fn answers<'a>(first: &[&'a str], rest: &[&'a str]) -> Vec<&'a str> {
+    [first, rest].concat()
+}
+
 pub fn state_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("perflab-tutor-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -61,6 +69,17 @@ pub fn course_run(
         left: prompt.remaining(),
         asked: prompt.asked,
     }
+}
+
+/// A course run that must end with the learner stopping.
+pub fn stops(dir: &Path, lab: &mut FakeLab, answers: &[&str], stage: u8, lang: Lang) -> Run {
+    let run = course_run(dir, lab, answers, Some(stage), lang);
+    assert!(
+        matches!(run.result, Ok(Outcome::Stopped)),
+        "{:?}",
+        run.result
+    );
+    run
 }
 
 pub fn shown(log: &Log) -> String {

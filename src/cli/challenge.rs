@@ -1,0 +1,266 @@
+//! `perflab challenge`: the broken server with a goal in figures, timed and
+//! scored. Opens the lab session as the course does and runs the challenge on
+//! the tutor's blocking thread, with the same Ctrl-C handling: a lab operation
+//! in flight stops, and a prompt waiting for a line is left behind (the
+//! challenge is saved after every line, with its clock).
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+
+use super::course::{lang_of, parse_lang, Watched};
+use super::Ctx;
+use crate::lab::{defaults, LabOps, LabSession, LoadShape, STANDARD};
+use crate::lessons::{Course, Lang};
+use crate::load::options;
+use crate::tutor::challenge::goal::{FACTORS, P99_RANGE_MS};
+use crate::tutor::challenge::score::clock_text;
+use crate::tutor::challenge::words as w;
+use crate::tutor::challenge::{self, state, Outcome, Request};
+use crate::tutor::{phrases as p, progress::Progress};
+use crate::tutor::{Options, Session, Stop};
+use crate::ui::{self, LinePrompter, Prompter, ScriptedPrompter, TerminalPrompter};
+use crate::ui::{Screen, TermScreen, Tone};
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+The goal, measured by `check` under the standard load: goodput at least GOAL x the baseline \
+(a baseline under 250 2xx/s counts as 250), p99 latency at most --p99, and errors (non-2xx \
+responses and requests without a response) at most 0.1 % of the requests.
+Score: 1000 - 100 per hint - 1 per 10 s on the clock, at least 0. The clock runs while the \
+challenge's prompt is open and keeps its time across `quit`, Ctrl-C and a resume.
+At the prompt: any command runs in the server, a fix the course knows is applied, and `check`, \
+`hint`, `goal`, `help` and `quit` are the challenge's own. `perflab report` shows the time, the \
+hints and the score.
+A stopped challenge resumes in its lab if that still runs; else the broken server is started \
+again and the fixes you applied at the prompt are applied again, in their order.")]
+pub struct Args {
+    /// Goodput to reach, as a multiple of the baseline (2 to 100; default 10)
+    #[arg(long, value_name = "N", value_parser = factor_arg)]
+    pub goal: Option<u32>,
+    /// The p99 latency bound: 500ms, 1s (50ms to 2s; default 1s)
+    #[arg(long, value_name = "TIME", value_parser = p99_arg)]
+    pub p99: Option<u64>,
+    /// Start a new challenge, abandoning the one in progress or finished
+    #[arg(long)]
+    pub new: bool,
+    /// The language, en or zh (default: as saved, else from the locale)
+    #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+    /// Answers given in advance, one a line; blank lines and # comments are skipped, `^C` stands for Ctrl-C
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Answer yes to every confirmation (a host-wide change, a hint's cost)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// How long each load run lasts (100ms to 1h); shorter runs are noisier
+    #[arg(long, value_name = "TIME", env = "PERFLAB_LOAD_DURATION", default_value = defaults::DURATION, value_parser = options::duration_arg)]
+    pub load_duration: Duration,
+}
+
+/// A goal option out of its range, naming the value and the range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GoalArgError {
+    #[error("`{0}` is not a whole number: --goal takes {lo} to {hi} (times the baseline)", lo = FACTORS.start(), hi = FACTORS.end())]
+    NotANumber(String),
+    #[error(transparent)]
+    Goal(#[from] challenge::goal::GoalError),
+    #[error(transparent)]
+    Duration(#[from] options::OptionError),
+}
+
+pub fn factor_arg(text: &str) -> Result<u32, GoalArgError> {
+    let n: u32 = text
+        .trim()
+        .parse()
+        .map_err(|_| GoalArgError::NotANumber(text.to_string()))?;
+    challenge::goal::Goal::build(n, *P99_RANGE_MS.start())?;
+    Ok(n)
+}
+
+/// The bound in milliseconds.
+pub fn p99_arg(text: &str) -> Result<u64, GoalArgError> {
+    let ms = options::parse_duration(text)?.as_millis();
+    let ms = u64::try_from(ms).unwrap_or(u64::MAX);
+    challenge::goal::Goal::build(*FACTORS.start(), ms)?;
+    Ok(ms)
+}
+
+pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let course = Course::load().context("loading the lessons")?;
+    let scripted = match &args.answers {
+        Some(path) => Some(ScriptedPrompter::from_file_text(
+            &std::fs::read_to_string(path).with_context(|| {
+                format!(
+                    "reading the answers file {}; check the path",
+                    path.display()
+                )
+            })?,
+        )),
+        None => None,
+    };
+    let dir = ctx.settings.ensure_state_dir()?.to_path_buf();
+    let progress = Progress::load(&dir)?;
+    let request = Request {
+        new: args.new,
+        factor: args.goal,
+        p99_ms: args.p99,
+    };
+    state::check(progress.challenge.as_ref(), &request)?;
+    let lang = lang_of(args.lang, &progress);
+    let shape = LoadShape {
+        duration: args.load_duration,
+        ..STANDARD
+    };
+    let session = LabSession::open(&ctx.settings, &ctx.cancel, ctx.sink(true), shape).await?;
+    let stdin_is_term =
+        console::Term::stdout().is_term() && std::io::IsTerminal::is_terminal(&std::io::stdin());
+    let has_answers = scripted.is_some();
+    let prompter: Box<dyn Prompter + Send> = match scripted {
+        Some(s) => Box::new(s),
+        None if stdin_is_term => Box::new(TerminalPrompter),
+        None => Box::new(LinePrompter::new(std::io::BufReader::new(std::io::stdin()))),
+    };
+    let waiting = Arc::new(AtomicBool::new(false));
+    let mut prompter = Watched::new(prompter, waiting.clone());
+    let opts = Options {
+        lang,
+        yes: args.yes,
+        pauses: false,
+        live: true,
+    };
+    let copts = challenge::Options {
+        request,
+        connections: shape.connections,
+        seconds: shape.duration.as_secs_f64(),
+    };
+    let cancel = ctx.cancel.clone();
+    let tutor_dir = dir.clone();
+    let mut tutor = session.spawn(move |lab| {
+        let mut screen = TermScreen;
+        let mut session = Session {
+            ops: lab as &mut dyn LabOps,
+            prompt: &mut prompter,
+            screen: &mut screen,
+            course,
+            progress,
+            dir: tutor_dir,
+            opts,
+            cancel,
+            before: None,
+            after: None,
+            class: None,
+        };
+        challenge::run(&mut session, copts)
+    });
+    let result = tokio::select! {
+        r = &mut tutor => Some(r),
+        _ = ctx.cancel.cancelled() => None,
+    };
+    let result = match result {
+        Some(r) => r.map(|(_, out)| out),
+        // Ctrl-C: as in the course, a prompt waiting for a line is left behind.
+        None => loop {
+            if tutor.is_finished() {
+                break tutor.await.map(|(_, out)| out);
+            }
+            if waiting.load(Ordering::SeqCst) {
+                // The tutor waits for a line and saves nothing more: the
+                // clock stops here.
+                if let Err(e) = challenge::stop_saved_clock(&dir) {
+                    ui::warn(&format!(
+                        "the challenge's clock was not saved at the stop: {e}"
+                    ));
+                }
+                break Ok(Err(Stop::Interrupted));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        },
+    };
+    let result = result.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    finish(result, &dir, lang, has_answers)
+}
+
+/// Says how the challenge ended and how to resume; the exit code.
+fn finish(
+    result: Result<Outcome, Stop>,
+    dir: &std::path::Path,
+    lang: Lang,
+    has_answers: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut screen = TermScreen;
+    let code = match result {
+        Ok(Outcome::Reached | Outcome::AlreadyDone) => return Ok(ExitCode::SUCCESS),
+        Ok(Outcome::Stopped) => ExitCode::SUCCESS,
+        Err(Stop::Interrupted) => super::interrupted_code(),
+        Err(Stop::Eof) if has_answers => {
+            screen.show(Tone::Note, p::ANSWERS_ENDED.get(lang));
+            ExitCode::FAILURE
+        }
+        Err(Stop::Eof) => {
+            screen.show(Tone::Note, p::INPUT_ENDED.get(lang));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            ui::error(&format!("the challenge stopped: {e}"));
+            ExitCode::FAILURE
+        }
+    };
+    let saved = Progress::load(dir).ok().and_then(|p| p.challenge);
+    if let Some(c) = saved.filter(|c| c.finished.is_none()) {
+        let line = w::SAVED.fill(lang, &[("time", &clock_text(c.elapsed_s))]);
+        screen.show(Tone::Note, &line);
+    }
+    Ok(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_help_states_the_rules_the_code_applies() {
+        use crate::tutor::challenge::goal::{BASELINE_FLOOR_RPS, ERROR_TOLERANCE, FACTOR_DEFAULT};
+        use crate::tutor::challenge::score::{HINT_COST, SECONDS_PER_POINT, START};
+        use clap::CommandFactory;
+        let help = crate::cli::Cli::command()
+            .find_subcommand_mut("challenge")
+            .expect("the challenge subcommand")
+            .render_long_help()
+            .to_string();
+        let rule = format!("{START} - {HINT_COST} per hint - 1 per {SECONDS_PER_POINT} s");
+        assert!(help.contains(&rule), "{help}");
+        let floor = format!("under {BASELINE_FLOOR_RPS} 2xx/s counts as {BASELINE_FLOOR_RPS}");
+        assert!(help.contains(&floor), "{help}");
+        assert!(
+            help.contains(&format!("at most {} %", ERROR_TOLERANCE * 100.0)),
+            "{help}"
+        );
+        assert!(
+            help.contains(&format!("default {}", FACTOR_DEFAULT)),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn goal_options_are_checked_with_the_range_in_the_message() {
+        assert_eq!(factor_arg("20"), Ok(20));
+        for bad in ["1", "101", "x", "-3"] {
+            let e = factor_arg(bad).unwrap_err().to_string();
+            assert!(e.contains("2 to 100"), "{bad}: {e}");
+        }
+        assert_eq!(p99_arg("500ms"), Ok(500));
+        assert_eq!(p99_arg("1s"), Ok(1000));
+        for bad in ["10ms", "3s"] {
+            let e = p99_arg(bad).unwrap_err().to_string();
+            assert!(e.contains("50ms to 2000ms"), "{bad}: {e}");
+        }
+        assert!(p99_arg("fast")
+            .unwrap_err()
+            .to_string()
+            .contains("not a duration"));
+    }
+}
