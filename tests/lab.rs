@@ -27,7 +27,7 @@ fn stage0_is_mistuned_inside_and_host_untouched_and_down_leaves_nothing() {
     let send_q: Vec<&str> = listen80.split_whitespace().collect();
     assert_eq!(send_q.get(2), Some(&"10"), "Send-Q of :80 in {listen80:?}");
 
-    let fpm = lab.sh("grep -E '^pm( |\\.max_children)' /etc/perflab/php-fpm.conf");
+    let fpm = lab.sh("grep -E '^pm( |\\.max_children)' /etc/php/8.2/fpm/pool.d/www.conf");
     assert!(fpm.contains("pm = ondemand"), "{fpm}");
     assert!(fpm.contains("pm.max_children = 5"), "{fpm}");
     // php-fpm really runs with that pool (its master parses the same file).
@@ -85,7 +85,7 @@ fn stage5_page_answers_200_from_the_host() {
         200
     );
     // Stage 5 starts with the colleague's keep-alive change and every earlier fix.
-    let conf = lab.sh("grep -E 'fastcgi_keep_conn|backlog' /etc/perflab/nginx.conf");
+    let conf = lab.sh("grep -E 'fastcgi_keep_conn|backlog' /etc/nginx/nginx.conf");
     assert!(
         conf.contains("fastcgi_keep_conn on;") && conf.contains("backlog=8192"),
         "{conf}"

@@ -82,6 +82,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             seconds: args.seconds,
             function: args.function.clone(),
             svg_dir: ctx.settings.state_dir.clone(),
+            report: false,
         }),
     };
     let sink = ctx.sink(false);

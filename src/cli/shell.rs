@@ -1,14 +1,18 @@
 //! `perflab shell [-- COMMAND...]`: an interactive shell inside the server's
 //! network namespace, or one command run there with its output and exit code
 //! passed through. Commands run in the nginx container, which owns the namespace
-//! and sees both services' configs and logs.
+//! and sees both services' configs and logs. The server may not read the host's
+//! kernel log (no CAP_SYSLOG), so for `dmesg` perflab copies it in through its
+//! host helper: when the shell starts and every 10 s while it is attached, or
+//! before a one-shot command that mentions dmesg.
 use std::process::ExitCode;
 
 use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::Ctx;
-use crate::engine::Side;
+use crate::engine::{Server, Side};
+use crate::lab::kernel_copy;
 use crate::ui;
 
 #[derive(Debug, clap::Args)]
@@ -39,6 +43,24 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     if interactive && !tty {
         ui::info("stdin is not a terminal: reading commands from it");
     }
+    if interactive || args.command.iter().any(|a| a.contains("dmesg")) {
+        copy_kernel_log(&server).await;
+    }
+    // While the interactive shell is attached, the copy is refreshed.
+    let refresh = interactive.then(|| {
+        let server = server.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(kernel_copy::REFRESH).await;
+                // A read that failed is written into the copy, for dmesg to say;
+                // only a write can fail here, when the server is going away, and
+                // the terminal is raw: stop refreshing without a word.
+                if kernel_copy::copy_kernel_log(&server).await.is_err() {
+                    break;
+                }
+            }
+        })
+    });
     let env = ["debian_chroot=perflab", "TERM=xterm-256color"];
     let mut attached = server.attach(Side::Nginx, &argv, &env, tty).await?;
     if let (true, Some((w, h))) = (tty, ui::terminal_size()) {
@@ -82,10 +104,23 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
     }
     pump.abort();
+    if let Some(refresh) = refresh {
+        refresh.abort();
+    }
     drop(raw);
     if interrupted {
         return Ok(super::interrupted_code());
     }
     let code = server.exit_code(&attached.id).await?;
     Ok(ExitCode::from(code.clamp(0, 255) as u8))
+}
+
+/// The host's kernel log into the server for `dmesg`; a failure is only a
+/// warning, the shell is still useful without it.
+async fn copy_kernel_log(server: &Server) {
+    if let Err(e) = kernel_copy::copy_kernel_log(server).await {
+        ui::warn(&format!(
+            "the host's kernel log could not be copied into the server, so `dmesg` there shows an older copy or none: {e}"
+        ));
+    }
 }

@@ -4,6 +4,16 @@ use super::{Backlog, Knobs};
 
 const NGINX: &str = include_str!("../../containers/server/templates/nginx.conf");
 const PHPFPM: &str = include_str!("../../containers/server/templates/php-fpm.conf");
+const POOL: &str = include_str!("../../containers/server/templates/www.conf");
+
+/// php-fpm's two files: the global part (which includes `pool.d/*.conf`) and the pool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhpFpmConfig {
+    /// `/etc/php/8.2/fpm/php-fpm.conf`
+    pub global: String,
+    /// `/etc/php/8.2/fpm/pool.d/www.conf`
+    pub pool: String,
+}
 
 fn fill(template: &str, vars: &[(&str, String)]) -> String {
     let mut out = template.to_string();
@@ -42,20 +52,24 @@ pub fn render_nginx(k: &Knobs, title: &str) -> String {
     )
 }
 
-pub fn render_phpfpm(k: &Knobs, title: &str) -> String {
+pub fn render_phpfpm(k: &Knobs, title: &str) -> PhpFpmConfig {
     let backlog = match k.phpfpm_backlog {
         Backlog::Default => ";listen.backlog = 511".to_string(),
         Backlog::Value(n) => format!("listen.backlog = {n}"),
     };
-    fill(
-        PHPFPM,
+    let pool = fill(
+        POOL,
         &[
             ("stage_title", title.to_string()),
             ("phpfpm_backlog_line", backlog),
             ("pm", k.pm.clone()),
             ("pm_max_children", k.pm_max_children.to_string()),
         ],
-    )
+    );
+    PhpFpmConfig {
+        global: fill(PHPFPM, &[("stage_title", title.to_string())]),
+        pool,
+    }
 }
 
 #[cfg(test)]
@@ -71,11 +85,26 @@ mod tests {
         assert!(nginx.contains("fastcgi_keep_conn off;"));
         assert!(nginx.contains("fastcgi_pass 127.0.0.1:9000;"));
         assert!(!nginx.contains("upstream"));
+        assert!(nginx.contains("access_log /var/log/nginx/access.log "));
+        assert!(nginx.contains("error_log /var/log/nginx/error.log;"));
         let fpm = render_phpfpm(&k, "stage 0");
-        assert!(fpm.contains("pm = ondemand"));
-        assert!(fpm.contains("pm.max_children = 5"));
-        assert!(fpm.contains(";listen.backlog = 511"));
-        assert!(!fpm.contains("{{") && !nginx.contains("{{"));
+        assert!(fpm.pool.contains("pm = ondemand"));
+        assert!(fpm.pool.contains("pm.max_children = 5"));
+        // As the seed prints it: `cat .../www.conf | grep backlog`.
+        assert!(fpm
+            .pool
+            .contains("; Set listen(2) backlog.\n;listen.backlog = 511\n"));
+        assert!(fpm
+            .global
+            .contains("include=/etc/php/8.2/fpm/pool.d/*.conf"));
+        assert!(fpm.global.contains("error_log = /var/log/php8.2-fpm.log"));
+        assert!(
+            !fpm.global.contains("pm.max_children"),
+            "the pool is in its own file"
+        );
+        for text in [&fpm.global, &fpm.pool, &nginx] {
+            assert!(!text.contains("{{"), "{text}");
+        }
     }
 
     #[test]
@@ -86,6 +115,6 @@ mod tests {
         assert!(nginx.contains("fastcgi_pass php;"));
         assert!(nginx.contains("fastcgi_keep_conn on;"));
         let fpm = render_phpfpm(&k, "stage 6");
-        assert!(fpm.contains("listen.backlog = 8192"));
+        assert!(fpm.pool.contains("listen.backlog = 8192"));
     }
 }

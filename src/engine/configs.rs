@@ -2,8 +2,6 @@
 //! containers (and the lab prompt) see them, and fixes applied to a running lab.
 use std::time::Duration;
 
-use bollard::query_parameters::UploadToContainerOptionsBuilder;
-
 use super::docker::CALL;
 use super::error::{deadline, EngineError};
 use super::server::{Server, Side};
@@ -12,27 +10,11 @@ use crate::config::{render_nginx, render_phpfpm, Knobs, KnobsPatch, StagePlan};
 
 const KNOBS_FILE: &str = "/etc/perflab/knobs.json";
 
-fn tar_of(files: &[(&str, &[u8])]) -> Result<Vec<u8>, std::io::Error> {
-    let mut tar = tar::Builder::new(Vec::new());
-    for (path, bytes) in files {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(bytes.len() as u64);
-        header.set_mode(0o644);
-        header.set_mtime(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0),
-        );
-        header.set_cksum();
-        tar.append_data(&mut header, path, *bytes)?;
-    }
-    tar.into_inner()
-}
-
 impl Lab {
-    /// Renders and uploads nginx.conf, php-fpm.conf and knobs.json; `ready` comes
-    /// last in the archive, so the start scripts never see half a config.
+    /// Renders and uploads nginx.conf, php-fpm.conf, its pool www.conf and
+    /// knobs.json into /etc/perflab, where the standard paths (/etc/nginx/nginx.conf,
+    /// /etc/php/8.2/fpm/php-fpm.conf, .../pool.d/www.conf) link; `ready` comes last
+    /// in the archive, so the start scripts never see half a config.
     pub(crate) async fn write_configs(
         &self,
         knobs: &Knobs,
@@ -41,24 +23,15 @@ impl Lab {
         let nginx = render_nginx(knobs, title);
         let phpfpm = render_phpfpm(knobs, title);
         let json = serde_json::to_vec_pretty(knobs).expect("knobs serialize");
-        let tar = tar_of(&[
+        let files: [(&str, &[u8]); 5] = [
             ("nginx.conf", nginx.as_bytes()),
-            ("php-fpm.conf", phpfpm.as_bytes()),
+            ("php-fpm.conf", phpfpm.global.as_bytes()),
+            ("www.conf", phpfpm.pool.as_bytes()),
             ("knobs.json", &json),
             ("ready", b"1\n"),
-        ])
-        .map_err(EngineError::Pack)?;
-        let container = self.names.nginx();
-        let opts = UploadToContainerOptionsBuilder::new()
-            .path("/etc/perflab")
-            .build();
-        deadline("uploading the server configs", CALL, async {
-            self.docker
-                .upload_to_container(&container, Some(opts), bollard::body_full(tar.into()))
-                .await
-                .map_err(|e| EngineError::docker("uploading configs to", &container, e))
-        })
-        .await
+        ];
+        self.upload(&self.names.nginx(), "/etc/perflab", &files)
+            .await
     }
 }
 
@@ -117,17 +90,14 @@ impl Server {
         Ok(after)
     }
 
-    /// `nginx -s reload`: new workers with the new config; the listen socket is
+    /// `nginx -s reload` (from /etc/nginx/nginx.conf, its default path): new
+    /// workers with the new config; the listen socket is
     /// opened again only if its `backlog=` changed.
     pub async fn reload_nginx(&self) -> Result<(), EngineError> {
-        self.exec(
-            Side::Nginx,
-            &["nginx", "-c", "/etc/perflab/nginx.conf", "-s", "reload"],
-            CALL,
-        )
-        .await?
-        .ok("reloading nginx")
-        .map(|_| ())
+        self.exec(Side::Nginx, &["nginx", "-s", "reload"], CALL)
+            .await?
+            .ok("reloading nginx")
+            .map(|_| ())
     }
 }
 

@@ -50,7 +50,7 @@ impl Image {
     pub fn files(self) -> &'static [(&'static str, &'static [u8])] {
         match self {
             Image::Server => {
-                files!("server": "Dockerfile", "app/index.php", "start-nginx.sh", "start-phpfpm.sh")
+                files!("server": "Dockerfile", "app/index.php", "start-nginx.sh", "start-phpfpm.sh", "log-sample.sh", "dmesg.sh")
             }
             Image::Toolbox => files!("toolbox": "Dockerfile"),
         }

@@ -13,10 +13,12 @@ mod exec;
 mod images;
 pub mod journal;
 pub mod labels;
+mod logs;
 mod server;
 pub mod state;
 mod toolbox;
 mod up;
+mod upload;
 
 pub use docker::Lab;
 pub use down::DownReport;
@@ -24,9 +26,11 @@ pub use error::{EngineError, HostValueError};
 pub use events::{EngineEvent, Events, Step};
 pub use exec::ExecOutput;
 pub use images::BASE_IMAGE;
+pub use logs::{joined, LogChunk};
 pub use server::{Server, Side};
 pub use toolbox::ToolboxMode;
 pub use up::{http_get_status, UpOptions};
+pub use upload::LOG_DIR;
 
 /// Container, network and volume names, derived from the lab name (default
 /// `perflab`), so learners can use `docker logs perflab-nginx`.

@@ -145,35 +145,15 @@ impl Lab {
     /// Adds the last log lines of the server's containers to a start error, since
     /// the cleanup removes the containers and their logs with them.
     async fn with_logs(&self, err: EngineError) -> EngineError {
-        use bollard::query_parameters::LogsOptionsBuilder;
-        use futures_util::StreamExt;
         let mut text = String::new();
         for name in [self.names.nginx(), self.names.phpfpm()] {
-            let opts = LogsOptionsBuilder::new()
-                .stdout(true)
-                .stderr(true)
-                .tail("5")
-                .build();
-            let mut stream = self.docker.logs(&name, Some(opts));
-            let mut lines = String::new();
-            let collect = async {
-                while let Some(chunk) = stream.next().await {
-                    match chunk {
-                        Ok(chunk) => lines.push_str(&String::from_utf8_lossy(&chunk.into_bytes())),
-                        // The start error is what matters; say why its logs are missing.
-                        Err(e) => {
-                            lines.push_str(&format!("(the logs could not be read: {e})"));
-                            break;
-                        }
-                    }
-                }
+            let read = self.container_logs(&name, Some(5), false);
+            let lines = match tokio::time::timeout(Duration::from_secs(5), read).await {
+                Ok(Ok(chunks)) => super::logs::joined(&chunks),
+                // The start error is what matters; say why its logs are missing.
+                Ok(Err(e)) => format!("(the logs could not be read: {e})"),
+                Err(_) => "(no log lines within 5 s)".to_string(),
             };
-            if tokio::time::timeout(Duration::from_secs(5), collect)
-                .await
-                .is_err()
-            {
-                lines.push_str("\n(no more log lines within 5 s)");
-            }
             if !lines.trim().is_empty() {
                 text.push_str(&format!(
                     "\n  last log lines of {name}:\n    {}",
@@ -244,7 +224,9 @@ impl Lab {
         container_labels.insert(labels::STAGE.into(), stage.to_string());
         let binds = vec![
             format!("{}:/etc/perflab", self.names.etc_volume()),
-            format!("{}:/var/log/perflab", self.names.log_volume()),
+            // The whole /var/log: nginx's and php-fpm's logs at their standard paths
+            // (/var/log/nginx/, /var/log/php8.2-fpm.log), seen by both containers.
+            format!("{}:/var/log", self.names.log_volume()),
         ];
         let host_config = match side {
             // The namespace owner: the per-namespace sysctls are set here at create

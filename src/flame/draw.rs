@@ -40,6 +40,9 @@ pub struct FlameReport {
     pub kernel_symbols: bool,
     /// perf's warnings and ours, for the user.
     pub warnings: Vec<String>,
+    /// `perf report` text of the same recording, when it was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub perf_report: Option<String>,
 }
 
 /// Folds perf's samples to the server's processes (`pids`), writes the SVG in
@@ -58,7 +61,9 @@ pub fn draw(
     if !folded.kernel_symbols() {
         warnings.push(advice::hidden_kernel_symbols(&run.facts));
     }
-    Ok(report(&folded, function, svg_path, seconds, warnings))
+    let mut drawn = report(&folded, function, svg_path, seconds, warnings);
+    drawn.perf_report = run.report;
+    Ok(drawn)
 }
 
 /// The recording's length and the function, checked before anything records.
@@ -141,5 +146,6 @@ fn report(
         keepalive: true,
         kernel_symbols: folded.kernel_symbols(),
         warnings,
+        perf_report: None,
     }
 }

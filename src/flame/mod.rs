@@ -19,7 +19,7 @@ pub use draw::{check_args, check_function, draw, FlameReport, SECONDS};
 pub use error::{BadFunction, FlameError, FoldError};
 pub use fold::{fold, Folded};
 pub use host::HostFacts;
-pub use perf::{perf_available, run_record, PerfRun, EVENT, FREQUENCY};
+pub use perf::{perf_available, run_record, PerfRun, EVENT, FREQUENCY, REPORT_OPTIONS};
 pub use share::{function_share, shorten, top, TopStack, TOP_DEPTH};
 pub use svg::write_svg;
 

@@ -14,10 +14,19 @@ pub const FREQUENCY: u32 = 999;
 /// The line our helper script prints first, with the host's two settings that matter.
 const FACTS_TAG: &str = "perflab-host-facts";
 
+/// The options of the `perf report` kept after a recording: the entries with at
+/// least 2% of the samples and their call chains down to 2% (the whole report
+/// of a 5 s recording is ~20 000 lines).
+pub const REPORT_OPTIONS: &str = "--stdio --percent-limit 2 -g graph,2";
+/// The line between `perf script`'s text and `perf report`'s on the helper's stdout.
+const REPORT_TAG: &str = "==> perflab: perf report <==";
+
 /// What the helper printed: `perf script` text on stdout, perf's remarks on stderr.
 #[derive(Debug, Clone)]
 pub struct PerfRun {
     pub script: String,
+    /// `perf report` text of the same recording, when asked for.
+    pub report: Option<String>,
     pub facts: HostFacts,
     /// perf's own warnings (e.g. restricted kernel maps), for the user.
     pub warnings: Vec<String>,
@@ -26,15 +35,38 @@ pub struct PerfRun {
 /// The shell script run in the helper: record every CPU with call chains for
 /// `seconds`, then print the samples with only the fields the fold needs
 /// (pid/tid so threads map to their process; the dso names unresolved frames;
-/// no time or period, to keep it small).
-pub fn record_script(seconds: u32) -> String {
+/// no time or period, to keep it small). With `report`, `perf report` of the
+/// same data follows, after [`REPORT_TAG`].
+pub fn record_script(seconds: u32, report: bool) -> String {
+    let report = match report {
+        true => format!(
+            "; [ $rc -eq 0 ] || exit $rc; echo '{REPORT_TAG}'; \
+             perf report {REPORT_OPTIONS} -i /tmp/perf.data 2>/tmp/report.log; rc=$?; cat /tmp/report.log >&2"
+        ),
+        false => String::new(),
+    };
     format!(
         "{facts}; command -v perf >/dev/null || {{ echo 'perf: command not found in the helper image' >&2; exit 127; }}; \
          perf record -a -g -e {EVENT} -F {FREQUENCY} -o /tmp/perf.data -- sleep {seconds} >/tmp/record.log 2>&1 \
          || {{ cat /tmp/record.log >&2; exit 3; }}; cat /tmp/record.log >&2; \
-         perf script -F comm,pid,tid,ip,sym,dso -i /tmp/perf.data 2>/tmp/script.log; rc=$?; cat /tmp/script.log >&2; exit $rc",
+         perf script -F comm,pid,tid,ip,sym,dso -i /tmp/perf.data 2>/tmp/script.log; rc=$?; cat /tmp/script.log >&2{report}; exit $rc",
         facts = facts_script()
     )
+}
+
+/// `perf script`'s text and, after [`REPORT_TAG`], `perf report`'s.
+fn split_report(stdout: String) -> (String, Option<String>) {
+    let tag = format!("\n{REPORT_TAG}\n");
+    match stdout.find(&tag) {
+        Some(i) => (
+            stdout[..i + 1].to_string(),
+            Some(stdout[i + tag.len()..].to_string()),
+        ),
+        None if stdout.starts_with(&tag[1..]) => {
+            (String::new(), Some(stdout[tag.len() - 1..].to_string()))
+        }
+        None => (stdout, None),
+    }
 }
 
 /// One second of `perf record -a`: can perf sample here at all?
@@ -57,19 +89,24 @@ fn facts_script() -> String {
 pub async fn run_record(
     lab: &Lab,
     seconds: u32,
+    report: bool,
 ) -> Result<Result<PerfRun, (String, HostFacts)>, EngineError> {
     // perf script resolves symbols for every sample; on 2 cores that takes a while.
     let after = Duration::from_secs(u64::from(seconds) + 180);
-    let out = match helper(lab, &record_script(seconds), after).await? {
+    let out = match helper(lab, &record_script(seconds, report), after).await? {
         Ok(out) => out,
         Err(reason) => return Ok(Err((reason, HostFacts::default()))),
     };
     Ok(match judge(&out) {
-        Ok((facts, warnings)) => Ok(PerfRun {
-            script: out.stdout,
-            facts,
-            warnings,
-        }),
+        Ok((facts, warnings)) => {
+            let (script, report) = split_report(out.stdout);
+            Ok(PerfRun {
+                script,
+                report,
+                facts,
+                warnings,
+            })
+        }
         Err(reason) => Err((reason, parse_facts(&out.stderr))),
     })
 }
@@ -224,9 +261,24 @@ mod tests {
 
     #[test]
     fn the_script_records_for_the_asked_seconds_with_pids() {
-        let s = record_script(7);
+        let s = record_script(7, false);
         assert!(s.contains("-- sleep 7 "), "{s}");
         assert!(s.contains("-F comm,pid,tid,ip,sym,dso"));
         assert!(s.contains("-e cpu-clock -F 999"));
+        assert!(!s.contains("perf report"));
+        let s = record_script(7, true);
+        assert!(s.contains(&format!("perf report {REPORT_OPTIONS} -i /tmp/perf.data")));
+    }
+
+    #[test]
+    fn the_report_is_split_from_the_samples_at_its_tag() {
+        let out = format!("nginx 1/1 ffff sym ([kernel])\n{REPORT_TAG}\n# Samples: 9K\n");
+        let (script, report) = split_report(out);
+        assert_eq!(script, "nginx 1/1 ffff sym ([kernel])\n");
+        assert_eq!(report.as_deref(), Some("# Samples: 9K\n"));
+        let (script, report) = split_report(format!("{REPORT_TAG}\n# r\n"));
+        assert_eq!((script.as_str(), report.as_deref()), ("", Some("# r\n")));
+        let (script, report) = split_report("a\nb\n".into());
+        assert_eq!((script.as_str(), report), ("a\nb\n", None));
     }
 }

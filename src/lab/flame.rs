@@ -27,6 +27,9 @@ pub struct Recording {
     pub function: String,
     /// Where the SVG is written (the state directory).
     pub svg_dir: PathBuf,
+    /// Keep `perf report` text of the recording too (`perf record -g` at the lab
+    /// prompt): [`FlameReport::perf_report`].
+    pub report: bool,
 }
 
 /// Waits out the warm-up, records, and draws. A failure ends the load early
@@ -60,7 +63,7 @@ async fn record(
     sink.event(LabEvent::Recording {
         seconds: rec.seconds,
     });
-    let run = flame::run_record(&lab, rec.seconds).await;
+    let run = flame::run_record(&lab, rec.seconds, rec.report).await;
     sink.event(LabEvent::RecordingDone);
     let run = match run {
         Ok(Ok(run)) => run,

@@ -3,7 +3,7 @@
 //! generator, the probes and perf; the tutor's tests drive it through a model
 //! lab of their own. The tutor is synchronous (it waits on prompts), so the seam
 //! is too.
-use crate::engine::ExecOutput;
+use crate::engine::{ExecOutput, Side};
 use crate::lessons::{Change, Place, Service};
 
 use super::{Facts, LabError};
@@ -22,6 +22,27 @@ pub trait LabOps {
     /// A command typed at the lab prompt: inside the server, or for host evidence
     /// (the kernel log) in the host helper. Its output and exit code.
     fn exec(&mut self, place: Place, command: &str) -> Result<ExecOutput, LabError>;
+    /// A line run with `sh -c` in one of the server's containers (`docker exec`).
+    fn exec_in(&mut self, side: Side, command: &str) -> Result<ExecOutput, LabError>;
+    /// `docker logs [--tail N] [-t]` of one of the server's containers: its output
+    /// (stdout and stderr in the order written) as `stdout`.
+    fn logs(
+        &mut self,
+        side: Side,
+        tail: Option<u64>,
+        timestamps: bool,
+    ) -> Result<ExecOutput, LabError>;
+    /// `perf record -g` at the lab prompt: `seconds` of perf on every CPU in the
+    /// host helper under the standard load, as `perflab flame` records; keeps the
+    /// `perf report` text of it in the server for [`LabOps::perf_report`].
+    /// Returns what perf would say.
+    fn perf_record(&mut self, seconds: u32) -> Result<ExecOutput, LabError>;
+    /// `perf report`: the kept report of the last recording (made first when
+    /// there is none), through `pipe` (`head -n 40`, `grep connect`...) run in
+    /// the server when given.
+    fn perf_report(&mut self, pipe: Option<&str>) -> Result<ExecOutput, LabError>;
+    /// The lab's name: its containers are `<name>-nginx` and `<name>-phpfpm`.
+    fn lab_name(&self) -> String;
     /// Applies one accepted change of a fix; returns what was done, in a line.
     fn apply(&mut self, change: &Change, value: Option<&str>) -> Result<String, LabError>;
     /// Restarts services so that they listen again.

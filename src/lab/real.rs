@@ -14,11 +14,13 @@ use crate::load::LoadConfig;
 
 use super::events::LabSink;
 use super::measure::{duration_for_recording, measured_run, Extras};
-use super::{flame, LabError, LabOps, LoadShape};
+use super::{flame, prompt, LabError, LabOps, LoadShape};
 use super::{Facts, RunFacts};
 
 /// Seconds of perf recording when a stage reads a flame-graph share.
 const FLAME_SECONDS: u32 = 5;
+/// A command typed at the lab prompt may run this long.
+const PROMPT_DEADLINE: Duration = Duration::from_secs(120);
 
 pub struct RealLab {
     rt: tokio::runtime::Handle,
@@ -151,6 +153,7 @@ impl LabOps for RealLab {
                     seconds: FLAME_SECONDS,
                     function: function.to_string(),
                     svg_dir: self.state_dir.clone(),
+                    report: false,
                 }),
             };
             let quiet = Arc::new(NotLive(self.sink.clone())) as Arc<dyn LabSink>;
@@ -178,7 +181,7 @@ impl LabOps for RealLab {
 
     fn exec(&mut self, place: Place, command: &str) -> Result<ExecOutput, LabError> {
         let server = self.server()?;
-        let after = Duration::from_secs(120);
+        let after = PROMPT_DEADLINE;
         let lab = self.lab.clone();
         self.block(async move {
             Ok(match place {
@@ -189,6 +192,60 @@ impl LabOps for RealLab {
                 _ => server.sh(Side::Nginx, command, after).await?,
             })
         })
+    }
+
+    fn exec_in(&mut self, side: Side, command: &str) -> Result<ExecOutput, LabError> {
+        let server = self.server()?;
+        self.block(async move { Ok(server.sh(side, command, PROMPT_DEADLINE).await?) })
+    }
+
+    fn logs(
+        &mut self,
+        side: Side,
+        tail: Option<u64>,
+        timestamps: bool,
+    ) -> Result<ExecOutput, LabError> {
+        let server = self.server()?;
+        self.block(prompt::logs(&server, side, tail, timestamps))
+    }
+
+    fn perf_record(&mut self, seconds: u32) -> Result<ExecOutput, LabError> {
+        let server = self.server()?;
+        let cfg = self.load_config()?;
+        self.settle(&server)?;
+        let quiet = Arc::new(NotLive(self.sink.clone())) as Arc<dyn LabSink>;
+        let dir = self.state_dir.clone();
+        self.rt.block_on(prompt::perf_record(
+            &server,
+            &cfg,
+            seconds,
+            dir,
+            &self.cancel,
+            &quiet,
+        ))
+    }
+
+    fn perf_report(&mut self, pipe: Option<&str>) -> Result<ExecOutput, LabError> {
+        let server = self.server()?;
+        if let Some(out) = self.block(prompt::perf_report(&server, pipe))? {
+            return Ok(out);
+        }
+        // No recording yet: make one, as `perf record -g` would, then report it.
+        let recorded = self.perf_record(prompt::RECORD_SECONDS)?;
+        if !recorded.success() {
+            return Ok(recorded);
+        }
+        let out = self.block(prompt::perf_report(&server, pipe))?;
+        let mut out = out.unwrap_or_default();
+        out.stdout = format!(
+            "(no recording yet: perflab recorded one first, as `perf record -g` does)\n{}{}",
+            recorded.stdout, out.stdout
+        );
+        Ok(out)
+    }
+
+    fn lab_name(&self) -> String {
+        self.lab.names().lab.clone()
     }
 
     fn apply(&mut self, change: &Change, value: Option<&str>) -> Result<String, LabError> {

@@ -55,7 +55,7 @@ awk -v a="$start" -v b="$EPOCHREALTIME" -v s="$state" 'BEGIN {{ printf "%.1f %s\
 /// Destroys every TIME_WAIT socket, flushes nginx's buffered access log, and
 /// prints how many nginx-side TIME_WAIT are left (those whose remote port is 9000).
 const CLEAR: &str = "ss -K state time-wait >/dev/null 2>&1; \
-    nginx -c /etc/perflab/nginx.conf -s reopen || exit 1; \
+    nginx -s reopen || exit 1; \
     ss -Htan state time-wait '( dport = :9000 )' | wc -l";
 
 /// Settles the server for the next run.

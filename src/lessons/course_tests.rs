@@ -117,14 +117,11 @@ fn evidence_patterns_match_real_output_and_nothing_else() {
     assert!(!queues.is_seen("ss -ltn", &ss.replace(" 10 ", " 8192 ")));
     let count = evidence(4, "errno-count");
     assert!(count.is_seen(
-        "grep -c 'Cannot assign' /var/log/perflab/nginx-error.log",
+        "grep -c 'Cannot assign' /var/log/nginx/error.log",
         "91294\n"
     ));
-    assert!(!count.is_seen(
-        "grep -c 'Cannot assign' /var/log/perflab/nginx-error.log",
-        "0\n"
-    ));
-    assert!(!count.is_seen("wc -l /var/log/perflab/nginx-access.log", "91294\n"));
+    assert!(!count.is_seen("grep -c 'Cannot assign' /var/log/nginx/error.log", "0\n"));
+    assert!(!count.is_seen("wc -l /var/log/nginx/access.log", "91294\n"));
     let side = evidence(5, "time-wait-side");
     let nginx_side =
         "Recv-Q Send-Q Local Address:Port Peer Address:Port\n0 0 127.0.0.1:34512 127.0.0.1:9000\n";

@@ -107,9 +107,9 @@ mod tests {
     use crate::probe::sections::Sections;
 
     fn parse(text: &str, key_ok: impl Fn(&str) -> bool) -> Result<LogCount, ProbeError> {
-        let raw = format!("==> /var/log/perflab/nginx-access.log <==\n{text}");
+        let raw = format!("==> /var/log/nginx/access.log <==\n{text}");
         let s = Sections::split(&raw).unwrap();
-        parse_log(s.get("/var/log/perflab/nginx-access.log").unwrap(), key_ok)
+        parse_log(s.get("/var/log/nginx/access.log").unwrap(), key_ok)
     }
 
     #[test]
@@ -146,7 +146,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("nginx-access.log, line 2") && err.contains("truncated"),
+            err.contains("/var/log/nginx/access.log, line 2") && err.contains("truncated"),
             "{err}"
         );
         let err = parse("inode 77 from 0\n", is_status_key)

@@ -18,9 +18,10 @@ pub const TIME_WAIT: &str = "ss -Htan (TIME-WAIT counted by port)";
 pub const SYSCTL: &str =
     "sysctl net.core.somaxconn net.ipv4.ip_local_port_range net.ipv4.tcp_tw_reuse net.ipv4.tcp_max_syn_backlog";
 pub const NETNS: &str = "readlink /proc/self/ns/net";
-pub const ACCESS_LOG: &str = "/var/log/perflab/nginx-access.log";
-pub const ERROR_LOG: &str = "/var/log/perflab/nginx-error.log";
-pub const PHPFPM_LOG: &str = "/var/log/perflab/php-fpm.log";
+/// The logs at their standard paths (the lab's log volume is the server's /var/log).
+pub const ACCESS_LOG: &str = "/var/log/nginx/access.log";
+pub const ERROR_LOG: &str = "/var/log/nginx/error.log";
+pub const PHPFPM_LOG: &str = "/var/log/php8.2-fpm.log";
 /// The script's last line, so that output cut short is never taken for counts.
 pub const END: &str = "end";
 /// Appended by `collect` from the host helper, not by the script.
@@ -274,10 +275,10 @@ mod tests {
             ..Default::default()
         };
         let s = script(&cursors);
-        assert!(s.contains("logcount /var/log/perflab/nginx-access.log 5 900 status ''"));
-        assert!(s.contains(
-            "logcount /var/log/perflab/php-fpm.log 0 0 max_children 'max_children setting'"
-        ));
+        assert!(s.contains("logcount /var/log/nginx/access.log 5 900 status ''"));
+        assert!(
+            s.contains("logcount /var/log/php8.2-fpm.log 0 0 max_children 'max_children setting'")
+        );
         for name in [CONNTRACK_STAT, NETSTAT, SOCKETS, TIME_WAIT, SYSCTL, NETNS] {
             assert!(s.contains(name), "{name}");
         }

@@ -144,8 +144,12 @@ pub(super) fn run_line<'l>(
             }
         };
     }
-    let place = hostcmd::place(line, &spec.investigate.evidence);
-    let Some(out) = s.try_lab(|o| o.exec(place, line))? else {
+    let evidence = &spec.investigate.evidence;
+    let ran = s.try_lab(|o| {
+        let route = hostcmd::route(line, evidence, &o.lab_name());
+        hostcmd::run(o, &route)
+    })?;
+    let Some(out) = ran else {
         return Ok(Vec::new());
     };
     let mut text = out.stdout.clone();

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use perflab::engine::EngineError;
-use perflab::engine::ExecOutput;
+use perflab::engine::{ExecOutput, Side};
 use perflab::lab::{Facts, LabError, LabOps, RunFacts};
 use perflab::lessons::{Change, Place, Service, Target};
 use perflab::load::{Latency, LoadReport};
@@ -261,7 +261,7 @@ impl LabOps for FakeLab {
             (_, ["conntrack", "-S"]) => out(fixture("conntrack-S.txt"), "", 0),
             (_, ["ss", "-s"]) => out(fixture("ss-s.txt"), "", 0),
             (_, ["uptime"]) => out(fixture("uptime.txt"), "", 0),
-            (_, ["tail", "-n", "5", "/var/log/perflab/nginx-access.log"]) => {
+            (_, ["tail", "-n", "5", "/var/log/nginx/access.log"]) => {
                 out(fixture("nginx-access-tail.txt"), "", 0)
             }
             (_, ["cat", "/etc/perflab/course-stage"]) => match self.mark {
@@ -279,6 +279,54 @@ impl LabOps for FakeLab {
             (_, [first, ..]) => out(String::new(), &format!("sh: 1: {first}: not found\n"), 127),
             (_, []) => out(String::new(), "", 0),
         })
+    }
+
+    fn exec_in(&mut self, side: Side, command: &str) -> Result<ExecOutput, LabError> {
+        self.call(format!("exec_in {side:?} {command}"));
+        self.exec(Place::Server, command)
+    }
+
+    fn logs(
+        &mut self,
+        side: Side,
+        tail: Option<u64>,
+        timestamps: bool,
+    ) -> Result<ExecOutput, LabError> {
+        self.call(format!(
+            "logs {side:?} tail={tail:?} timestamps={timestamps}"
+        ));
+        ensure_running(self.running)?;
+        let text = match side {
+            Side::Nginx => fixture("nginx-access-tail.txt"),
+            Side::PhpFpm => "[01-Dec-2026 10:00:00] WARNING: [pool www] server reached max_children setting (5), consider raising it\n".to_string(),
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        let keep = tail.map_or(lines.len(), |n| (n as usize).min(lines.len()));
+        let shown: String = lines[lines.len() - keep..]
+            .iter()
+            .map(|l| format!("{l}\n"))
+            .collect();
+        Ok(out(shown, "", 0))
+    }
+
+    fn perf_record(&mut self, seconds: u32) -> Result<ExecOutput, LabError> {
+        self.call(format!("perf_record {seconds}"));
+        ensure_running(self.running)?;
+        Ok(out("[ perf record: 5 s on every CPU ]\n".into(), "", 0))
+    }
+
+    fn perf_report(&mut self, pipe: Option<&str>) -> Result<ExecOutput, LabError> {
+        self.call(format!("perf_report {pipe:?}"));
+        ensure_running(self.running)?;
+        Ok(out(
+            "  40.00%  nginx  [kernel.kallsyms]  [k] __inet_hash_connect\n".into(),
+            "",
+            0,
+        ))
+    }
+
+    fn lab_name(&self) -> String {
+        "perflab".into()
     }
 
     fn apply(&mut self, change: &Change, value: Option<&str>) -> Result<String, LabError> {
