@@ -11,13 +11,25 @@ use std::time::{Duration, Instant};
 
 use common::{host_values, text, TestLab};
 
-const ANSWERS: &str = "\
-sysctl net.netfilter.nf_conntrack_count
-Its conntrack table
-It rises
-sysctl -w net.netfilter.nf_conntrack_max=1048576
-yes
-";
+/// Stage 1 to its fix, as the course takes answers now: one piece of evidence
+/// and a hint open the diagnosis; then the typed fix, above the host's value.
+fn stage_one_answers() -> String {
+    let live: u64 = std::fs::read_to_string("/proc/sys/net/netfilter/nf_conntrack_max")
+        .expect("the host's conntrack limit")
+        .trim()
+        .parse()
+        .expect("a number");
+    let value = (live * 2).clamp(1048576, 4194304);
+    format!(
+        "sysctl net.netfilter.nf_conntrack_count\n\
+         hint\n\
+         next\n\
+         A full connection-tracking table\n\
+         More pages get through\n\
+         sysctl -w net.netfilter.nf_conntrack_max={value}\n\
+         yes\n"
+    )
+}
 
 #[test]
 fn signals_while_the_learner_s_fix_is_made_leave_nothing_after_down() {
@@ -26,7 +38,7 @@ fn signals_while_the_learner_s_fix_is_made_leave_nothing_after_down() {
     let journal = lab.state.join("host-journal.json");
     let answers = lab.state.join("answers.txt");
     std::fs::create_dir_all(&lab.state).unwrap();
-    std::fs::write(&answers, ANSWERS).unwrap();
+    std::fs::write(&answers, stage_one_answers()).unwrap();
     for (how, sig, code) in [
         ("SIGINT", libc::SIGINT, Some(130)),
         ("SIGTERM", libc::SIGTERM, Some(143)),

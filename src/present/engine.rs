@@ -30,6 +30,11 @@ pub fn step(s: &Step) -> String {
     }
 }
 
+/// The stage's fault being set up, and set up, as the course tells it: without
+/// naming it before the learner finds it.
+pub const PREPARING: &str = "setting the server up as it is at this stage";
+pub const PREPARED: &str = "the server is set up as it is at this stage";
+
 /// How a finished thing is told.
 pub enum Line {
     Done(String),

@@ -12,8 +12,9 @@ use super::engine::{self, Line};
 pub struct TermSink {
     /// Whether runs are watched live (off for JSON output).
     live: bool,
-    /// Whether the live view shows the server's gauges too (off in the course:
-    /// they would name the cause before the learner has found it).
+    /// Whether the live view shows the server's gauges too, and the stage's
+    /// set-up is told by name (both off in the course: they would name the
+    /// cause before the learner has found it).
     gauges: bool,
     state: Mutex<State>,
 }
@@ -59,6 +60,14 @@ impl LabSink for TermSink {
     fn event(&self, event: LabEvent) {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         match event {
+            // The course names no fault before the learner found it: the
+            // stage's set-up is told without what it does.
+            LabEvent::Engine(crate::engine::EngineEvent::Step(
+                crate::engine::Step::FillingConntrack,
+            )) if !self.gauges => Self::spin(&mut st, engine::PREPARING),
+            LabEvent::Engine(crate::engine::EngineEvent::Filled { .. }) if !self.gauges => {
+                ui::done(engine::PREPARED)
+            }
             LabEvent::Engine(crate::engine::EngineEvent::Step(s)) => {
                 Self::spin(&mut st, &engine::step(&s))
             }
