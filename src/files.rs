@@ -1,4 +1,5 @@
-//! Files that must survive a crash: written whole or not at all.
+//! Files that must survive a crash: written whole or not at all; and read back,
+//! where a file never written is none.
 use std::io::Write;
 use std::path::Path;
 
@@ -20,4 +21,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         d.sync_all()?;
     }
     Ok(())
+}
+
+/// The text of `path`, or none when there is no such file.
+pub fn read_if_there(path: &Path) -> std::io::Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
 }

@@ -28,14 +28,16 @@ fn run_length(stage: u8) -> Duration {
     Duration::from_secs(if stage == 5 { 12 } else { 5 })
 }
 
-/// Keeps the live view's gauge frames of a run.
+/// Keeps the live view's gauge frames of a run, and why they stopped if they did.
 #[derive(Default)]
-struct Frames(Mutex<Vec<GaugeRates>>);
+struct Frames(Mutex<(Vec<GaugeRates>, Option<String>)>);
 
 impl LabSink for Frames {
     fn event(&self, e: LabEvent) {
-        if let LabEvent::Gauges(g) = e {
-            self.0.lock().unwrap().push(g);
+        match e {
+            LabEvent::Gauges(g) => self.0.lock().unwrap().0.push(g),
+            LabEvent::GaugesStopped { reason } => self.0.lock().unwrap().1 = Some(reason),
+            _ => {}
         }
     }
     fn live(&self) -> bool {
@@ -78,10 +80,10 @@ async fn measured(
         "the gauge loop outlived its run: {}",
         left.stdout
     );
-    let frames = std::mem::take(&mut *frames.0.lock().unwrap());
+    let (frames, stopped) = std::mem::take(&mut *frames.0.lock().unwrap());
     assert!(
         frames.len() as u64 + 1 >= cfg.duration.as_secs(),
-        "{} gauge frames in a {} s run",
+        "{} gauge frames in a {} s run; the gauges stopped: {stopped:?}",
         frames.len(),
         cfg.duration.as_secs()
     );

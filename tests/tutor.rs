@@ -11,8 +11,8 @@ use std::path::Path;
 
 use fake::{Event, FakeLab, Log};
 use harness::{
-    answers, calls, course_run, position, shown, state_dir, stops, why, DIAGNOSIS, PREDICTION,
-    TO_THE_FIX,
+    answers, calls, course_run, position, shown, state_dir, stops, why, Case, DIAGNOSIS,
+    PREDICTION, TO_THE_FIX,
 };
 use perflab::lessons::{Course, Lang};
 use perflab::tutor::progress::{Progress, StageStatus};
@@ -22,12 +22,8 @@ use perflab::ui::Tone;
 
 #[test]
 fn a_whole_stage_with_wrong_answers_explained_and_asked_again() {
-    let dir = state_dir("whole");
-    let log = Log::default();
-    let mut lab = FakeLab::new(&log);
-    let run = stops(
-        &dir,
-        &mut lab,
+    let mut t = Case::new("whole");
+    let run = t.stops(
         &[
             "sysctl net.netfilter.nf_conntrack_count",
             "dmesg | tail",        // a second, independent piece of evidence
@@ -44,7 +40,7 @@ fn a_whole_stage_with_wrong_answers_explained_and_asked_again() {
         Lang::En,
     );
     assert_eq!(run.left, 0);
-    let text = shown(&log);
+    let text = shown(&t.log);
     assert!(
         text.contains("net.netfilter.nf_conntrack_count = 262144"),
         "the typed command's output"
@@ -83,15 +79,15 @@ fn a_whole_stage_with_wrong_answers_explained_and_asked_again() {
 
     // The host-wide change is announced before it is applied, applied once.
     let warned = position(
-        &log,
+        &t.log,
         |e| matches!(e, Event::Shown(Tone::Warn, t) if t.contains("is host-wide")),
     );
-    let applied = position(&log, |e| {
+    let applied = position(&t.log, |e| {
         *e == Event::Call("apply raise-max 1048576".into())
     });
     assert!(warned < applied);
     assert_eq!(
-        calls(&log)
+        calls(&t.log)
             .iter()
             .filter(|c| c.starts_with("apply"))
             .count(),
@@ -106,7 +102,7 @@ fn a_whole_stage_with_wrong_answers_explained_and_asked_again() {
     );
     assert!(text.contains("Goodput across the course"));
 
-    let p = Progress::load(&dir).unwrap();
+    let p = Progress::load(&t.dir).unwrap();
     assert_eq!(p.stage, 2);
     let st = &p.stages[&1];
     assert_eq!(st.status, StageStatus::Done);
@@ -117,21 +113,17 @@ fn a_whole_stage_with_wrong_answers_explained_and_asked_again() {
     assert_eq!(st.after.as_ref().unwrap().goodput_rps, 200.0);
     assert_eq!(st.after.as_ref().unwrap().symptom_delta, Some(0.0));
     assert!(
-        runs::load(&dir, 1, Which::Before).is_some() && runs::load(&dir, 1, Which::After).is_some()
+        runs::load(&t.dir, 1, Which::Before).is_some()
+            && runs::load(&t.dir, 1, Which::After).is_some()
     );
-    assert_eq!(lab.mark, Some(2), "the lab was carried into stage 2");
-    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(t.lab.mark, Some(2), "the lab was carried into stage 2");
 }
 
 #[test]
 fn invalid_fix_values_are_refused_with_the_reason_and_change_nothing() {
-    let dir = state_dir("refused");
-    let log = Log::default();
-    let mut lab = FakeLab::new(&log);
+    let mut t = Case::new("refused");
     let form = "sysctl -w net.netfilter.nf_conntrack_max=";
-    stops(
-        &dir,
-        &mut lab,
+    t.stops(
         &[
             "hint",
             "next", // on to the diagnosis without two independent pieces of evidence
@@ -149,7 +141,7 @@ fn invalid_fix_values_are_refused_with_the_reason_and_change_nothing() {
         1,
         Lang::En,
     );
-    let text = shown(&log);
+    let text = shown(&t.log);
     for reason in [
         "Refused, nothing was changed: \"abc\" is not a whole number: accepted 524288 to 4194304",
         "Refused, nothing was changed: \"-1\" is not a whole number: accepted 524288 to 4194304",
@@ -163,27 +155,22 @@ fn invalid_fix_values_are_refused_with_the_reason_and_change_nothing() {
         assert!(text.contains(reason), "missing {reason:?} in:\n{text}");
     }
     assert!(
-        calls(&log).iter().all(|c| !c.starts_with("apply")),
+        calls(&t.log).iter().all(|c| !c.starts_with("apply")),
         "{:?}",
-        calls(&log)
+        calls(&t.log)
     );
-    assert_eq!(lab.max, 262144);
-    let p = Progress::load(&dir).unwrap();
+    assert_eq!(t.lab.max, 262144);
+    let p = Progress::load(&t.dir).unwrap();
     assert_eq!(p.stages[&1].step, "fix");
     assert_eq!(p.stages[&1].attempts, 6);
     assert!(p.stages[&1].tried_fix);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_host_wide_value_is_only_raised() {
-    let dir = state_dir("raise");
-    let log = Log::default();
-    let mut lab = FakeLab::new(&log);
-    lab.max = 2097152;
-    stops(
-        &dir,
-        &mut lab,
+    let mut t = Case::new("raise");
+    t.lab.max = 2097152;
+    t.stops(
         &answers(
             TO_THE_FIX.as_slice(),
             &["sysctl -w net.netfilter.nf_conntrack_max=1048576", "quit"],
@@ -191,28 +178,28 @@ fn a_host_wide_value_is_only_raised() {
         1,
         Lang::En,
     );
-    assert!(shown(&log).contains("1048576 is not above the value now in force (2097152)"));
-    assert!(calls(&log).iter().all(|c| !c.starts_with("apply")));
-    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(shown(&t.log).contains("1048576 is not above the value now in force (2097152)"));
+    assert!(calls(&t.log).iter().all(|c| !c.starts_with("apply")));
 }
 
 #[test]
 fn ctrl_c_mid_step_then_a_new_run_resumes_at_that_step() {
-    let dir = state_dir("ctrl-c");
-    let log = Log::default();
-    let mut lab = FakeLab::new(&log);
-    let run = course_run(&dir, &mut lab, &["ss -s", "^C"], Some(1), Lang::En);
+    let mut t = Case::new("ctrl-c");
+    let run = course_run(&t.dir, &mut t.lab, &["ss -s", "^C"], Some(1), Lang::En);
     assert!(
         matches!(run.result, Err(Stop::Interrupted)),
         "{:?}",
         run.result
     );
-    assert_eq!(Progress::load(&dir).unwrap().stages[&1].step, "investigate");
+    assert_eq!(
+        Progress::load(&t.dir).unwrap().stages[&1].step,
+        "investigate"
+    );
 
-    log.borrow_mut().clear();
+    t.log.borrow_mut().clear();
     let run = course_run(
-        &dir,
-        &mut lab,
+        &t.dir,
+        &mut t.lab,
         &[
             "dmesg | tail",
             "sysctl net.netfilter.nf_conntrack_count",
@@ -224,7 +211,7 @@ fn ctrl_c_mid_step_then_a_new_run_resumes_at_that_step() {
     );
     assert!(matches!(run.result, Err(Stop::Interrupted)));
     assert_eq!(run.asked[0], "lab", "resumed at the lab prompt");
-    let c = calls(&log);
+    let c = calls(&t.log);
     assert!(
         c.iter()
             .all(|c| !c.starts_with("start_stage") && !c.starts_with("run_load")),
@@ -234,11 +221,11 @@ fn ctrl_c_mid_step_then_a_new_run_resumes_at_that_step() {
         c.contains(&"exec Host dmesg | tail".to_string()),
         "the kernel log is read on the host: {c:?}"
     );
-    assert!(shown(&log).contains("Evidence: kernel-log"));
-    assert_eq!(Progress::load(&dir).unwrap().stages[&1].step, "diagnose");
+    assert!(shown(&t.log).contains("Evidence: kernel-log"));
+    assert_eq!(Progress::load(&t.dir).unwrap().stages[&1].step, "diagnose");
 
-    log.borrow_mut().clear();
-    let run = course_run(&dir, &mut lab, &["quit"], None, Lang::En);
+    t.log.borrow_mut().clear();
+    let run = course_run(&t.dir, &mut t.lab, &["quit"], None, Lang::En);
     assert_eq!(
         run.asked[0],
         "Why does the server answer so few connections?"
@@ -247,29 +234,26 @@ fn ctrl_c_mid_step_then_a_new_run_resumes_at_that_step() {
         matches!(run.result, Err(Stop::Prompt(_))),
         "\"quit\" is no choice of a menu"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn after_a_reboot_the_stage_starts_fresh_from_observe() {
-    let dir = state_dir("reboot");
-    let log = Log::default();
-    let mut lab = FakeLab::new(&log);
+    let mut t = Case::new("reboot");
     let run = course_run(
-        &dir,
-        &mut lab,
+        &t.dir,
+        &mut t.lab,
         &["hint", "next", DIAGNOSIS, "^C"],
         Some(1),
         Lang::En,
     );
     assert!(matches!(run.result, Err(Stop::Interrupted)));
-    assert_eq!(Progress::load(&dir).unwrap().stages[&1].step, "predict");
+    assert_eq!(Progress::load(&t.dir).unwrap().stages[&1].step, "predict");
 
-    lab.running = false;
-    log.borrow_mut().clear();
-    let run = course_run(&dir, &mut lab, &["^C"], None, Lang::En);
+    t.lab.running = false;
+    t.log.borrow_mut().clear();
+    let run = course_run(&t.dir, &mut t.lab, &["^C"], None, Lang::En);
     assert!(matches!(run.result, Err(Stop::Interrupted)));
-    let c = calls(&log);
+    let c = calls(&t.log);
     let start = c
         .iter()
         .position(|c| c == "start_stage 1 fresh=false")
@@ -284,42 +268,32 @@ fn after_a_reboot_the_stage_starts_fresh_from_observe() {
         vec!["lab".to_string()],
         "observe ran before the first question"
     );
-    assert!(shown(&log).contains("started fresh"));
-    assert_eq!(lab.mark, Some(1));
-    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(shown(&t.log).contains("started fresh"));
+    assert_eq!(t.lab.mark, Some(1));
 }
 
 #[test]
 fn skip_applies_the_reference_fix_and_marks_the_stage_skipped() {
-    let dir = state_dir("skip");
-    let log = Log::default();
-    let mut lab = FakeLab::new(&log);
-    stops(
-        &dir,
-        &mut lab,
+    let mut t = Case::new("skip");
+    t.stops(
         &answers(TO_THE_FIX.as_slice(), &["skip", "yes", "yes", "stop here"]),
         1,
         Lang::En,
     );
-    assert!(calls(&log).contains(&"apply raise-max 1048576".to_string()));
-    let text = shown(&log);
+    assert!(calls(&t.log).contains(&"apply raise-max 1048576".to_string()));
+    let text = shown(&t.log);
     assert!(text.contains("Stage 1 is marked skipped"));
     assert!(text.contains("Stage 1 is done (skipped)."));
-    let p = Progress::load(&dir).unwrap();
+    let p = Progress::load(&t.dir).unwrap();
     assert_eq!(p.stages[&1].status, StageStatus::Skipped);
     assert!(p.stages[&1].after.is_some());
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn an_inconclusive_headline_offers_a_rerun() {
-    let dir = state_dir("rerun");
-    let log = Log::default();
-    let mut lab = FakeLab::new(&log);
-    lab.flat_goodput = true;
-    let run = stops(
-        &dir,
-        &mut lab,
+    let mut t = Case::new("rerun");
+    t.lab.flat_goodput = true;
+    let run = t.stops(
         &answers(
             TO_THE_FIX.as_slice(),
             &["conntrack -F", "yes", "no", "stop here"],
@@ -334,23 +308,18 @@ fn an_inconclusive_headline_offers_a_rerun() {
             .count(),
         2
     );
-    let loads = calls(&log)
+    let loads = calls(&t.log)
         .iter()
         .filter(|c| c.starts_with("run_load"))
         .count();
     assert_eq!(loads, 3, "observe, check, one rerun");
-    assert!(shown(&log).contains("inconclusive"));
-    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(shown(&t.log).contains("inconclusive"));
 }
 
 #[test]
 fn stage_zero_ends_after_the_diagnosis_and_speaks_chinese() {
-    let dir = state_dir("zero");
-    let log = Log::default();
-    let mut lab = FakeLab::new(&log);
-    stops(
-        &dir,
-        &mut lab,
+    let mut t = Case::new("zero");
+    t.stops(
         &[
             "uptime",
             "hint",
@@ -362,8 +331,8 @@ fn stage_zero_ends_after_the_diagnosis_and_speaks_chinese() {
         0,
         Lang::Zh,
     );
-    assert!(calls(&log).contains(&"start_stage 0 fresh=true".to_string()));
-    let text = shown(&log);
+    assert!(calls(&t.log).contains(&"start_stage 0 fresh=true".to_string()));
+    let text = shown(&t.log);
     assert!(text.contains("第 0 关"), "{text}");
     assert!(text.contains("证据：uptime"));
     assert!(
@@ -381,12 +350,11 @@ fn stage_zero_ends_after_the_diagnosis_and_speaks_chinese() {
             .why
             .zh
     ));
-    let p = Progress::load(&dir).unwrap();
+    let p = Progress::load(&t.dir).unwrap();
     assert_eq!(p.stages[&0].status, StageStatus::Done);
     assert_eq!(p.stages[&0].attempts, 1);
     assert_eq!(p.stage, 1);
-    assert_eq!(lab.mark, Some(1));
-    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(t.lab.mark, Some(1));
 }
 
 fn perflab(dir: &Path, args: &[&str]) -> std::process::Output {
@@ -396,12 +364,10 @@ fn perflab(dir: &Path, args: &[&str]) -> std::process::Output {
 
 #[test]
 fn reset_puts_progress_back() {
-    let dir = state_dir("reset");
-    let log = Log::default();
-    let mut lab = FakeLab::new(&log);
+    let mut t = Case::new("reset");
     let run = course_run(
-        &dir,
-        &mut lab,
+        &t.dir,
+        &mut t.lab,
         &[
             "uptime",
             "hint",
@@ -414,12 +380,12 @@ fn reset_puts_progress_back() {
         Lang::En,
     );
     assert!(matches!(run.result, Err(Stop::Eof)), "{:?}", run.result);
-    let p = Progress::load(&dir).unwrap();
+    let p = Progress::load(&t.dir).unwrap();
     assert_eq!((p.stage, p.stages.len()), (1, 2));
-    assert!(runs::load(&dir, 1, Which::Before).is_some());
+    assert!(runs::load(&t.dir, 1, Which::Before).is_some());
 
     for bad in ["7", "abc", "-1"] {
-        let out = perflab(&dir, &["reset", bad]);
+        let out = perflab(&t.dir, &["reset", bad]);
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success());
         assert!(
@@ -430,31 +396,30 @@ fn reset_puts_progress_back() {
         );
     }
     assert_eq!(
-        Progress::load(&dir).unwrap(),
+        Progress::load(&t.dir).unwrap(),
         p,
         "a refused reset changes nothing"
     );
 
-    let out = perflab(&dir, &["reset", "1"]);
+    let out = perflab(&t.dir, &["reset", "1"]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let back = Progress::load(&dir).unwrap();
+    let back = Progress::load(&t.dir).unwrap();
     assert_eq!(back.stage, 1);
     assert!(back.stages.contains_key(&0) && !back.stages.contains_key(&1));
-    assert!(runs::load(&dir, 1, Which::Before).is_none());
+    assert!(runs::load(&t.dir, 1, Which::Before).is_none());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no lab runs"));
 
-    let out = perflab(&dir, &["reset", "--all"]);
+    let out = perflab(&t.dir, &["reset", "--all"]);
     assert!(out.status.success());
-    let all = Progress::load(&dir).unwrap();
+    let all = Progress::load(&t.dir).unwrap();
     assert_eq!(
         (all.stage, all.stages.len(), all.lang.as_deref()),
         (0, 0, Some("en"))
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

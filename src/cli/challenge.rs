@@ -20,9 +20,8 @@ use crate::tutor::challenge::score::clock_text;
 use crate::tutor::challenge::words as w;
 use crate::tutor::challenge::{self, state, Outcome, Request};
 use crate::tutor::progress::Progress;
-use crate::tutor::{Options, Stop};
+use crate::tutor::Options;
 use crate::ui;
-use crate::ui::{Screen, TermScreen, Tone};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
@@ -137,28 +136,18 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         challenge::run(s, copts)
     })
     .await;
-    finish(result, &dir, lang, has_answers)
-}
-
-/// Says how the challenge ended and how to resume; the exit code.
-fn finish(
-    result: Result<Outcome, Stop>,
-    dir: &std::path::Path,
-    lang: Lang,
-    has_answers: bool,
-) -> anyhow::Result<ExitCode> {
-    let mut screen = TermScreen;
-    let code = match result {
-        Ok(Outcome::Reached | Outcome::AlreadyDone) => return Ok(ExitCode::SUCCESS),
-        Ok(Outcome::Stopped) => ExitCode::SUCCESS,
-        Err(stop) => tutored::stop_code(stop, "challenge", lang, has_answers),
-    };
-    let saved = Progress::load(dir).ok().and_then(|p| p.challenge);
-    if let Some(c) = saved.filter(|c| c.finished.is_none()) {
-        let line = w::SAVED.fill(lang, &[("time", &clock_text(c.elapsed_s))]);
-        screen.show(Tone::Note, &line);
-    }
-    Ok(code)
+    let ended = result.map(|o| !matches!(o, Outcome::Stopped));
+    Ok(tutored::finish(
+        ended,
+        "challenge",
+        &dir,
+        lang,
+        has_answers,
+        |p| {
+            let c = p.challenge.filter(|c| c.finished.is_none())?;
+            Some(w::SAVED.fill(lang, &[("time", &clock_text(c.elapsed_s))]))
+        },
+    ))
 }
 
 #[cfg(test)]

@@ -15,10 +15,9 @@ use crate::lessons::{Course, Lang};
 use crate::load::options;
 use crate::tutor::course::{self, Outcome};
 use crate::tutor::step::step_kind;
+use crate::tutor::Options;
 use crate::tutor::{phrases as p, progress::Progress};
-use crate::tutor::{Options, Stop};
 use crate::ui;
-use crate::ui::{Screen, TermScreen, Tone};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -85,7 +84,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     // The live view shows the load's own figures only: the server's gauges
     // would name the cause before the learner has looked.
     let sink: std::sync::Arc<dyn crate::lab::LabSink> =
-        std::sync::Arc::new(crate::present::TermSink::without_gauges());
+        std::sync::Arc::new(crate::present::TermSink::for_course());
     let session = LabSession::open(&ctx.settings, &ctx.cancel, sink, shape).await?;
     let prompting = tutored::prompting(scripted);
     let has_answers = prompting.has_answers;
@@ -139,26 +138,15 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
     }
     drop(sender);
-    finish(result, &dir, lang, has_answers)
-}
-
-/// Says how the course ended and how to resume; the exit code.
-fn finish(
-    result: Result<Outcome, Stop>,
-    dir: &std::path::Path,
-    lang: Lang,
-    has_answers: bool,
-) -> anyhow::Result<ExitCode> {
-    let mut screen = TermScreen;
-    let code = match result {
-        Ok(Outcome::Finished) => return Ok(ExitCode::SUCCESS),
-        Ok(Outcome::Stopped) => ExitCode::SUCCESS,
-        Err(stop) => tutored::stop_code(stop, "course", lang, has_answers),
-    };
-    if let Ok(progress) = Progress::load(dir) {
-        screen.show(Tone::Note, &resume_line(&progress, lang));
-    }
-    Ok(code)
+    let ended = result.map(|o| matches!(o, Outcome::Finished));
+    Ok(tutored::finish(
+        ended,
+        "course",
+        &dir,
+        lang,
+        has_answers,
+        |p| Some(resume_line(&p, lang)),
+    ))
 }
 
 /// Where `perflab` will pick up.

@@ -93,8 +93,30 @@ impl Prompter for Watched {
     }
 }
 
+/// How a tutored `what` ("course", "challenge") ended, in a line and its exit
+/// code: `Ok(true)` reached its end (the tutor said so), `Ok(false)` stopped by
+/// the learner; then `resume` says, from the saved progress, how to pick up.
+pub fn finish(
+    ended: Result<bool, Stop>,
+    what: &str,
+    dir: &Path,
+    lang: Lang,
+    has_answers: bool,
+    resume: impl FnOnce(Progress) -> Option<String>,
+) -> ExitCode {
+    let code = match ended {
+        Ok(true) => return ExitCode::SUCCESS,
+        Ok(false) => ExitCode::SUCCESS,
+        Err(stop) => stop_code(stop, what, lang, has_answers),
+    };
+    if let Some(line) = Progress::load(dir).ok().and_then(resume) {
+        TermScreen.show(Tone::Note, &line);
+    }
+    code
+}
+
 /// The exit code of a `what` ("course", "challenge") that stopped, said in a line.
-pub fn stop_code(stop: Stop, what: &str, lang: Lang, has_answers: bool) -> ExitCode {
+fn stop_code(stop: Stop, what: &str, lang: Lang, has_answers: bool) -> ExitCode {
     let mut screen = TermScreen;
     match stop {
         Stop::Interrupted => super::interrupted_code(),

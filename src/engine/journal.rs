@@ -57,12 +57,13 @@ impl Journal {
     /// Loads the journal; a missing file is an empty journal.
     pub fn load(dir: &Path) -> Result<Journal, JournalError> {
         let path = Self::path(dir);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Journal::empty()),
-            Err(source) => return Err(JournalError::Read { path, source }),
-        };
-        Self::parse(&text).map_err(|reason| JournalError::Corrupt { path, reason })
+        match crate::files::read_if_there(&path) {
+            Ok(Some(text)) => {
+                Self::parse(&text).map_err(|reason| JournalError::Corrupt { path, reason })
+            }
+            Ok(None) => Ok(Journal::empty()),
+            Err(source) => Err(JournalError::Read { path, source }),
+        }
     }
 
     pub fn empty() -> Journal {

@@ -16,7 +16,7 @@ const DMESG_DEADLINE: Duration = Duration::from_secs(30);
 
 /// The copy's text: a status line dmesg.sh reads (`ok`, or `failed: REASON`),
 /// then the kernel log.
-pub fn copy_text(read: Result<String, String>) -> String {
+fn copy_text(read: Result<String, String>) -> String {
     match read {
         Ok(log) => format!("ok\n{log}"),
         Err(reason) => format!("failed: {}\n", reason.replace('\n', " ")),

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::Server;
@@ -15,6 +16,9 @@ use crate::probe::{self, Deltas, Snapshot};
 
 use super::events::{LabEvent, LabSink};
 use super::{evidence, flame, gauges, LabError};
+
+/// How long a watched load waits for the live view's first frame at most.
+const FIRST_FRAME: Duration = Duration::from_secs(10);
 
 /// What to measure besides the load itself.
 #[derive(Debug, Clone, Default)]
@@ -105,7 +109,13 @@ async fn run_watched(
     let stop = cancel.child_token();
     let gauges_stop = CancellationToken::new();
     let live = sink.live();
+    // The load waits for the live view's first frame, so the view covers the
+    // whole run however slowly the server's exec starts (a busy machine).
+    let watching = Notify::new();
     let load = async {
+        if live {
+            let _ = tokio::time::timeout(FIRST_FRAME, watching.notified()).await;
+        }
         let r = run_load_watched(cfg, &stop, |t| sink.event(LabEvent::Load(t))).await;
         gauges_stop.cancel();
         if r.is_err() {
@@ -120,9 +130,12 @@ async fn run_watched(
         // Frames for the whole run, and a few for a slow start.
         let seconds = (cfg.duration + cfg.timeout).as_secs() + 5;
         let streamed = gauges::stream_gauges(server, before, seconds, &gauges_stop, |g| {
+            watching.notify_one();
             sink.event(LabEvent::Gauges(g))
         });
-        if let Err(e) = streamed.await {
+        let streamed = streamed.await;
+        watching.notify_one();
+        if let Err(e) = streamed {
             sink.event(LabEvent::GaugesStopped {
                 reason: e.to_string(),
             });

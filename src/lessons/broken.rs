@@ -29,3 +29,10 @@ pub fn assert_problem_with(files: &Files, parts: &[&str]) {
         "no problem with {parts:?} in {found:#?}"
     );
 }
+
+/// The embedded course with `path` edited has a problem naming every one of
+/// `parts`.
+#[track_caller]
+pub fn edited_fails(path: &str, edit: impl FnOnce(String) -> String, parts: &[&str]) {
+    assert_problem_with(&embedded_with(path, edit), parts);
+}

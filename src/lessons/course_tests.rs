@@ -2,11 +2,17 @@
 //! copies of it with one thing broken.
 use crate::lessons::*;
 
-use crate::lessons::broken::{assert_problem_with, embedded_with};
+use crate::lessons::broken::{assert_problem_with, edited_fails, embedded_with};
 
 #[track_caller]
 fn assert_problem(files: &Files, wanted: &str) {
     assert_problem_with(files, &[wanted]);
+}
+
+/// The embedded course with `path` edited has a problem naming `wanted`.
+#[track_caller]
+fn edited_has(path: &str, edit: impl FnOnce(String) -> String, wanted: &str) {
+    edited_fails(path, edit, &[wanted]);
 }
 
 #[test]
@@ -144,14 +150,14 @@ fn evidence_patterns_match_real_output_and_nothing_else() {
 
 #[test]
 fn a_missing_language_names_file_and_field() {
-    let files = embedded_with("2-workers/stage.toml", |s| {
-        let start = s.find("\ntitle = {").unwrap() + 1;
-        let end = start + s[start..].find('\n').unwrap();
-        let zh = start + s[start..end].find(", zh = ").unwrap();
-        format!("{} }}{}", &s[..zh], &s[end..])
-    });
-    assert_problem(
-        &files,
+    edited_has(
+        "2-workers/stage.toml",
+        |s| {
+            let start = s.find("\ntitle = {").unwrap() + 1;
+            let end = start + s[start..].find('\n').unwrap();
+            let zh = start + s[start..end].find(", zh = ").unwrap();
+            format!("{} }}{}", &s[..zh], &s[end..])
+        },
         "lessons/2-workers/stage.toml: title.zh: missing text",
     );
 }
@@ -167,68 +173,70 @@ fn an_unknown_field_is_a_parse_problem_with_its_line() {
 
 #[test]
 fn reference_rules_are_enforced() {
-    let missing = embedded_with("2-workers/stage.toml", |s| {
-        s.replace("reference = \"20\"\n", "")
-    });
-    assert_problem(&missing, "fix.change[0].reference: missing");
-    let outside = embedded_with("2-workers/stage.toml", |s| {
-        s.replace("reference = \"20\"", "reference = \"500\"")
-    });
-    assert_problem(
-        &outside,
+    edited_has(
+        "2-workers/stage.toml",
+        |s| s.replace("reference = \"20\"\n", ""),
+        "fix.change[0].reference: missing",
+    );
+    edited_has(
+        "2-workers/stage.toml",
+        |s| s.replace("reference = \"20\"", "reference = \"500\""),
         "fix.change[0].reference: outside its own accepted range: 500 is out of range",
     );
-    let plan = embedded_with("2-workers/stage.toml", |s| {
-        s.replace("reference = \"20\"", "reference = \"30\"")
-    });
-    assert_problem(
-        &plan,
+    edited_has(
+        "2-workers/stage.toml",
+        |s| s.replace("reference = \"20\"", "reference = \"30\""),
         "disagrees with containers/stages.toml, whose fix sets pm_max_children = \"20\"",
     );
 }
 
 #[test]
 fn unknown_names_are_refused() {
-    let knob = embedded_with("2-workers/stage.toml", |s| {
-        s.replace("knob = \"pm_max_children\"", "knob = \"pm_max_kids\"")
-    });
-    assert_problem(&knob, "fix.change[0].target: unknown knob \"pm_max_kids\"");
-    let field = embedded_with("1-conntrack/stage.toml", |s| {
-        s.replace("field = \"conntrack.drops\"", "field = \"conntrack.dropz\"")
-    });
-    assert_problem(&field, "unknown probe field \"conntrack.dropz\"");
+    edited_has(
+        "2-workers/stage.toml",
+        |s| s.replace("knob = \"pm_max_children\"", "knob = \"pm_max_kids\""),
+        "fix.change[0].target: unknown knob \"pm_max_kids\"",
+    );
+    edited_has(
+        "1-conntrack/stage.toml",
+        |s| s.replace("field = \"conntrack.drops\"", "field = \"conntrack.dropz\""),
+        "unknown probe field \"conntrack.dropz\"",
+    );
 }
 
 #[test]
 fn step_rules_are_enforced() {
-    let no_check = embedded_with("5-flame-graph/stage.toml", |s| {
+    edited_has("5-flame-graph/stage.toml", |s| {
         let start = s.find("[check]").unwrap();
         let end = s.find("[measure]").unwrap();
         format!("{}{}", &s[..start], &s[end..])
-    });
-    assert_problem(&no_check, "lessons/5-flame-graph/stage.toml: check: missing: a stage with a [fix] needs a [check] too");
-    let two_correct = embedded_with("0-baseline/stage.toml", |s| {
-        s.replacen(
-            "[[diagnose.choice]]\n",
-            "[[diagnose.choice]]\ncorrect = true\n",
-            1,
-        )
-    });
-    assert_problem(&two_correct, "diagnose.choice: 2 correct choices");
-    let counter_now = embedded_with("1-conntrack/stage.toml", |s| {
-        s.replace(
-            "field = \"kernel.conntrack_full_lines\"\nat = \"load\"",
-            "field = \"kernel.conntrack_full_lines\"",
-        )
-    });
-    assert_problem(
-        &counter_now,
+    }, "lessons/5-flame-graph/stage.toml: check: missing: a stage with a [fix] needs a [check] too");
+    edited_has(
+        "0-baseline/stage.toml",
+        |s| {
+            s.replacen(
+                "[[diagnose.choice]]\n",
+                "[[diagnose.choice]]\ncorrect = true\n",
+                1,
+            )
+        },
+        "diagnose.choice: 2 correct choices",
+    );
+    edited_has(
+        "1-conntrack/stage.toml",
+        |s| {
+            s.replace(
+                "field = \"kernel.conntrack_full_lines\"\nat = \"load\"",
+                "field = \"kernel.conntrack_full_lines\"",
+            )
+        },
         "check.predicate[1].at: kernel.conntrack_full_lines is a counter",
     );
-    let format = embedded_with("3-listen-queues/stage.toml", |s| {
-        s.replace("format = 2", "format = 1")
-    });
-    assert_problem(&format, "format: format 1 is not supported");
+    edited_has(
+        "3-listen-queues/stage.toml",
+        |s| s.replace("format = 2", "format = 1"),
+        "format: format 1 is not supported",
+    );
 }
 
 #[test]
@@ -236,21 +244,26 @@ fn prose_rules_are_enforced() {
     let fence = embedded_with("4-ports/debrief.en.md", |s| s + "\n```bash\nls\n```\n");
     assert_problem(&fence, "lessons/4-ports/debrief.en.md: line ");
     assert_problem(&fence, "unknown fence \"bash\"");
-    let empty = embedded_with("4-ports/debrief.zh.md", |_| "\n  \n".to_string());
-    assert_problem(&empty, "lessons/4-ports/debrief.zh.md: empty prose");
-    let swapped = embedded_with("4-ports/brief.zh.md", |_| {
-        embedded_files()["4-ports/brief.en.md"].clone().unwrap()
-    });
-    assert_problem(&swapped, "brief.zh.md has no Chinese text");
-    let heading = embedded_with("2-workers/brief.en.md", |s| format!("# A title\n\n{s}"));
-    assert_problem(
-        &heading,
+    edited_has(
+        "4-ports/debrief.zh.md",
+        |_| "\n  \n".to_string(),
+        "lessons/4-ports/debrief.zh.md: empty prose",
+    );
+    edited_has(
+        "4-ports/brief.zh.md",
+        |_| embedded_files()["4-ports/brief.en.md"].clone().unwrap(),
+        "brief.zh.md has no Chinese text",
+    );
+    edited_has(
+        "2-workers/brief.en.md",
+        |s| format!("# A title\n\n{s}"),
         "lessons/2-workers/brief.en.md: line 1: no level-1 heading",
     );
-    let long = embedded_with("2-workers/brief.en.md", |s| {
-        s + &"another line\n".repeat(16)
-    });
-    assert_problem(&long, "lessons/2-workers/brief.en.md: the brief has");
+    edited_has(
+        "2-workers/brief.en.md",
+        |s| s + &"another line\n".repeat(16),
+        "lessons/2-workers/brief.en.md: the brief has",
+    );
     let mut missing = embedded_files();
     missing.remove("6-beyond/debrief.en.md");
     assert_problem(&missing, "lessons/6-beyond/debrief.en.md: missing file");

@@ -2,7 +2,7 @@
 //! files with one rule broken.
 use crate::lessons::*;
 
-use crate::lessons::broken::{assert_problem_with as assert_problem, embedded_with};
+use crate::lessons::broken::edited_fails;
 
 #[test]
 fn words_match_whole_latin_words_and_chinese_anywhere() {
@@ -56,59 +56,58 @@ fn forbidden_words_come_from_the_fix_the_symptom_and_the_check() {
 
 #[test]
 fn a_brief_or_title_that_names_the_fix_or_counter_fails() {
-    let brief = embedded_with("1-conntrack/brief.en.md", |s| {
-        s + "\nMaybe nf_conntrack_max is too low.\n"
-    });
-    assert_problem(
-        &brief,
+    edited_fails(
+        "1-conntrack/brief.en.md",
+        |s| s + "\nMaybe nf_conntrack_max is too low.\n",
         &[
             "lessons/1-conntrack/brief.en.md",
             "names \"nf_conntrack_max\"",
             "rule: neutral",
         ],
     );
-    let brief = embedded_with("1-conntrack/brief.zh.md", |s| s + "\n看看连接跟踪表。\n");
-    assert_problem(
-        &brief,
+    edited_fails(
+        "1-conntrack/brief.zh.md",
+        |s| s + "\n看看连接跟踪表。\n",
         &[
             "lessons/1-conntrack/brief.zh.md",
             "[brief] avoid",
             "rule: neutral",
         ],
     );
-    let title = embedded_with("3-listen-queues/stage.toml", |s| {
-        s.replacen("title = { en = \"", "title = { en = \"somaxconn: ", 1)
-    });
-    assert_problem(
-        &title,
+    edited_fails(
+        "3-listen-queues/stage.toml",
+        |s| s.replacen("title = { en = \"", "title = { en = \"somaxconn: ", 1),
         &[
             "3-listen-queues/stage.toml: title.en",
             "names \"somaxconn\"",
         ],
     );
-    let say = embedded_with("2-workers/stage.toml", |s| {
-        s.replacen(
-            "[observe]\nsay = { en = \"",
-            "[observe]\nsay = { en = \"Mind pm.max_children. ",
-            1,
-        )
-    });
-    assert_problem(&say, &["observe.say.en", "names \"pm.max_children\""]);
+    edited_fails(
+        "2-workers/stage.toml",
+        |s| {
+            s.replacen(
+                "[observe]\nsay = { en = \"",
+                "[observe]\nsay = { en = \"Mind pm.max_children. ",
+                1,
+            )
+        },
+        &["observe.say.en", "names \"pm.max_children\""],
+    );
 }
 
 #[test]
 fn a_long_right_choice_fails_in_either_language() {
     let long =
         "an answer so much longer than every other one that it gives itself away at a glance";
-    let files = embedded_with("2-workers/stage.toml", |s| {
-        let at = s.find("[[diagnose.choice]]").unwrap();
-        let right = at + s[at..].find("correct = true").unwrap();
-        let line = s[..right].rfind("text = { en = \"").unwrap();
-        let quote = line + "text = { en = \"".len();
-        format!("{}{long} {}", &s[..quote], &s[quote..])
-    });
-    assert_problem(
-        &files,
+    edited_fails(
+        "2-workers/stage.toml",
+        |s| {
+            let at = s.find("[[diagnose.choice]]").unwrap();
+            let right = at + s[at..].find("correct = true").unwrap();
+            let line = s[..right].rfind("text = { en = \"").unwrap();
+            let quote = line + "text = { en = \"".len();
+            format!("{}{long} {}", &s[..quote], &s[quote..])
+        },
         &[
             "2-workers/stage.toml: diagnose.choice[",
             "].text.en",
@@ -116,44 +115,42 @@ fn a_long_right_choice_fails_in_either_language() {
             "rule: balanced choices",
         ],
     );
-    let files = embedded_with("1-conntrack/stage.toml", |s| {
-        let at = s.find("[[predict.choice]]").unwrap();
-        let right = at + s[at..].find("correct = true").unwrap();
-        let line = s[..right].rfind("zh = \"").unwrap();
-        let quote = line + "zh = \"".len();
-        format!(
-            "{}{} {}",
-            &s[..quote],
-            "这是一个比其他选项都长得多的选项，长到一眼就能看出它是正确答案，完全不需要思考",
-            &s[quote..]
-        )
-    });
-    assert_problem(
-        &files,
+    edited_fails(
+        "1-conntrack/stage.toml",
+        |s| {
+            let at = s.find("[[predict.choice]]").unwrap();
+            let right = at + s[at..].find("correct = true").unwrap();
+            let line = s[..right].rfind("zh = \"").unwrap();
+            let quote = line + "zh = \"".len();
+            format!(
+                "{}{} {}",
+                &s[..quote],
+                "这是一个比其他选项都长得多的选项，长到一眼就能看出它是正确答案，完全不需要思考",
+                &s[quote..]
+            )
+        },
         &["predict.choice[", "].text.zh", "rule: balanced choices"],
     );
 }
 
 #[test]
 fn investigate_hints_need_the_three_levels_in_order() {
-    let no_where = embedded_with("2-workers/stage.toml", |s| {
-        s.replace("level = \"where\"", "level = \"command\"")
-    });
-    assert_problem(
-        &no_where,
+    edited_fails(
+        "2-workers/stage.toml",
+        |s| s.replace("level = \"where\"", "level = \"command\""),
         &[
             "2-workers/stage.toml: hint:",
             "no where hint",
             "rule: three hint levels",
         ],
     );
-    let swapped = embedded_with("3-listen-queues/stage.toml", |s| {
-        s.replacen("level = \"nudge\"", "level = \"NUDGE\"", 1)
-            .replacen("level = \"command\"", "level = \"nudge\"", 1)
-            .replacen("level = \"NUDGE\"", "level = \"command\"", 1)
-    });
-    assert_problem(
-        &swapped,
+    edited_fails(
+        "3-listen-queues/stage.toml",
+        |s| {
+            s.replacen("level = \"nudge\"", "level = \"NUDGE\"", 1)
+                .replacen("level = \"command\"", "level = \"nudge\"", 1)
+                .replacen("level = \"NUDGE\"", "level = \"command\"", 1)
+        },
         &[
             "3-listen-queues/stage.toml: hint[",
             "].level",
@@ -161,33 +158,31 @@ fn investigate_hints_need_the_three_levels_in_order() {
             "rule: three hint levels",
         ],
     );
-    let missing = embedded_with("1-conntrack/stage.toml", |s| {
-        s.replacen("level = \"nudge\"\n", "", 1)
-    });
-    assert_problem(
-        &missing,
+    edited_fails(
+        "1-conntrack/stage.toml",
+        |s| s.replacen("level = \"nudge\"\n", "", 1),
         &["1-conntrack/stage.toml: hint[", "].level: missing"],
     );
 }
 
 #[test]
 fn evidence_in_fewer_than_three_groups_fails() {
-    let files = embedded_with("1-conntrack/stage.toml", |s| {
-        s.replace("group = ", "old_group = ")
-            .replace("old_group = ", "group = ")
-            .lines()
-            .filter(|l| !l.starts_with("group = "))
-            .map(|l| match l {
-                "[[investigate.evidence]]" => {
-                    "[[investigate.evidence]]\ngroup = \"one\"".to_string()
-                }
-                other => other.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    });
-    assert_problem(
-        &files,
+    edited_fails(
+        "1-conntrack/stage.toml",
+        |s| {
+            s.replace("group = ", "old_group = ")
+                .replace("old_group = ", "group = ")
+                .lines()
+                .filter(|l| !l.starts_with("group = "))
+                .map(|l| match l {
+                    "[[investigate.evidence]]" => {
+                        "[[investigate.evidence]]\ngroup = \"one\"".to_string()
+                    }
+                    other => other.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        },
         &[
             "1-conntrack/stage.toml: investigate.evidence:",
             "1 group(s)",
@@ -198,15 +193,15 @@ fn evidence_in_fewer_than_three_groups_fails() {
 
 #[test]
 fn gauges_that_show_the_cause_fail() {
-    let files = embedded_with("1-conntrack/stage.toml", |s| {
-        s.replacen(
-            "watch = [\"load.goodput_rps\"",
-            "watch = [\"conntrack.count\", \"load.goodput_rps\"",
-            1,
-        )
-    });
-    assert_problem(
-        &files,
+    edited_fails(
+        "1-conntrack/stage.toml",
+        |s| {
+            s.replacen(
+                "watch = [\"load.goodput_rps\"",
+                "watch = [\"conntrack.count\", \"load.goodput_rps\"",
+                1,
+            )
+        },
         &["observe.watch[0]", "conntrack.count gives the cause away"],
     );
 }

@@ -132,13 +132,13 @@ pub struct FieldRef {
 }
 
 impl FieldRef {
-    pub fn parse(text: &str) -> Result<FieldRef, String> {
+    pub fn parse(text: &str) -> Result<FieldRef, UnknownField> {
         if let Some(name) = text.strip_prefix("sysctl.") {
             if !SYSCTLS.contains(&name) {
-                return Err(format!(
-                    "unknown sysctl field {text:?}: the probe reads sysctl.{}",
-                    SYSCTLS.join(", sysctl.")
-                ));
+                return Err(UnknownField::Sysctl {
+                    text: text.to_string(),
+                    known: SYSCTLS.join(", sysctl."),
+                });
             }
             let key = Some(name.to_string());
             return Ok(FieldRef {
@@ -151,19 +151,19 @@ impl FieldRef {
             Some((n, rest)) => match rest.strip_suffix(']') {
                 Some(k) if !k.is_empty() => (n, Some(k.to_string())),
                 _ => {
-                    return Err(format!(
-                        "field {text:?} has a malformed key: write name[key]"
-                    ))
+                    return Err(UnknownField::MalformedKey {
+                        text: text.to_string(),
+                    })
                 }
             },
             None => (text, None),
         };
         let Some(info) = CATALOG.iter().find(|i| i.name == name) else {
             let known: Vec<&str> = CATALOG.iter().map(|i| i.name).collect();
-            return Err(format!(
-                "unknown probe field {name:?}: known fields are {}, and sysctl.<name>",
-                known.join(", ")
-            ));
+            return Err(UnknownField::Name {
+                name: name.to_string(),
+                known: known.join(", "),
+            });
         };
         check_key(text, info, key.as_deref())?;
         Ok(FieldRef {
@@ -202,7 +202,7 @@ impl FieldRef {
     }
 }
 
-fn check_key(text: &str, info: &FieldInfo, key: Option<&str>) -> Result<(), String> {
+fn check_key(text: &str, info: &FieldInfo, key: Option<&str>) -> Result<(), UnknownField> {
     let ok = match (info.key, key) {
         (KeyKind::None, None) => true,
         (KeyKind::Port, Some(k)) => k.parse::<u16>().is_ok_and(|p| p > 0),
@@ -226,12 +226,28 @@ fn check_key(text: &str, info: &FieldInfo, key: Option<&str>) -> Result<(), Stri
         KeyKind::Function => "a kernel function, e.g. [inet_hash_connect]",
         KeyKind::Limit => "a limit, e.g. [5]",
     };
-    Err(format!("field {text:?} takes {want}"))
+    Err(UnknownField::Key {
+        text: text.to_string(),
+        want,
+    })
+}
+
+/// Why a lesson's field name names no field the probe, load or flame reports.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UnknownField {
+    #[error("unknown sysctl field {text:?}: the probe reads sysctl.{known}")]
+    Sysctl { text: String, known: String },
+    #[error("field {text:?} has a malformed key: write name[key]")]
+    MalformedKey { text: String },
+    #[error("unknown probe field {name:?}: known fields are {known}, and sysctl.<name>")]
+    Name { name: String, known: String },
+    #[error("field {text:?} takes {want}")]
+    Key { text: String, want: &'static str },
 }
 
 impl TryFrom<String> for FieldRef {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
+    type Error = UnknownField;
+    fn try_from(s: String) -> Result<Self, UnknownField> {
         FieldRef::parse(&s)
     }
 }
@@ -261,10 +277,15 @@ mod tests {
     #[test]
     fn unknown_or_misused_fields_are_refused_with_the_reason() {
         let e = FieldRef::parse("conntrack.cout").unwrap_err();
-        assert!(e.contains("unknown probe field \"conntrack.cout\""), "{e}");
+        assert!(
+            e.to_string()
+                .contains("unknown probe field \"conntrack.cout\""),
+            "{e}"
+        );
         assert!(FieldRef::parse("sysctl.net.ipv4.tcp_fake").is_err());
         assert!(FieldRef::parse("listen.send_q")
             .unwrap_err()
+            .to_string()
             .contains("a port"));
         assert!(FieldRef::parse("conntrack.count[1]").is_err());
         assert!(FieldRef::parse("nginx.status_counts[99]").is_err());

@@ -27,18 +27,15 @@ pub const MISSING: &str = "–";
 static EMBEDDED: &str = include_str!("../../bench/results/course-repeat.json");
 
 /// The measured table: per stage and side, the median, min and max of every run.
-/// Keys beyond these are ignored, so that the bench script may add some.
+/// Keys beyond these are ignored, so that the bench script may add some; a
+/// missing optional key is none.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Figures {
     pub format: u32,
-    #[serde(default)]
     pub command: Option<String>,
     /// How many runs each figure summarises.
-    #[serde(default)]
     pub runs: Option<u32>,
-    #[serde(default)]
     pub date: Option<String>,
-    #[serde(default)]
     pub machine: Option<String>,
     /// Not measured yet: the placeholders are in place, the figures are not.
     #[serde(default)]
@@ -50,14 +47,10 @@ pub struct Figures {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct StageFigures {
     pub stage: u8,
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
     pub symptom_field: Option<String>,
-    #[serde(default)]
     pub before: Option<Side>,
     /// None for a stage without a fix (stage 0).
-    #[serde(default)]
     pub after: Option<Side>,
     #[serde(default)]
     pub verdicts: Vec<Option<String>>,
@@ -66,25 +59,18 @@ pub struct StageFigures {
 /// The figures of one side (before or after the fix) of a stage.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Side {
-    #[serde(default)]
     pub goodput: Option<Stat>,
-    #[serde(default)]
     pub p99_ms: Option<Stat>,
     /// The growth of the stage's symptom counter over one run.
-    #[serde(default)]
     pub symptom: Option<Stat>,
     /// Percent of the server's samples through the stage's flame function.
-    #[serde(default)]
     pub flame_share: Option<Stat>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
 pub struct Stat {
-    #[serde(default)]
     pub median: Option<f64>,
-    #[serde(default)]
     pub min: Option<f64>,
-    #[serde(default)]
     pub max: Option<f64>,
 }
 
@@ -100,6 +86,21 @@ pub enum FiguresError {
         "the measured table {path} is not valid: {reason}; write it again with `{REGENERATE}`"
     )]
     Invalid { path: String, reason: String },
+}
+
+/// Why the table does not hold the figure a placeholder names.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NotInTable {
+    #[error("the table has no stage {0}")]
+    NoStage(u8),
+    #[error("the table's runs is null")]
+    NoRuns,
+    #[error("stage {stage}'s {side}.goodput.median is null")]
+    NoMedian { stage: u8, side: &'static str },
+    #[error("the table holds null for {0}")]
+    Null(String),
+    #[error("stage {stage}'s gain is undefined: its median goodput before is {before}")]
+    NoGain { stage: u8, before: f64 },
 }
 
 impl Figures {
@@ -135,31 +136,29 @@ impl Figures {
 
     /// The figure a placeholder names, formatted as the lessons show it, or
     /// why the table does not hold it.
-    pub fn value(&self, p: &Placeholder) -> Result<String, String> {
+    pub fn value(&self, p: &Placeholder) -> Result<String, NotInTable> {
         let stage = |n: u8| {
             self.stages
                 .iter()
                 .find(|s| s.stage == n)
-                .ok_or_else(|| format!("the table has no stage {n}"))
+                .ok_or(NotInTable::NoStage(n))
         };
         match *p {
-            Placeholder::Runs => self
-                .runs
-                .map(|r| r.to_string())
-                .ok_or_else(|| "the table's runs is null".to_string()),
+            Placeholder::Runs => self.runs.map(|r| r.to_string()).ok_or(NotInTable::NoRuns),
             Placeholder::Gain(n) => {
                 let s = stage(n)?;
-                let median = |side: Option<&Side>, which: &str| {
-                    side.and_then(|x| x.goodput)
-                        .and_then(|g| g.median)
-                        .ok_or_else(|| format!("stage {n}'s {which}.goodput.median is null"))
+                let median = |side: Option<&Side>, which: &'static str| {
+                    side.and_then(|x| x.goodput).and_then(|g| g.median).ok_or(
+                        NotInTable::NoMedian {
+                            stage: n,
+                            side: which,
+                        },
+                    )
                 };
                 let before = median(s.before.as_ref(), "before")?;
                 let after = median(s.after.as_ref(), "after")?;
                 if before <= 0.0 {
-                    return Err(format!(
-                        "stage {n}'s gain is undefined: its median goodput before is {before}"
-                    ));
+                    return Err(NotInTable::NoGain { stage: n, before });
                 }
                 Ok(format!("{:.1}", after / before))
             }
@@ -185,7 +184,7 @@ impl Figures {
                     StatName::Min => st.min,
                     StatName::Max => st.max,
                 })
-                .ok_or_else(|| format!("the table holds null for {p}"))?;
+                .ok_or_else(|| NotInTable::Null(p.to_string()))?;
                 Ok(match metric {
                     Metric::FlameShare => format!("{v:.1}"),
                     _ => format!("{}", v.round() as i64),
@@ -266,7 +265,7 @@ pub const SYNTAX: &str = "{{runs}}, {{N.gain}} or {{N.before|after.goodput|p99_m
 
 impl Placeholder {
     /// The text between the braces: `1.before.goodput.median`.
-    pub fn parse(inner: &str) -> Result<Placeholder, String> {
+    fn parse(inner: &str) -> Result<Placeholder, String> {
         let inner = inner.trim();
         if inner == "runs" {
             return Ok(Placeholder::Runs);

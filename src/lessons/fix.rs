@@ -127,6 +127,32 @@ impl Target {
     }
 }
 
+/// Why a value is refused: it names the value and the accepted range, then the
+/// lesson's reason when it gives one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueRefused {
+    #[error("{raw:?} is not a whole number: accepted {accepted}")]
+    NotANumber { raw: String, accepted: String },
+    #[error("{raw:?} is not a port range: accepted {accepted}")]
+    NotAPortRange { raw: String, accepted: String },
+    #[error(
+        "{value} is out of range: accepted {accepted}{}",
+        reason_suffix(reason)
+    )]
+    OutOfRange {
+        value: String,
+        accepted: String,
+        reason: String,
+    },
+}
+
+fn reason_suffix(reason: &str) -> String {
+    match reason.is_empty() {
+        true => String::new(),
+        false => format!(": {reason}"),
+    }
+}
+
 /// The values a change accepts.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -149,21 +175,25 @@ pub enum ValueRule {
 impl ValueRule {
     /// The value in its canonical spelling, or why it is refused (naming the
     /// value and the accepted range, then `reject`'s reason).
-    pub fn accept(&self, raw: &str, reject: Option<&Text>, lang: Lang) -> Result<String, String> {
-        let reason = reject.map(|t| t.get(lang)).unwrap_or_default();
-        let refuse = |what: String| match reason.is_empty() {
-            true => what,
-            false => format!("{what}: {reason}"),
-        };
+    pub fn accept(
+        &self,
+        raw: &str,
+        reject: Option<&Text>,
+        lang: Lang,
+    ) -> Result<String, ValueRefused> {
+        let reason = reject.map(|t| t.get(lang)).unwrap_or_default().to_string();
         match self {
             ValueRule::Integer { min, max, .. } => match raw.trim().parse::<u64>() {
                 Ok(n) if (*min..=*max).contains(&n) => Ok(n.to_string()),
-                Ok(n) => Err(refuse(format!(
-                    "{n} is out of range: accepted {min} to {max}"
-                ))),
-                Err(_) => Err(format!(
-                    "{raw:?} is not a whole number: accepted {min} to {max}"
-                )),
+                Ok(n) => Err(ValueRefused::OutOfRange {
+                    value: n.to_string(),
+                    accepted: format!("{min} to {max}"),
+                    reason,
+                }),
+                Err(_) => Err(ValueRefused::NotANumber {
+                    raw: raw.to_string(),
+                    accepted: format!("{min} to {max}"),
+                }),
             },
             ValueRule::PortRange { lowest, min_ports } => {
                 let parts: Vec<Option<u16>> =
@@ -173,13 +203,20 @@ impl ValueRule {
                 );
                 let (low, high) = match parts.as_slice() {
                     [Some(l), Some(h)] => (*l, *h),
-                    _ => return Err(format!("{raw:?} is not a port range: accepted {shape}")),
+                    _ => {
+                        return Err(ValueRefused::NotAPortRange {
+                            raw: raw.to_string(),
+                            accepted: shape,
+                        })
+                    }
                 };
                 let ports = u32::from(high).saturating_sub(u32::from(low)) + 1;
                 if low < *lowest || low >= high || ports < *min_ports {
-                    return Err(refuse(format!(
-                        "\"{low} {high}\" is out of range ({ports} ports): accepted {shape}"
-                    )));
+                    return Err(ValueRefused::OutOfRange {
+                        value: format!("\"{low} {high}\" ({ports} ports)"),
+                        accepted: shape,
+                        reason,
+                    });
                 }
                 Ok(format!("{low} {high}"))
             }
@@ -226,16 +263,18 @@ mod tests {
         assert_eq!(rule.accept(" 20 ", Some(&why), Lang::En), Ok("20".into()));
         let e = rule.accept("500", Some(&why), Lang::En).unwrap_err();
         assert_eq!(
-            e,
+            e.to_string(),
             "500 is out of range: accepted 8 to 200: each child takes ~20 MB"
         );
         assert!(rule
             .accept("500", Some(&why), Lang::Zh)
             .unwrap_err()
+            .to_string()
             .contains("每个子进程"));
         assert!(rule
             .accept("lots", None, Lang::En)
             .unwrap_err()
+            .to_string()
             .contains("not a whole number"));
     }
 
@@ -252,6 +291,7 @@ mod tests {
         assert!(rule
             .accept("20000 20050", None, Lang::En)
             .unwrap_err()
+            .to_string()
             .contains("51 ports"));
         assert!(rule.accept("65535 10000", None, Lang::En).is_err());
         assert!(rule.accept("80 65535", None, Lang::En).is_err());

@@ -64,7 +64,10 @@ fn judge<'a>(change: &'a Change, raw: Option<String>, lang: Lang) -> Input<'a> {
                 change,
                 value: Some(value),
             },
-            Err(reason) => Input::Refused { change, reason },
+            Err(why) => Input::Refused {
+                change,
+                reason: why.to_string(),
+            },
         },
         // validate() refuses a `{value}` form without a rule; keep the raw value.
         (Some(raw), None) => Input::Accepted {

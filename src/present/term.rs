@@ -12,10 +12,12 @@ use super::engine::{self, Line};
 pub struct TermSink {
     /// Whether runs are watched live (off for JSON output).
     live: bool,
-    /// Whether the live view shows the server's gauges too, and the stage's
-    /// set-up is told by name (both off in the course: they would name the
-    /// cause before the learner has found it).
+    /// Whether the live view shows the server's gauges too.
     gauges: bool,
+    /// The course: the stage's set-up is told without naming it, and the live
+    /// view shows no gauges (both would name the cause before the learner has
+    /// found it).
+    discovery: bool,
     state: Mutex<State>,
 }
 
@@ -31,15 +33,18 @@ impl TermSink {
         TermSink {
             live,
             gauges: live,
+            discovery: false,
             state: Mutex::new(State::default()),
         }
     }
 
-    /// Live runs with the load's own line only.
-    pub fn without_gauges() -> TermSink {
+    /// The course's sink: live runs with the load's own line only, and no
+    /// fault named.
+    pub fn for_course() -> TermSink {
         TermSink {
             live: true,
             gauges: false,
+            discovery: true,
             state: Mutex::new(State::default()),
         }
     }
@@ -64,8 +69,8 @@ impl LabSink for TermSink {
             // stage's set-up is told without what it does.
             LabEvent::Engine(crate::engine::EngineEvent::Step(
                 crate::engine::Step::FillingConntrack,
-            )) if !self.gauges => Self::spin(&mut st, engine::PREPARING),
-            LabEvent::Engine(crate::engine::EngineEvent::Filled { .. }) if !self.gauges => {
+            )) if self.discovery => Self::spin(&mut st, engine::PREPARING),
+            LabEvent::Engine(crate::engine::EngineEvent::Filled { .. }) if self.discovery => {
                 ui::done(engine::PREPARED)
             }
             LabEvent::Engine(crate::engine::EngineEvent::Step(s)) => {

@@ -118,14 +118,11 @@ mod tests {
 
     const ACCESS: &str = include_str!("../../tests/fixtures/probe/nginx-access.log");
 
-    fn count(path: &std::path::Path, inode: u64, offset: u64, key: &str, pat: &str) -> LogCount {
-        let script = format!(
-            "{FUNCTIONS}logcount {} {inode} {offset} {key} '{pat}'\n",
-            path.display()
-        );
+    /// The output of `script` run by `sh`, which must succeed.
+    fn sh(script: &str) -> String {
         let out = std::process::Command::new("sh")
             .arg("-c")
-            .arg(&script)
+            .arg(script)
             .output()
             .unwrap();
         assert!(
@@ -133,7 +130,15 @@ mod tests {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let raw = String::from_utf8(out.stdout).unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn count(path: &std::path::Path, inode: u64, offset: u64, key: &str, pat: &str) -> LogCount {
+        let script = format!(
+            "{FUNCTIONS}logcount {} {inode} {offset} {key} '{pat}'\n",
+            path.display()
+        );
+        let raw = sh(&script);
         let s = Sections::split(&raw).unwrap();
         let name = path.display().to_string();
         parse_log(s.get(&name).unwrap(), |k| {
@@ -222,17 +227,7 @@ mod tests {
             "/tests/fixtures/probe/ss-Htan.txt"
         );
         let script = format!("{FUNCTIONS}twsplit '==> tw <==' < {fixture}\n");
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(&script)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let raw = format!("==> ss <==\n{}", String::from_utf8(out.stdout).unwrap());
+        let raw = format!("==> ss <==\n{}", sh(&script));
         let s = Sections::split(&raw).unwrap();
         let tw = crate::probe::sockets::parse_time_wait(s.get("tw").unwrap()).unwrap();
         assert_eq!((tw.remote9000, tw.local9000, tw.other), (200, 0, 185));
@@ -242,12 +237,7 @@ mod tests {
         // A php-fpm-side TIME-WAIT (local :9000) and a failed ss pass through right.
         let text = "TIME-WAIT 0 0 127.0.0.1:9000 127.0.0.1:40000\nss: netlink failed\n!failed\n";
         let script = format!("{FUNCTIONS}printf '{text}' | twsplit '==> tw <=='\n");
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(&script)
-            .output()
-            .unwrap();
-        let raw = format!("==> ss <==\n{}", String::from_utf8(out.stdout).unwrap());
+        let raw = format!("==> ss <==\n{}", sh(&script));
         let s = Sections::split(&raw).unwrap();
         let tw = crate::probe::sockets::parse_time_wait(s.get("tw").unwrap()).unwrap();
         assert_eq!(tw.local9000, 1);

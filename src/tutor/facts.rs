@@ -30,15 +30,38 @@ impl std::fmt::Display for Value {
     }
 }
 
+/// Why a field has no value in what was measured.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Unreadable {
+    #[error("{0} needs a load run")]
+    NoRun(String),
+    #[error("{0} needs a flame-graph recording under load")]
+    NoFlame(String),
+    #[error("{field}: {what} not read")]
+    NotRead { field: String, what: String },
+    #[error("{field}: nothing listens on port {port}")]
+    NotListening { field: String, port: String },
+    #[error("{0} is not known now (the probe could not read it)")]
+    Unknown(String),
+    #[error("{0} is not a figure of a load run")]
+    NotALoadFigure(String),
+    #[error("{field}: {reason}")]
+    Encode { field: String, reason: String },
+}
+
 /// The value of `field` read `at`, or why it cannot be read.
-pub fn resolve(field: &FieldRef, at: At, facts: &Facts) -> Result<Value, String> {
+pub fn resolve(field: &FieldRef, at: At, facts: &Facts) -> Result<Value, Unreadable> {
     let name = field.info.name;
     let key = field.key.as_deref();
     let run = || {
         facts
             .run
             .as_ref()
-            .ok_or_else(|| format!("{field} needs a load run"))
+            .ok_or_else(|| Unreadable::NoRun(field.to_string()))
+    };
+    let encode = |e: serde_json::Error| Unreadable::Encode {
+        field: field.to_string(),
+        reason: e.to_string(),
     };
     if name.starts_with("load.") {
         return load_figure(field, run()?);
@@ -49,14 +72,14 @@ pub fn resolve(field: &FieldRef, at: At, facts: &Facts) -> Result<Value, String>
             .flame
             .get(f)
             .map(|s| Value::Number(*s))
-            .ok_or_else(|| format!("{field} needs a flame-graph recording under load"));
+            .ok_or_else(|| Unreadable::NoFlame(field.to_string()));
     }
     if let Some(knob) = field.knob() {
         let knobs = facts
             .knobs
             .as_ref()
-            .ok_or_else(|| format!("{field}: the server's settings were not read"))?;
-        let v = serde_json::to_value(knobs).map_err(|e| e.to_string())?;
+            .ok_or_else(|| not_read(field, "the server's settings were"))?;
+        let v = serde_json::to_value(knobs).map_err(encode)?;
         return Ok(json_value(&v[knob]));
     }
     // A counter under load is its growth; everything else is a snapshot value.
@@ -67,14 +90,21 @@ pub fn resolve(field: &FieldRef, at: At, facts: &Facts) -> Result<Value, String>
             facts
                 .now
                 .as_ref()
-                .ok_or_else(|| format!("{field}: no snapshot of the server was taken"))?,
+                .ok_or_else(|| not_read(field, "the server's snapshot was"))?,
         ),
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(encode)?;
     snapshot_field(field, &snapshot_json)
 }
 
-fn snapshot_field(field: &FieldRef, s: &serde_json::Value) -> Result<Value, String> {
+fn not_read(field: &FieldRef, what: &str) -> Unreadable {
+    Unreadable::NotRead {
+        field: field.to_string(),
+        what: what.to_string(),
+    }
+}
+
+fn snapshot_field(field: &FieldRef, s: &serde_json::Value) -> Result<Value, Unreadable> {
     let name = field.info.name;
     let key = field.key.as_deref().unwrap_or_default();
     match name {
@@ -82,7 +112,7 @@ fn snapshot_field(field: &FieldRef, s: &serde_json::Value) -> Result<Value, Stri
             .get(key)
             .and_then(|v| v.as_str())
             .map(|t| Value::Text(t.split_whitespace().collect::<Vec<_>>().join(" ")))
-            .ok_or_else(|| format!("{field}: the probe did not read {key}")),
+            .ok_or_else(|| not_read(field, &format!("{key} was"))),
         "listen.recv_q" | "listen.send_q" => {
             let col = &name["listen.".len()..];
             s["listen"]
@@ -91,7 +121,10 @@ fn snapshot_field(field: &FieldRef, s: &serde_json::Value) -> Result<Value, Stri
                 .flatten()
                 .find(|l| l["port"].as_u64().map(|p| p.to_string()).as_deref() == Some(key))
                 .map(|l| json_value(&l[col]))
-                .ok_or_else(|| format!("{field}: nothing listens on port {key}"))
+                .ok_or_else(|| Unreadable::NotListening {
+                    field: field.to_string(),
+                    port: key.to_string(),
+                })
         }
         "phpfpm.by_limit" => Ok(Value::Number(
             s["phpfpm"]["by_limit"]
@@ -117,9 +150,7 @@ fn snapshot_field(field: &FieldRef, s: &serde_json::Value) -> Result<Value, Stri
                 v = &v[part];
             }
             if v.is_null() {
-                Err(format!(
-                    "{field} is not known now (the probe could not read it)"
-                ))
+                Err(Unreadable::Unknown(field.to_string()))
             } else {
                 Ok(json_value(v))
             }
@@ -144,7 +175,7 @@ fn json_value(v: &serde_json::Value) -> Value {
     }
 }
 
-fn load_figure(field: &FieldRef, run: &RunFacts) -> Result<Value, String> {
+fn load_figure(field: &FieldRef, run: &RunFacts) -> Result<Value, Unreadable> {
     let r = &run.report;
     let error = |class: &str| r.errors.get(class).copied().unwrap_or(0) as f64;
     let n = match field.info.name {
@@ -167,8 +198,8 @@ fn load_figure(field: &FieldRef, run: &RunFacts) -> Result<Value, String> {
         "load.latency_max_ms" => r.latency_ms.max,
         "load.server_cpu_us_per_request" => run
             .server_cpu_us_per_request
-            .ok_or_else(|| format!("{field}: the server's CPU time was not read"))?,
-        other => return Err(format!("{other} is not a figure of a load run")),
+            .ok_or_else(|| not_read(field, "the server's CPU time was"))?,
+        other => return Err(Unreadable::NotALoadFigure(other.to_string())),
     };
     Ok(Value::Number(n))
 }

@@ -44,7 +44,7 @@ pub fn predicate(
         return match rule.and_then(|c| c.value.as_ref()) {
             Some(rule) => match rule.accept(&lhs.to_string(), None, lang) {
                 Ok(_) => verdict(true, lhs.to_string(), rule.describe()),
-                Err(why) => verdict(false, lhs.to_string(), why),
+                Err(why) => verdict(false, lhs.to_string(), why.to_string()),
             },
             None => verdict(
                 false,

@@ -118,9 +118,9 @@ impl Progress {
 
     pub fn load(dir: &Path) -> Result<Progress, ProgressError> {
         let path = Self::path(dir);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Progress::default()),
+        let text = match crate::files::read_if_there(&path) {
+            Ok(Some(t)) => t,
+            Ok(None) => return Ok(Progress::default()),
             Err(source) => return Err(ProgressError::Read { path, source }),
         };
         let p: Progress = serde_json::from_str(&text).map_err(|e| ProgressError::Corrupt {

@@ -120,3 +120,34 @@ pub fn why(stage: u8, question: &str, choice: usize) -> String {
     };
     q.choices[choice].why.en.clone()
 }
+
+/// One test's fresh state dir and model lab, which logs what it is asked and
+/// what the learner is shown. The dir is removed when the case ends.
+pub struct Case {
+    pub dir: PathBuf,
+    pub log: Log,
+    pub lab: FakeLab,
+}
+
+impl Case {
+    pub fn new(name: &str) -> Case {
+        let log = Log::default();
+        Case {
+            dir: state_dir(name),
+            lab: FakeLab::new(&log),
+            log,
+        }
+    }
+
+    /// A course run from `stage` that must end with the learner stopping.
+    pub fn stops(&mut self, answers: &[&str], stage: u8, lang: Lang) -> Run {
+        stops(&self.dir, &mut self.lab, answers, stage, lang)
+    }
+}
+
+impl Drop for Case {
+    fn drop(&mut self) {
+        // Cleanup only: a dir a test never wrote is not there to remove.
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

@@ -1,46 +1,63 @@
 //! The class as a table: one row per learner per stage, as CSV and as JSON.
-use serde::Serialize;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use super::roster::Course;
+use super::roster::{Course, StageView};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One learner's stage, as a row of the export.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExportRow {
     pub learner: String,
     pub name: String,
-    pub stage: u8,
-    pub status: &'static str,
-    pub seconds: Option<u64>,
-    pub hints: u32,
-    pub wrong_answers: u32,
-    pub right_answers: u32,
-    pub checks_failed: u32,
-    pub checks_passed: u32,
-    pub goodput_before: Option<f64>,
-    pub goodput_after: Option<f64>,
-    pub p99_before_ms: Option<f64>,
-    pub p99_after_ms: Option<f64>,
-    pub score: Option<u32>,
-    pub challenge_seconds: Option<u32>,
+    pub view: StageView,
 }
 
-const HEADER: &[&str] = &[
-    "learner",
-    "name",
-    "stage",
-    "status",
-    "seconds",
-    "hints",
-    "wrong_answers",
-    "right_answers",
-    "checks_failed",
-    "checks_passed",
-    "goodput_before",
-    "goodput_after",
-    "p99_before_ms",
-    "p99_after_ms",
-    "score",
-    "challenge_seconds",
+/// A cell: text, or a number that may be missing (an empty CSV cell, JSON null).
+enum Cell {
+    Text(String),
+    Int(Option<u64>),
+    Real(Option<f64>),
+}
+
+fn int(n: u32) -> Cell {
+    Cell::Int(Some(n.into()))
+}
+
+/// The columns, in order: the CSV header and the JSON keys.
+type Column = (&'static str, fn(&ExportRow) -> Cell);
+const COLUMNS: &[Column] = &[
+    ("learner", |r| Cell::Text(r.learner.clone())),
+    ("name", |r| Cell::Text(r.name.clone())),
+    ("stage", |r| Cell::Int(Some(r.view.stage.into()))),
+    ("status", |r| Cell::Text(r.view.status.name().into())),
+    ("seconds", |r| Cell::Int(r.view.seconds())),
+    ("hints", |r| int(r.view.hints)),
+    ("wrong_answers", |r| int(r.view.wrong)),
+    ("right_answers", |r| int(r.view.right)),
+    ("checks_failed", |r| int(r.view.checks_failed)),
+    ("checks_passed", |r| int(r.view.checks_passed)),
+    ("goodput_before", |r| Cell::Real(r.view.goodput_before)),
+    ("goodput_after", |r| Cell::Real(r.view.goodput_after)),
+    ("p99_before_ms", |r| Cell::Real(r.view.p99_before_ms)),
+    ("p99_after_ms", |r| Cell::Real(r.view.p99_after_ms)),
+    ("score", |r| Cell::Int(r.view.score.map(u64::from))),
+    ("challenge_seconds", |r| {
+        Cell::Int(r.view.challenge_seconds.map(u64::from))
+    }),
 ];
+
+impl Serialize for ExportRow {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(COLUMNS.len()))?;
+        for (name, cell) in COLUMNS {
+            match cell(self) {
+                Cell::Text(t) => map.serialize_entry(name, &t)?,
+                Cell::Int(n) => map.serialize_entry(name, &n)?,
+                Cell::Real(x) => map.serialize_entry(name, &x)?,
+            }
+        }
+        map.end()
+    }
+}
 
 pub fn rows<'a>(learners: impl Iterator<Item = (&'a str, &'a str, &'a Course)>) -> Vec<ExportRow> {
     let mut out = Vec::new();
@@ -49,20 +66,7 @@ pub fn rows<'a>(learners: impl Iterator<Item = (&'a str, &'a str, &'a Course)>) 
             out.push(ExportRow {
                 learner: id.to_string(),
                 name: name.to_string(),
-                stage: s.stage,
-                status: s.status.name(),
-                seconds: s.seconds(),
-                hints: s.hints,
-                wrong_answers: s.wrong,
-                right_answers: s.right,
-                checks_failed: s.checks_failed,
-                checks_passed: s.checks_passed,
-                goodput_before: s.goodput_before,
-                goodput_after: s.goodput_after,
-                p99_before_ms: s.p99_before_ms,
-                p99_after_ms: s.p99_after_ms,
-                score: s.score,
-                challenge_seconds: s.challenge_seconds,
+                view: s.clone(),
             });
         }
     }
@@ -89,27 +93,18 @@ fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
 }
 
 pub fn csv(rows: &[ExportRow]) -> String {
-    let mut out = HEADER.join(",");
+    let header: Vec<&str> = COLUMNS.iter().map(|(name, _)| *name).collect();
+    let mut out = header.join(",");
     out.push_str("\r\n");
     for r in rows {
-        let cells = [
-            field(&r.learner),
-            field(&r.name),
-            r.stage.to_string(),
-            r.status.to_string(),
-            opt(r.seconds),
-            r.hints.to_string(),
-            r.wrong_answers.to_string(),
-            r.right_answers.to_string(),
-            r.checks_failed.to_string(),
-            r.checks_passed.to_string(),
-            opt(r.goodput_before),
-            opt(r.goodput_after),
-            opt(r.p99_before_ms),
-            opt(r.p99_after_ms),
-            opt(r.score),
-            opt(r.challenge_seconds),
-        ];
+        let cells: Vec<String> = COLUMNS
+            .iter()
+            .map(|(_, cell)| match cell(r) {
+                Cell::Text(t) => field(&t),
+                Cell::Int(n) => opt(n),
+                Cell::Real(x) => opt(x),
+            })
+            .collect();
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
     }
@@ -138,7 +133,7 @@ mod tests {
         assert_eq!(rows.len(), 7);
         let text = csv(&rows[..1]);
         let mut lines = text.lines();
-        assert_eq!(lines.next().unwrap().split(',').count(), HEADER.len());
+        assert_eq!(lines.next().unwrap().split(',').count(), COLUMNS.len());
         assert_eq!(
             lines.next().unwrap(),
             "id1,\"Ana, B\",0,not_started,,0,0,0,0,0,,,,,,"

@@ -86,42 +86,34 @@ fn no_dmesg_that_clears_or_changes_the_log_runs_anywhere() {
 
 #[test]
 fn docker_logs_as_the_seed_types_it_and_with_the_real_names() {
-    let logs = |side, tail, timestamps| Route::Logs {
+    let l = |side, tail, timestamps| Route::Logs {
         side,
         tail,
         timestamps,
     };
-    assert_eq!(
-        r("docker logs nginx --tail 3"),
-        logs(Side::Nginx, Some(3), false)
-    );
-    assert_eq!(
-        r("docker logs phpfpm --tail 5"),
-        logs(Side::PhpFpm, Some(5), false)
-    );
-    assert_eq!(
-        r("docker logs --tail 3 nginx"),
-        logs(Side::Nginx, Some(3), false)
-    );
-    assert_eq!(
-        r("docker logs --tail=7 -t phpfpm"),
-        logs(Side::PhpFpm, Some(7), true)
-    );
-    assert_eq!(
-        r("docker logs -n 2 perflab-nginx"),
-        logs(Side::Nginx, Some(2), false)
-    );
-    assert_eq!(
-        r("docker logs perflab-phpfpm"),
-        logs(Side::PhpFpm, None, false)
-    );
-    assert_eq!(
-        r("docker logs nginx --tail all"),
-        logs(Side::Nginx, None, false)
-    );
+    for (line, want) in [
+        ("docker logs nginx --tail 3", l(Side::Nginx, Some(3), false)),
+        (
+            "docker logs phpfpm --tail 5",
+            l(Side::PhpFpm, Some(5), false),
+        ),
+        ("docker logs --tail 3 nginx", l(Side::Nginx, Some(3), false)),
+        (
+            "docker logs --tail=7 -t phpfpm",
+            l(Side::PhpFpm, Some(7), true),
+        ),
+        (
+            "docker logs -n 2 perflab-nginx",
+            l(Side::Nginx, Some(2), false),
+        ),
+        ("docker logs perflab-phpfpm", l(Side::PhpFpm, None, false)),
+        ("docker logs nginx --tail all", l(Side::Nginx, None, false)),
+    ] {
+        assert_eq!(r(line), want, "{line}");
+    }
     assert_eq!(
         route("docker logs lab2-nginx", &[], "lab2"),
-        logs(Side::Nginx, None, false)
+        l(Side::Nginx, None, false)
     );
     assert!(matches!(
         refused("docker logs other-nginx"),
