@@ -9,7 +9,10 @@
 # CPU leaves more for nginx: the ratio measures efficiency as much as speed.
 #
 # Env: DURATION (s, default 5), RUNS (3), CONNS ("100 1000"), MODES ("keepalive close"),
-#      MIN_RATIO (0.9: the script fails if any case is below it).
+#      MIN_RATIO (0.9: the script fails if any case is below it),
+#      BASE (another perflab binary, e.g. an older commit's: run in turn with the
+#      other two, its ratio to wrk printed beside, so that a change to the load
+#      path is compared side by side in one run).
 set -euo pipefail
 
 DURATION=${DURATION:-5}
@@ -98,11 +101,11 @@ run_wrk() { # conns mode
     rps=$(awk '/^Requests\/sec/ {print $2}' "$T/out")
     awk -v r="$req" -v q="$rps" '{print r, q, $1 + $2, $3}' "$T/time"
 }
-run_perflab() { # conns mode
+run_perflab() { # conns mode [binary]
     local flag=()
     [ "$2" = close ] && flag=(--close)
     /usr/bin/time -f "%U %S %M" -o "$T/time" \
-        "$PERFLAB" load --url "$URL" -c "$1" -d "${DURATION}s" --timeout 2s "${flag[@]}" --json >"$T/out" 2>"$T/err"
+        "${3:-$PERFLAB}" load --url "$URL" -c "$1" -d "${DURATION}s" --timeout 2s "${flag[@]}" --json >"$T/out" 2>"$T/err"
     local req rps
     req=$(jq -r .requests "$T/out")
     rps=$(jq -r .total_rps "$T/out")
@@ -112,16 +115,23 @@ run_perflab() { # conns mode
 }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-printf '%-18s %12s %12s %7s %16s %16s %9s\n' case "wrk req/s" "perflab req/s" ratio "wrk CPU s/1k" "perflab CPU s/1k" "RSS MB"
+if [ -n "${BASE:-}" ]; then
+    [ -x "$BASE" ] || { echo "BASE=$BASE is not an executable perflab" >&2; exit 1; }
+    echo "base binary: $BASE (run in turn with wrk and this tree's perflab)" >&2
+fi
+printf '%-18s %12s %12s %7s %16s %16s %9s' case "wrk req/s" "perflab req/s" ratio "wrk CPU s/1k" "perflab CPU s/1k" "RSS MB"
+[ -n "${BASE:-}" ] && printf ' %12s %10s %14s' "base req/s" "base ratio" "base CPU s/1k"
+echo
 status=0
 peak_rss=0
 for c in $CONNS; do
     for mode in $MODES; do
-        : >"$T/wrk.runs"; : >"$T/pl.runs"
+        : >"$T/wrk.runs"; : >"$T/pl.runs"; : >"$T/base.runs"
         for i in $(seq "$RUNS"); do
             echo "  $mode c=$c run $i/$RUNS" >&2
             run_wrk "$c" "$mode" >>"$T/wrk.runs"
             run_perflab "$c" "$mode" >>"$T/pl.runs"
+            if [ -n "${BASE:-}" ]; then run_perflab "$c" "$mode" "$BASE" >>"$T/base.runs"; fi
         done
         w_rps=$(awk '{print $2}' "$T/wrk.runs" | median)
         p_rps=$(awk '{print $2}' "$T/pl.runs" | median)
@@ -130,8 +140,14 @@ for c in $CONNS; do
         p_rss=$(awk 'BEGIN {m = 0} $4 > m {m = $4} END {print m}' "$T/pl.runs")
         [ "$c" -ge 1000 ] && [ "$p_rss" -gt "$peak_rss" ] && peak_rss=$p_rss
         ratio=$(awk -v a="$p_rps" -v b="$w_rps" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
-        printf '%-18s %12.0f %12.0f %7s %16s %16s %9.1f\n' "$mode c=$c" "$w_rps" "$p_rps" "$ratio" "$w_cpu" "$p_cpu" \
+        printf '%-18s %12.0f %12.0f %7s %16s %16s %9.1f' "$mode c=$c" "$w_rps" "$p_rps" "$ratio" "$w_cpu" "$p_cpu" \
             "$(awk -v k="$p_rss" 'BEGIN {print k / 1024}')"
+        if [ -n "${BASE:-}" ]; then
+            b_rps=$(awk '{print $2}' "$T/base.runs" | median)
+            b_cpu=$(awk '{printf "%.4f\n", $3 / ($1 / 1000)}' "$T/base.runs" | median)
+            printf ' %12.0f %10s %14s' "$b_rps" "$(awk -v a="$b_rps" -v b="$w_rps" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')" "$b_cpu"
+        fi
+        echo
         if awk -v r="$ratio" -v m="$MIN_RATIO" 'BEGIN {exit !(r < m)}'; then
             echo "  below the required ratio $MIN_RATIO" >&2
             status=1
