@@ -12,8 +12,10 @@ use perflab::config::Settings;
 use perflab::engine::{Lab, Server, Side};
 use perflab::flame::{self, fold, function_share, top, FlameReport, FoldError};
 use perflab::lab::{duration_for_recording, measured_run, Extras, LabSink, Quiet, Recording};
-use perflab::lab::{LoadShape, STANDARD};
+use perflab::lab::{LabOps, LabSession, LoadShape, STANDARD};
+use perflab::lessons::{At, FieldKind, FieldRef, KeyKind, CATALOG, SYSCTLS};
 use perflab::load::LoadConfig;
+use perflab::tutor::facts::resolve;
 use tokio_util::sync::CancellationToken;
 
 const DEFAULT_FORM: &str = include_str!("fixtures/flame/churn-default.txt");
@@ -313,4 +315,100 @@ async fn stage5_port_search_is_hot_until_tw_reuse() {
     for svg in [&before.svg, &after.svg] {
         std::fs::remove_file(svg).unwrap();
     }
+}
+
+/// Every name the evidence field catalogue (src/lessons/fields.rs) lets a lesson
+/// write, with a key of each kind the lessons use.
+fn catalogue_names() -> Vec<String> {
+    let mut names = Vec::new();
+    for info in CATALOG {
+        let keys: &[&str] = match info.key {
+            KeyKind::None => &[""],
+            KeyKind::Port => &["80", "9000"],
+            KeyKind::Status => &["200", "5xx"],
+            KeyKind::Limit => &["5"],
+            KeyKind::Function => &["inet_hash_connect"],
+        };
+        for k in keys {
+            names.push(match k.is_empty() {
+                true => info.name.to_string(),
+                false => format!("{}[{k}]", info.name),
+            });
+        }
+    }
+    names.extend(SYSCTLS.iter().map(|s| format!("sysctl.{s}")));
+    names
+}
+
+/// The JSON at a field's dotted path (`conntrack.drops`), or null.
+fn at_path<'a>(v: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
+    path.split('.').fold(v, |v, part| &v[part])
+}
+
+/// The catalogue against real output: one measured run with a flame recording
+/// through the real lab behind the tutor's seam, as a stage reads its evidence.
+/// Every catalogued field reads a value, both under load and now, and every
+/// counter and gauge is a key the real snapshot (and, for counters, the real
+/// deltas) has: a field the probe stopped reporting fails here, not in a lesson.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_catalogued_field_reads_a_value_from_a_real_run() {
+    let _serial = DOCKER.lock().await;
+    let _lab = LabUp::at_stage(5);
+    let shape = LoadShape {
+        duration: Duration::from_secs(5),
+        ..STANDARD
+    };
+    let sink: Arc<dyn LabSink> = Arc::new(Quiet);
+    let session = LabSession::open(&settings(), &CancellationToken::new(), sink, shape)
+        .await
+        .expect("a lab session");
+    let (_session, facts) = session
+        .blocking(|lab| {
+            lab.start_stage(5, false)?;
+            lab.run_load(false, Some("inet_hash_connect"))
+        })
+        .await;
+    let facts = facts.expect("a measured run with a recording");
+    let run = facts.run.as_ref().expect("the run's facts");
+    let snapshot = serde_json::to_value(&run.after).unwrap();
+    let deltas = serde_json::to_value(&run.deltas).unwrap();
+
+    let mut unread = Vec::new();
+    for name in catalogue_names() {
+        let field = FieldRef::parse(&name).expect("a catalogued name parses");
+        for at in [At::Load, At::Now] {
+            if let Err(e) = resolve(&field, at, &facts) {
+                unread.push(format!("{name} ({at:?}): {e}"));
+            }
+        }
+        // A keyed counter (`nginx.status_counts[200]`) is a map in the snapshot;
+        // a listening socket's queues are checked by port below.
+        let name = field.info.name;
+        let kind = field.kind();
+        if matches!(kind, FieldKind::Counter | FieldKind::Gauge) && !name.starts_with("listen.") {
+            if at_path(&snapshot, name).is_null() {
+                unread.push(format!("{name}: not in the real snapshot"));
+            }
+            if kind == FieldKind::Counter && at_path(&deltas, name).is_null() {
+                unread.push(format!("{name}: not in the real deltas"));
+            }
+        }
+    }
+    let listening: Vec<u64> = snapshot["listen"]
+        .as_array()
+        .expect("the snapshot lists the listening sockets")
+        .iter()
+        .filter_map(|l| l["port"].as_u64())
+        .collect();
+    for port in [80, 9000] {
+        if !listening.contains(&port) {
+            unread.push(format!("listen.*[{port}]: nothing listed on {port}"));
+        }
+    }
+    assert!(
+        run.flame.get("inet_hash_connect").is_some_and(|s| *s > 0.0),
+        "the recording's share: {:?}",
+        run.flame
+    );
+    assert!(unread.is_empty(), "fields the real run lacks: {unread:#?}");
 }

@@ -183,6 +183,7 @@ mod tests {
         assert_eq!(s.sysctl["net.ipv4.ip_local_port_range"], "10000 65535");
         assert_eq!(s.sysctl["net.core.somaxconn"], "65536");
         assert_eq!(s.sysctl["net.ipv4.tcp_tw_reuse"], "0");
+        assert_eq!(s.sysctl["net.netfilter.nf_conntrack_max"], "262144");
         assert_eq!(s.nginx.status_counts.len(), 1);
         assert_eq!(s.nginx.status_counts.get("200"), Some(&16854));
         assert_eq!(s.nginx.eaddrnotavail, 0);

@@ -15,8 +15,11 @@ pub const SNMP: &str = "/proc/net/snmp";
 pub const SOCKETS: &str = "ss -Htan";
 /// The TIME-WAIT sockets of the same listing, counted by which side has port 9000.
 pub const TIME_WAIT: &str = "ss -Htan (TIME-WAIT counted by port)";
+/// Every sysctl a lesson may name (`lessons::SYSCTLS`; a test on the real lab
+/// checks that each is read).
 pub const SYSCTL: &str =
-    "sysctl net.core.somaxconn net.ipv4.ip_local_port_range net.ipv4.tcp_tw_reuse net.ipv4.tcp_max_syn_backlog";
+    "sysctl net.core.somaxconn net.ipv4.ip_local_port_range net.ipv4.tcp_tw_reuse \
+     net.ipv4.tcp_max_syn_backlog net.netfilter.nf_conntrack_max net.netfilter.nf_conntrack_count";
 pub const NETNS: &str = "readlink /proc/self/ns/net";
 /// The logs at their standard paths (the lab's log volume is the server's /var/log).
 pub const ACCESS_LOG: &str = "/var/log/nginx/access.log";
