@@ -182,9 +182,7 @@ impl Drop for Browser {
     fn drop(&mut self) {
         // The whole group: chromedriver, and the browser if it is still there
         // (a test that failed half-way). Already gone is fine.
-        let pgid = self.driver.id() as i32;
-        // SAFETY: a signal to the process group this test started.
-        unsafe { libc::kill(-pgid, libc::SIGKILL) };
+        common::signal_group(self.driver.id(), libc::SIGKILL);
         let _ = self.driver.wait();
     }
 }

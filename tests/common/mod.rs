@@ -239,14 +239,24 @@ impl Perflab {
 #[track_caller]
 pub fn signal(pid: u32, sig: i32) {
     let pid = i32::try_from(pid).expect("a pid fits an i32");
-    // SAFETY: kill(2) on a pid this test started; no memory is shared.
-    let rc = unsafe { libc::kill(pid, sig) };
-    assert_eq!(
-        rc,
-        0,
-        "kill({pid}, {sig}): {}",
-        std::io::Error::last_os_error()
-    );
+    let sent = kill(pid, sig);
+    assert!(sent.is_ok(), "kill({pid}, {sig}): {sent:?}");
+}
+
+/// Sends `sig` to the whole process group `pgid` (a leader this test started
+/// with its own group); a group already gone is fine, so it says whether it was
+/// there.
+pub fn signal_group(pgid: u32, sig: i32) -> bool {
+    let pgid = i32::try_from(pgid).expect("a pid fits an i32");
+    kill(-pgid, sig).is_ok()
+}
+
+fn kill(target: i32, sig: i32) -> std::io::Result<()> {
+    // SAFETY: kill(2) on a process or group this test started; no memory is shared.
+    match unsafe { libc::kill(target, sig) } {
+        0 => Ok(()),
+        _ => Err(std::io::Error::last_os_error()),
+    }
 }
 
 impl Drop for TestLab {
