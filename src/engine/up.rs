@@ -93,21 +93,13 @@ impl Lab {
         }
         step()?;
         steps.show(Step::StartingNginx);
-        let nginx = self.names.nginx();
-        self.create_server_container(&nginx, &image, Side::Nginx, &knobs, opts.stage)
+        self.start_side(Side::Nginx, &image, &knobs, opts.stage, &step)
             .await?;
-        step()?;
-        self.start(&nginx).await?;
-        step()?;
         self.write_configs(&knobs, &title).await?;
         step()?;
         steps.show(Step::StartingPhpFpm);
-        let phpfpm = self.names.phpfpm();
-        self.create_server_container(&phpfpm, &image, Side::PhpFpm, &knobs, opts.stage)
+        self.start_side(Side::PhpFpm, &image, &knobs, opts.stage, &step)
             .await?;
-        step()?;
-        self.start(&phpfpm).await?;
-        step()?;
         let server = self.server().await?;
         steps.show(Step::SwitchingConntrackOn);
         server
@@ -203,6 +195,23 @@ impl Lab {
         })
         .await
         .map(|_| ())
+    }
+
+    /// Creates and starts one side's container, with a stop check after each.
+    async fn start_side(
+        &self,
+        side: Side,
+        image: &str,
+        knobs: &Knobs,
+        stage: u8,
+        step: &impl Fn() -> Result<(), EngineError>,
+    ) -> Result<(), EngineError> {
+        let name = side.container(&self.names);
+        self.create_server_container(&name, image, side, knobs, stage)
+            .await?;
+        step()?;
+        self.start(&name).await?;
+        step()
     }
 
     async fn create_server_container(

@@ -171,37 +171,55 @@ fn an_unknown_field_is_a_parse_problem_with_its_line() {
     assert_problem(&files, "[fix] needs: unknown field `needs`");
 }
 
+/// Each case: a file, a text replaced in it, and the problem it must give.
+#[track_caller]
+fn replaced_gives(cases: &[(&str, &str, &str, &str)]) {
+    for (path, from, to, wanted) in cases {
+        edited_has(path, |s| s.replace(from, to), wanted);
+    }
+}
+
 #[test]
 fn reference_rules_are_enforced() {
-    edited_has(
-        "2-workers/stage.toml",
-        |s| s.replace("reference = \"20\"\n", ""),
-        "fix.change[0].reference: missing",
-    );
-    edited_has(
-        "2-workers/stage.toml",
-        |s| s.replace("reference = \"20\"", "reference = \"500\""),
-        "fix.change[0].reference: outside its own accepted range: 500 is out of range",
-    );
-    edited_has(
-        "2-workers/stage.toml",
-        |s| s.replace("reference = \"20\"", "reference = \"30\""),
-        "disagrees with containers/stages.toml, whose fix sets pm_max_children = \"20\"",
-    );
+    let file = "2-workers/stage.toml";
+    replaced_gives(&[
+        (
+            file,
+            "reference = \"20\"\n",
+            "",
+            "fix.change[0].reference: missing",
+        ),
+        (
+            file,
+            "reference = \"20\"",
+            "reference = \"500\"",
+            "fix.change[0].reference: outside its own accepted range: 500 is out of range",
+        ),
+        (
+            file,
+            "reference = \"20\"",
+            "reference = \"30\"",
+            "disagrees with containers/stages.toml, whose fix sets pm_max_children = \"20\"",
+        ),
+    ]);
 }
 
 #[test]
 fn unknown_names_are_refused() {
-    edited_has(
-        "2-workers/stage.toml",
-        |s| s.replace("knob = \"pm_max_children\"", "knob = \"pm_max_kids\""),
-        "fix.change[0].target: unknown knob \"pm_max_kids\"",
-    );
-    edited_has(
-        "1-conntrack/stage.toml",
-        |s| s.replace("field = \"conntrack.drops\"", "field = \"conntrack.dropz\""),
-        "unknown probe field \"conntrack.dropz\"",
-    );
+    replaced_gives(&[
+        (
+            "2-workers/stage.toml",
+            "knob = \"pm_max_children\"",
+            "knob = \"pm_max_kids\"",
+            "fix.change[0].target: unknown knob \"pm_max_kids\"",
+        ),
+        (
+            "1-conntrack/stage.toml",
+            "field = \"conntrack.drops\"",
+            "field = \"conntrack.dropz\"",
+            "unknown probe field \"conntrack.dropz\"",
+        ),
+    ]);
 }
 
 #[test]

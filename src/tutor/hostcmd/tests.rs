@@ -14,6 +14,13 @@ fn server(side: Side, command: &str) -> Route {
     }
 }
 
+/// The line is refused for the reason the pattern names.
+macro_rules! refuses {
+    ($line:expr => $why:pat) => {
+        assert!(matches!(refused($line), $why), "{}", $line)
+    };
+}
+
 fn refused(line: &str) -> Refused {
     match r(line) {
         Route::Refused(why) => why,
@@ -115,22 +122,13 @@ fn docker_logs_as_the_seed_types_it_and_with_the_real_names() {
         route("docker logs lab2-nginx", &[], "lab2"),
         l(Side::Nginx, None, false)
     );
-    assert!(matches!(
-        refused("docker logs other-nginx"),
-        Refused::UnknownContainer { .. }
-    ));
-    assert!(matches!(
-        refused("docker logs"),
-        Refused::NoContainer { .. }
-    ));
+    refuses!("docker logs other-nginx" => Refused::UnknownContainer { .. });
+    refuses!("docker logs" => Refused::NoContainer { .. });
     assert_eq!(
         refused("docker logs nginx --tail x"),
         Refused::Tail { value: "x".into() }
     );
-    assert!(matches!(
-        refused("docker logs -f nginx"),
-        Refused::LogsOption { .. }
-    ));
+    refuses!("docker logs -f nginx" => Refused::LogsOption { .. });
     assert_eq!(refused("docker logs nginx | grep 499"), Refused::LogsExtra);
     assert_eq!(refused("docker logs nginx phpfpm"), Refused::LogsExtra);
     let msg = refused("docker logs nginx --tail -3").to_string();
@@ -159,22 +157,10 @@ fn docker_exec_runs_the_rest_of_the_line_pipes_included_in_that_container() {
         Route::Host("dmesg | tail".into())
     );
     assert_eq!(refused("docker exec nginx"), Refused::ExecNoCommand);
-    assert!(matches!(
-        refused("docker exec -u www-data nginx id"),
-        Refused::ExecOption { .. }
-    ));
-    assert!(matches!(
-        refused("docker exec --privileged nginx id"),
-        Refused::ExecOption { .. }
-    ));
-    assert!(matches!(
-        refused("docker exec -it nginx bash"),
-        Refused::Interactive { .. }
-    ));
-    assert!(matches!(
-        refused("docker exec nginx sh -l"),
-        Refused::Interactive { .. }
-    ));
+    refuses!("docker exec -u www-data nginx id" => Refused::ExecOption { .. });
+    refuses!("docker exec --privileged nginx id" => Refused::ExecOption { .. });
+    refuses!("docker exec -it nginx bash" => Refused::Interactive { .. });
+    refuses!("docker exec nginx sh -l" => Refused::Interactive { .. });
     assert_eq!(
         r("docker exec nginx sh -c 'ss -s'"),
         server(Side::Nginx, "sh -c 'ss -s'")
@@ -227,10 +213,7 @@ fn perf_record_then_perf_report_in_the_seed_s_forms() {
             pipe: Some("grep -m3 inet_hash | head".into())
         }
     );
-    assert!(matches!(
-        refused("perf report --sort dso"),
-        Refused::Perf { .. }
-    ));
+    refuses!("perf report --sort dso" => Refused::Perf { .. });
 }
 
 #[test]
