@@ -108,7 +108,10 @@ pub fn script(seconds: u64) -> String {
     let end = marker_line(END);
     format!(
         r#"export LC_ALL=C
-show() {{ printf '==> %s <==\n' "$1"; {{ while IFS= read -r l; do printf '%s\n' "$l"; done < "$1"; }} 2>&1 || echo '!failed'; }}
+# Each file in one pass to its end: `read` line by line seeks back after every
+# line, and a /proc file read again at an offset is made anew, so a counter that
+# grew a digit meanwhile tears the line there.
+show() {{ printf '==> %s <==\n' "$1"; t=; if [ -r "$1" ]; then IFS= read -r -d '' t < "$1"; printf '%s' "$t"; else echo '!failed'; fi; }}
 # A pipe nobody writes to: `read -t 1` on it is a sleep without a process.
 exec {{tick}}<> <(:)
 for ((n = 0; n < {seconds}; n++)); do
