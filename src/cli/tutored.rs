@@ -38,8 +38,6 @@ pub fn answers(path: Option<&Path>) -> anyhow::Result<Option<ScriptedPrompter>> 
 /// Where the learner's answers come from.
 pub struct Prompting {
     pub prompter: Watched,
-    /// Set while the prompter waits for a line.
-    pub waiting: Arc<AtomicBool>,
     /// A terminal on both ends: the learner is there to read.
     pub interactive: bool,
     pub has_answers: bool,
@@ -55,13 +53,11 @@ pub fn prompting(scripted: Option<ScriptedPrompter>) -> Prompting {
         None if interactive => Box::new(TerminalPrompter),
         None => Box::new(LinePrompter::new(std::io::BufReader::new(std::io::stdin()))),
     };
-    let waiting = Arc::new(AtomicBool::new(false));
     Prompting {
         prompter: Watched {
             inner,
-            waiting: waiting.clone(),
+            waiting: Arc::new(AtomicBool::new(false)),
         },
-        waiting,
         interactive,
         has_answers,
     }
@@ -71,6 +67,7 @@ pub fn prompting(scripted: Option<ScriptedPrompter>) -> Prompting {
 /// there need not wait for a line that will never come.
 pub struct Watched {
     inner: Box<dyn Prompter + Send>,
+    /// Set while the prompter waits for a line.
     waiting: Arc<AtomicBool>,
 }
 
@@ -155,11 +152,8 @@ pub async fn run<T: Send + 'static>(
     at_wait: impl FnOnce(),
     work: impl FnOnce(&mut Session) -> Result<T, Stop> + Send + 'static,
 ) -> Result<T, Stop> {
-    let Prompting {
-        mut prompter,
-        waiting,
-        ..
-    } = prompting;
+    let mut prompter = prompting.prompter;
+    let waiting = prompter.waiting.clone();
     let tutor_cancel = cancel.clone();
     let mut tutor = session.spawn(move |lab| {
         let mut screen = TermScreen;

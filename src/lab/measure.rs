@@ -6,7 +6,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::Server;
@@ -109,13 +108,21 @@ async fn run_watched(
     let stop = cancel.child_token();
     let gauges_stop = CancellationToken::new();
     let live = sink.live();
-    // The load waits for the live view's first frame, so the view covers the
-    // whole run however slowly the server's exec starts (a busy machine).
-    let watching = Notify::new();
-    let load = async {
+    // The load and the recording start at the live view's first frame, so the
+    // view covers the whole run however slowly the server's exec starts (a busy
+    // machine). A latch: set by the first frame, or by the loop ending.
+    let watching = CancellationToken::new();
+    let started = || async {
         if live {
-            let _ = tokio::time::timeout(FIRST_FRAME, watching.notified()).await;
+            tokio::select! {
+                _ = watching.cancelled() => {}
+                _ = stop.cancelled() => {}
+                _ = tokio::time::sleep(FIRST_FRAME) => {}
+            }
         }
+    };
+    let load = async {
+        started().await;
         let r = run_load_watched(cfg, &stop, |t| sink.event(LabEvent::Load(t))).await;
         gauges_stop.cancel();
         if r.is_err() {
@@ -130,11 +137,11 @@ async fn run_watched(
         // Frames for the whole run, and a few for a slow start.
         let seconds = (cfg.duration + cfg.timeout).as_secs() + 5;
         let streamed = gauges::stream_gauges(server, before, seconds, &gauges_stop, |g| {
-            watching.notify_one();
+            watching.cancel();
             sink.event(LabEvent::Gauges(g))
         });
         let streamed = streamed.await;
-        watching.notify_one();
+        watching.cancel();
         if let Err(e) = streamed {
             sink.event(LabEvent::GaugesStopped {
                 reason: e.to_string(),
@@ -143,7 +150,10 @@ async fn run_watched(
     };
     let recording = async {
         match &extras.flame {
-            Some(rec) => Some(flame::record_during(server, rec, &stop, sink).await),
+            Some(rec) => {
+                started().await;
+                Some(flame::record_during(server, rec, &stop, sink).await)
+            }
             None => None,
         }
     };

@@ -95,19 +95,22 @@ fn a_brief_or_title_that_names_the_fix_or_counter_fails() {
     );
 }
 
+/// `s` with `text` put at the front of the right choice's text (the one that
+/// starts with `key`) in the first `section`.
+fn longer_right_choice(s: &str, section: &str, key: &str, text: &str) -> String {
+    let at = s.find(section).unwrap();
+    let right = at + s[at..].find("correct = true").unwrap();
+    let quote = s[..right].rfind(key).unwrap() + key.len();
+    format!("{}{text} {}", &s[..quote], &s[quote..])
+}
+
 #[test]
 fn a_long_right_choice_fails_in_either_language() {
     let long =
         "an answer so much longer than every other one that it gives itself away at a glance";
     edited_fails(
         "2-workers/stage.toml",
-        |s| {
-            let at = s.find("[[diagnose.choice]]").unwrap();
-            let right = at + s[at..].find("correct = true").unwrap();
-            let line = s[..right].rfind("text = { en = \"").unwrap();
-            let quote = line + "text = { en = \"".len();
-            format!("{}{long} {}", &s[..quote], &s[quote..])
-        },
+        |s| longer_right_choice(&s, "[[diagnose.choice]]", "text = { en = \"", long),
         &[
             "2-workers/stage.toml: diagnose.choice[",
             "].text.en",
@@ -118,15 +121,11 @@ fn a_long_right_choice_fails_in_either_language() {
     edited_fails(
         "1-conntrack/stage.toml",
         |s| {
-            let at = s.find("[[predict.choice]]").unwrap();
-            let right = at + s[at..].find("correct = true").unwrap();
-            let line = s[..right].rfind("zh = \"").unwrap();
-            let quote = line + "zh = \"".len();
-            format!(
-                "{}{} {}",
-                &s[..quote],
+            longer_right_choice(
+                &s,
+                "[[predict.choice]]",
+                "zh = \"",
                 "这是一个比其他选项都长得多的选项，长到一眼就能看出它是正确答案，完全不需要思考",
-                &s[quote..]
             )
         },
         &["predict.choice[", "].text.zh", "rule: balanced choices"],

@@ -12,8 +12,6 @@ use super::engine::{self, Line};
 pub struct TermSink {
     /// Whether runs are watched live (off for JSON output).
     live: bool,
-    /// Whether the live view shows the server's gauges too.
-    gauges: bool,
     /// The course: the stage's set-up is told without naming it, and the live
     /// view shows no gauges (both would name the cause before the learner has
     /// found it).
@@ -32,7 +30,6 @@ impl TermSink {
     pub fn new(live: bool) -> TermSink {
         TermSink {
             live,
-            gauges: live,
             discovery: false,
             state: Mutex::new(State::default()),
         }
@@ -43,7 +40,6 @@ impl TermSink {
     pub fn for_course() -> TermSink {
         TermSink {
             live: true,
-            gauges: false,
             discovery: true,
             state: Mutex::new(State::default()),
         }
@@ -59,7 +55,8 @@ impl TermSink {
 
 impl LabSink for TermSink {
     fn live(&self) -> bool {
-        self.gauges && ui::stdout_is_terminal()
+        // The server's gauges are streamed for a live view outside the course.
+        self.live && !self.discovery && ui::stdout_is_terminal()
     }
 
     fn event(&self, event: LabEvent) {
