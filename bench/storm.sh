@@ -68,8 +68,11 @@ for n in 2 3 4; do
       wait "$load"
       wait "$sampler" || true
       sleep 2 # nginx flushes its access log buffer every second
-      docker exec "$nginx" awk '$9 ~ /^2/ {split($4, t, ":"); c[t[2] * 3600 + t[3] * 60 + t[4]]++}
-        END {for (k in c) print k, c[k]}' /var/log/nginx/access.log | sort -n | awk '{print $2}' >"$work/seconds.txt"
+      # The 2xx of every second from the first to the last logged one, a second
+      # with none included as 0 (the day in the key keeps a run over midnight in order).
+      docker exec "$nginx" awk '$9 ~ /^2/ {split($4, t, ":"); k = substr(t[1], 2, 2) * 86400 + t[2] * 3600 + t[3] * 60 + t[4]
+          c[k]++; if (lo == "" || k < lo) lo = k; if (k > hi) hi = k}
+        END {if (lo != "") for (k = lo; k <= hi; k++) print c[k] + 0}' /var/log/nginx/access.log >"$work/seconds.txt"
       python3 - "$n" "$r" "$v" "$work" >>"$work/runs.jsonl" <<'PY'
 import json, sys
 n, r, v, work = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
