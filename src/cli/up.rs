@@ -6,7 +6,7 @@ use std::time::Instant;
 use anyhow::Context;
 
 use super::Ctx;
-use crate::config::StagePlan;
+use crate::config::{KnobsPatch, StagePlan};
 use crate::engine::{state::LabLock, UpOptions};
 use crate::ui;
 
@@ -15,6 +15,19 @@ pub struct Args {
     /// The stage to start at (0 to 6)
     #[arg(long, default_value_t = 0, value_parser = super::args::stage, allow_hyphen_values = true)]
     pub stage: u8,
+    /// Set a knob of the server on top of the stage's start, as in
+    /// containers/stages.toml: `--set pm_max_children=20` (repeatable; for
+    /// the benches that measure states no stage starts in)
+    #[arg(long = "set", value_name = "KNOB=VALUE", value_parser = knob_arg, hide = true)]
+    pub set: Vec<KnobsPatch>,
+}
+
+/// `KNOB=VALUE`, checked before anything acts.
+fn knob_arg(text: &str) -> Result<KnobsPatch, String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?} is not KNOB=VALUE (e.g. pm_max_children=20)"))?;
+    KnobsPatch::single(name.trim(), value.trim()).map_err(|e| e.to_string())
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
@@ -23,7 +36,14 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
     let lab = ctx.lab().await?;
     let server = lab
-        .up(&plan, UpOptions { stage: args.stage }, &ctx.cancel)
+        .up(
+            &plan,
+            &UpOptions {
+                stage: args.stage,
+                overrides: args.set,
+            },
+            &ctx.cancel,
+        )
         .await?;
     let name = plan
         .stage(args.stage)

@@ -72,6 +72,9 @@ pub struct Knobs {
     pub fastcgi_keep_conn: bool,
     /// Size of nginx's upstream keep-alive pool to php-fpm; 0 means no pool.
     pub upstream_keepalive: u32,
+    /// How long the page waits on its backend (a database, another service)
+    /// for each request, in microseconds: a php-fpm child is held, idle, that long.
+    pub backend_wait_us: u32,
 }
 
 /// A partial set of knobs: what one stage changes.
@@ -89,6 +92,7 @@ pub struct KnobsPatch {
     pub tcp_tw_reuse: Option<u8>,
     pub fastcgi_keep_conn: Option<bool>,
     pub upstream_keepalive: Option<u32>,
+    pub backend_wait_us: Option<u32>,
 }
 
 impl Knobs {
@@ -107,7 +111,8 @@ impl Knobs {
             ip_local_port_range,
             tcp_tw_reuse,
             fastcgi_keep_conn,
-            upstream_keepalive
+            upstream_keepalive,
+            backend_wait_us
         );
     }
 
@@ -137,7 +142,7 @@ impl Knobs {
                 value: self.ip_local_port_range.clone(),
             });
         }
-        let checks: [(&str, u64, u64, u64); 6] = [
+        let checks: [(&str, u64, u64, u64); 7] = [
             ("nginx_workers", self.nginx_workers.into(), 1, 64),
             ("nginx_backlog", self.nginx_backlog.into(), 1, 65535),
             ("pm_max_children", self.pm_max_children.into(), 1, 1000),
@@ -149,6 +154,7 @@ impl Knobs {
                 0,
                 10_000,
             ),
+            ("backend_wait_us", self.backend_wait_us.into(), 0, 1_000_000),
         ];
         for (name, v, lo, hi) in checks {
             if !(lo..=hi).contains(&v) {

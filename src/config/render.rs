@@ -64,6 +64,7 @@ pub fn render_phpfpm(k: &Knobs, title: &str) -> PhpFpmConfig {
             ("phpfpm_backlog_line", backlog),
             ("pm", k.pm.clone()),
             ("pm_max_children", k.pm_max_children.to_string()),
+            ("backend_wait_us", k.backend_wait_us.to_string()),
         ],
     );
     PhpFpmConfig {

@@ -14,14 +14,17 @@ use super::events::{EngineEvent, Step, Steps};
 use super::images::Image;
 use super::server::{Server, Side};
 use super::{labels, Lab};
-use crate::config::{Knobs, StagePlan};
+use crate::config::{Knobs, KnobsPatch, StagePlan};
 
 /// The server must answer its first request within this long after its start.
 const FIRST_ANSWER: Duration = Duration::from_secs(30);
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Default)]
 pub struct UpOptions {
     pub stage: u8,
+    /// Knobs set on top of the stage's start (`perflab up --set`, for the
+    /// benches that measure states no stage starts in).
+    pub overrides: Vec<KnobsPatch>,
 }
 
 impl Lab {
@@ -29,7 +32,7 @@ impl Lab {
     pub async fn up(
         &self,
         plan: &StagePlan,
-        opts: UpOptions,
+        opts: &UpOptions,
         cancel: &CancellationToken,
     ) -> Result<Server, EngineError> {
         plan.check_stage(opts.stage)?;
@@ -64,7 +67,7 @@ impl Lab {
     async fn up_inner(
         &self,
         plan: &StagePlan,
-        opts: UpOptions,
+        opts: &UpOptions,
         cancel: &CancellationToken,
     ) -> Result<Server, EngineError> {
         let step = || {
@@ -74,7 +77,11 @@ impl Lab {
                 Ok(())
             }
         };
-        let knobs = plan.knobs_at_start(opts.stage);
+        let mut knobs = plan.knobs_at_start(opts.stage);
+        for patch in &opts.overrides {
+            knobs.apply(patch);
+        }
+        knobs.validate()?;
         let title = format!(
             "stage {} ({})",
             opts.stage,

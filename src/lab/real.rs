@@ -112,7 +112,7 @@ impl LabOps for RealLab {
         }
         let server =
             self.rt
-                .block_on(self.lab.up(&self.plan, UpOptions { stage }, &self.cancel))?;
+                .block_on(self.lab.up(&self.plan, &UpOptions { stage, ..Default::default() }, &self.cancel))?;
         self.server = Some(server);
         Ok(())
     }

@@ -1,4 +1,9 @@
 <?php
-// The lab's application: as small as the seed's, so that every cost measured is
-// the server's plumbing (connections, queues, ports), not the page itself.
+// The lab's application: one line of text, after a wait on its backend (a
+// database, another service) that holds the php-fpm child without using CPU.
+// The pool config sets how long (env BACKEND_WAIT_US, in microseconds).
+$wait = (int) getenv('BACKEND_WAIT_US');
+if ($wait > 0) {
+    usleep($wait);
+}
 echo "Hello perflab!\n";
