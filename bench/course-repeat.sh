@@ -41,26 +41,42 @@ def stat(values):
         return None
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
+def run_figures(r, when):
+    """Request timeouts and the percent of requests without a 2xx, of the stage's run `when`."""
+    run = next((x for x in r.get("runs", []) if x["when"] == when), None)
+    if run is None:
+        return None, None
+    statuses = {int(k): v for k, v in run["status_counts"].items()}
+    ok = sum(v for k, v in statuses.items() if 200 <= k < 300)
+    total = sum(statuses.values()) + sum(run["errors"].values())
+    return run["errors"].get("request_timeout", 0), (100.0 * (total - ok) / total if total else 0.0)
+
 stages = []
 for n in range(len(reports[0]["stages"])):
     rows = [r["stages"][n] for r in reports]
     first = rows[0]
-    def side(key_goodput, key_p99, symptom_key, flame_key):
+    def side(when, key_goodput, key_p99, symptom_key, flame_key):
+        extra = [run_figures(r, when) for r in rows]
         return {
             "goodput": stat([r.get(key_goodput) for r in rows]),
             "p99_ms": stat([r.get(key_p99) for r in rows]),
             "symptom": stat([(r.get("symptom") or {}).get(symptom_key) for r in rows]),
             # The lessons quote the share in percent.
             "flame_share": stat([None if r.get(flame_key) is None else 100 * r[flame_key] for r in rows]),
+            "request_timeouts": stat([t for t, _ in extra]),
+            "error_pct": stat([e for _, e in extra]),
         }
     has_fix = first.get("goodput_after") is not None
     stages.append({
         "stage": first["stage"],
         "name": first["name"],
         "symptom_field": (first.get("symptom") or {}).get("field"),
-        "before": side("goodput_before", "p99_before_ms", "before", "flame_before"),
-        "after": side("goodput_after", "p99_after_ms", "after", "flame_after") if has_fix else None,
+        "headline": (first.get("verdict") or {}).get("field"),
+        "before": side("before", "goodput_before", "p99_before_ms", "before", "flame_before"),
+        "after": side("after", "goodput_after", "p99_after_ms", "after", "flame_after") if has_fix else None,
         "verdicts": [(r.get("verdict") or {}).get("outcome") for r in rows],
+        "headline_runs": [{"before": (r.get("verdict") or {}).get("before"), "after": (r.get("verdict") or {}).get("after"),
+                           "band": (r.get("verdict") or {}).get("band")} for r in rows],
         "passed": [all([(r.get("check") or {}).get("passed", True),
                         (r.get("symptom") or {}).get("grew", True),
                         (r.get("symptom") or {}).get("flat_after", True)]) for r in rows],
@@ -92,17 +108,29 @@ lines = [
     "",
     f"{runs} runs of `perflab run --auto` on {table['machine']}, {table['date']}. Each cell: median (min–max).",
     "",
-    "| stage | goodput before | goodput after | p99 ms before | p99 ms after | symptom | growth before | growth after | verdicts | passed |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| stage | goodput before | goodput after | p99 ms before | p99 ms after | request timeouts before | after | errors % before | after | symptom | growth before | growth after | passed |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
 ]
 for s in stages:
     b, a = s["before"], s["after"]
-    lines.append("| {} {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+    flame = (s["symptom_field"] or "").startswith("flame")
+    lines.append("| {} {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
         s["stage"], s["name"], fmt(b, "goodput"), fmt(a, "goodput"), fmt(b, "p99_ms"), fmt(a, "p99_ms"),
-        s["symptom_field"] or "–", fmt(b, "symptom", 3 if (s["symptom_field"] or "").startswith("flame") else 0),
-        fmt(a, "symptom", 3 if (s["symptom_field"] or "").startswith("flame") else 0),
-        ", ".join(v or "–" for v in s["verdicts"]), sum(s["passed"]),
+        fmt(b, "request_timeouts"), fmt(a, "request_timeouts"), fmt(b, "error_pct", 1), fmt(a, "error_pct", 1),
+        s["symptom_field"] or "–", fmt(b, "symptom", 3 if flame else 0), fmt(a, "symptom", 3 if flame else 0),
+        sum(s["passed"]),
     ))
+lines += ["", "The headline verdict of each stage, run by run: the figure the lesson names, before → after (every run after the fix), against the band a difference had to exceed.", "",
+          "| stage | headline | " + " | ".join(f"run {i}" for i in range(1, runs + 1)) + " |",
+          "|---|---|" + "---|" * runs]
+for s in stages:
+    if not s["headline"]:
+        continue
+    cells = []
+    for h, v in zip(s["headline_runs"], s["verdicts"]):
+        after = ", ".join(f"{x:.0f}" for x in (h["after"] or []))
+        cells.append(f"{(h['before'] or 0):.0f} → {after} (band {(h['band'] or 0):.2f}): {v}")
+    lines.append(f"| {s['stage']} {s['name']} | {s['headline']} | " + " | ".join(cells) + " |")
 lines += ["", "Every run, goodput before → after (2xx/s):", ""]
 for i, r in enumerate(reports, 1):
     cells = [f"{s['stage']}: {s['goodput_before']:.0f}" + (f" → {s['goodput_after']:.0f}" if s.get("goodput_after") is not None else "") for s in r["stages"]]

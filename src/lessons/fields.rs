@@ -91,6 +91,7 @@ pub static CATALOG: &[FieldInfo] = &[
     f("load.errors.reset", RunFigure, K::None, "connections reset"),
     f("load.errors.request_timeout", RunFigure, K::None, "requests abandoned at the client's timeout (nginx logs 499)"),
     f("load.errors.http_5xx", RunFigure, K::None, "responses with a 5xx status"),
+    f("load.error_pct", RunFigure, K::None, "percent of the requests that got no 2xx: other statuses, and no response at all"),
     f("load.latency_p50_ms", RunFigure, K::None, "median latency, connect time included"),
     f("load.latency_p90_ms", RunFigure, K::None, "90th percentile latency"),
     f("load.latency_p99_ms", RunFigure, K::None, "99th percentile latency"),

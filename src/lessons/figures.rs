@@ -65,6 +65,24 @@ pub struct Side {
     pub symptom: Option<Stat>,
     /// Percent of the server's samples through the stage's flame function.
     pub flame_share: Option<Stat>,
+    /// Requests the client abandoned at its timeout, one run.
+    pub request_timeouts: Option<Stat>,
+    /// Percent of the requests that got no 2xx.
+    pub error_pct: Option<Stat>,
+}
+
+impl Side {
+    /// The statistics of one figure of this side.
+    pub fn metric(&self, m: Metric) -> Option<Stat> {
+        match m {
+            Metric::Goodput => self.goodput,
+            Metric::P99Ms => self.p99_ms,
+            Metric::Symptom => self.symptom,
+            Metric::FlameShare => self.flame_share,
+            Metric::RequestTimeouts => self.request_timeouts,
+            Metric::ErrorPct => self.error_pct,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
@@ -173,12 +191,7 @@ impl Figures {
                     SideName::Before => s.before.as_ref(),
                     SideName::After => s.after.as_ref(),
                 }
-                .and_then(|x| match metric {
-                    Metric::Goodput => x.goodput,
-                    Metric::P99Ms => x.p99_ms,
-                    Metric::Symptom => x.symptom,
-                    Metric::FlameShare => x.flame_share,
-                })
+                .and_then(|x| x.metric(metric))
                 .and_then(|st| match stat {
                     StatName::Median => st.median,
                     StatName::Min => st.min,
@@ -186,7 +199,7 @@ impl Figures {
                 })
                 .ok_or_else(|| NotInTable::Null(p.to_string()))?;
                 Ok(match metric {
-                    Metric::FlameShare => format!("{v:.1}"),
+                    Metric::FlameShare | Metric::ErrorPct => format!("{v:.1}"),
                     _ => format!("{}", v.round() as i64),
                 })
             }
@@ -235,6 +248,42 @@ pub enum Metric {
     P99Ms,
     Symptom,
     FlameShare,
+    RequestTimeouts,
+    ErrorPct,
+}
+
+impl Metric {
+    const ALL: [(Metric, &'static str); 6] = [
+        (Metric::Goodput, "goodput"),
+        (Metric::P99Ms, "p99_ms"),
+        (Metric::Symptom, "symptom"),
+        (Metric::FlameShare, "flame_share"),
+        (Metric::RequestTimeouts, "request_timeouts"),
+        (Metric::ErrorPct, "error_pct"),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(m, _)| *m == self)
+            .map(|(_, n)| *n)
+            .unwrap_or_default()
+    }
+
+    fn parse(name: &str) -> Option<Metric> {
+        Self::ALL.iter().find(|(_, n)| *n == name).map(|(m, _)| *m)
+    }
+
+    /// The figure of the table that measures a load run's field, if one does.
+    pub fn of_load_field(field: &str) -> Option<Metric> {
+        match field {
+            "load.goodput_rps" => Some(Metric::Goodput),
+            "load.latency_p99_ms" => Some(Metric::P99Ms),
+            "load.errors.request_timeout" => Some(Metric::RequestTimeouts),
+            "load.error_pct" => Some(Metric::ErrorPct),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -261,7 +310,7 @@ pub enum Placeholder {
 }
 
 /// The placeholders lessons may write, for messages.
-pub const SYNTAX: &str = "{{runs}}, {{N.gain}} or {{N.before|after.goodput|p99_ms|symptom|flame_share.median|min|max}} with N from 0 to 6";
+pub const SYNTAX: &str = "{{runs}}, {{N.gain}} or {{N.before|after.goodput|p99_ms|symptom|flame_share|request_timeouts|error_pct.median|min|max}} with N from 0 to 6";
 
 impl Placeholder {
     /// The text between the braces: `1.before.goodput.median`.
@@ -285,17 +334,12 @@ impl Placeholder {
                     "after" => SideName::After,
                     other => return Err(format!("{other:?} is not a side: before or after")),
                 },
-                metric: match metric {
-                    "goodput" => Metric::Goodput,
-                    "p99_ms" => Metric::P99Ms,
-                    "symptom" => Metric::Symptom,
-                    "flame_share" => Metric::FlameShare,
-                    other => {
-                        return Err(format!(
-                            "{other:?} is not a metric: goodput, p99_ms, symptom or flame_share"
-                        ))
-                    }
-                },
+                metric: Metric::parse(metric).ok_or_else(|| {
+                    format!(
+                        "{metric:?} is not a metric: {}",
+                        Metric::ALL.map(|(_, n)| n).join(", ")
+                    )
+                })?,
                 stat: match stat {
                     "median" => StatName::Median,
                     "min" => StatName::Min,
@@ -325,12 +369,7 @@ impl fmt::Display for Placeholder {
                     SideName::Before => "before",
                     SideName::After => "after",
                 };
-                let metric = match metric {
-                    Metric::Goodput => "goodput",
-                    Metric::P99Ms => "p99_ms",
-                    Metric::Symptom => "symptom",
-                    Metric::FlameShare => "flame_share",
-                };
+                let metric = metric.name();
                 let stat = match stat {
                     StatName::Median => "median",
                     StatName::Min => "min",

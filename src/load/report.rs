@@ -119,6 +119,17 @@ impl LoadReport {
     pub fn error_total(&self) -> u64 {
         self.errors.values().sum()
     }
+
+    /// Percent of the requests that got no 2xx: responses of another status,
+    /// and requests that got no response at all; 0 when nothing was sent.
+    pub fn error_pct(&self) -> f64 {
+        let ok: u64 = self.status_counts.range(200..300).map(|(_, n)| n).sum();
+        let all = self.requests + self.error_total();
+        match all {
+            0 => 0.0,
+            _ => 100.0 * (all - ok) as f64 / all as f64,
+        }
+    }
 }
 
 #[cfg(test)]

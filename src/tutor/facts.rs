@@ -192,6 +192,7 @@ fn load_figure(field: &FieldRef, run: &RunFacts) -> Result<Value, Unreadable> {
             .filter(|(s, _)| (500..600).contains(*s))
             .map(|(_, n)| *n as f64)
             .sum(),
+        "load.error_pct" => r.error_pct(),
         "load.latency_p50_ms" => r.latency_ms.p50,
         "load.latency_p90_ms" => r.latency_ms.p90,
         "load.latency_p99_ms" => r.latency_ms.p99,

@@ -4,6 +4,7 @@
 //! comparison is decided only when the figures differ by more than that spread;
 //! when they are close the run after the fix is repeated once, and if they are
 //! still close the verdict is "inconclusive", with both figures.
+use crate::lessons::figures::Metric;
 use crate::lessons::Expect;
 
 /// How a comparison came out.
@@ -43,24 +44,24 @@ pub fn median(values: &[f64]) -> Option<f64> {
     })
 }
 
-/// The spread of a before/after ratio at stage `n` as the measured table has
-/// it: each side's goodput max/min, combined as the square root of their
-/// product (one run strays from its side's median by about the square root of
-/// that side's max/min, in either direction, and a ratio of two runs carries
-/// both), or [`DEFAULT_BAND`] when not measured.
-pub fn band(n: u8) -> f64 {
+/// The spread of a before/after ratio of one figure at stage `n` as the
+/// measured table has it: each side's max/min of that figure, combined as the
+/// square root of their product (one run strays from its side's median by
+/// about the square root of that side's max/min, in either direction, and a
+/// ratio of two runs carries both), or [`DEFAULT_BAND`] when not measured.
+pub fn band(n: u8, metric: Metric) -> f64 {
     crate::lessons::Figures::embedded()
         .ok()
-        .and_then(|f| band_in(&f, n))
+        .and_then(|f| band_in(&f, n, metric))
         .unwrap_or(DEFAULT_BAND)
 }
 
-fn band_in(f: &crate::lessons::Figures, n: u8) -> Option<f64> {
+fn band_in(f: &crate::lessons::Figures, n: u8, metric: Metric) -> Option<f64> {
     let stage = f.stages.iter().find(|s| s.stage == n)?;
     let sides = [&stage.before, &stage.after]
         .into_iter()
         .flatten()
-        .filter_map(|side| side.goodput)
+        .filter_map(|side| side.metric(metric))
         .filter_map(|g| spread(&[g.min?, g.max?]))
         // One side measured: take the other side's spread as its own.
         .map(f64::sqrt)
@@ -74,11 +75,13 @@ fn band_in(f: &crate::lessons::Figures, n: u8) -> Option<f64> {
 }
 
 /// The band a comparison of `field` at stage `n` is judged against: the
-/// measured spread for a figure of the load run, and only [`MIN_BAND`] for the
-/// server's own counters, which count events rather than sample a rate.
+/// measured spread of that very figure for a figure of the load run the table
+/// holds (goodput's for the others), and only [`MIN_BAND`] for the server's own
+/// counters, which count events rather than sample a rate.
 pub fn band_for(field: &crate::lessons::FieldRef, n: u8) -> f64 {
-    match field.info.name.starts_with("load.") {
-        true => band(n),
+    let name = field.info.name;
+    match name.starts_with("load.") {
+        true => band(n, Metric::of_load_field(name).unwrap_or(Metric::Goodput)),
         false => MIN_BAND,
     }
 }
@@ -140,17 +143,18 @@ mod tests {
             "test",
         )
         .unwrap();
-        let b = band_in(&f, 2).unwrap();
+        let b = band_in(&f, 2, Metric::Goodput).unwrap();
         let want = (6601.0_f64 / 801.0 * (8401.0 / 5801.0)).sqrt();
         assert!((b - want).abs() < 1e-9, "{b}");
-        assert_eq!(band_in(&f, 3), None);
+        assert_eq!(band_in(&f, 3, Metric::Goodput), None);
+        assert_eq!(band_in(&f, 2, Metric::P99Ms), None, "p99 was not measured");
         let one = crate::lessons::Figures::parse(
             r#"{"format": 1, "stages": [{"stage": 0,
                 "before": {"goodput": {"median": 100, "min": 90, "max": 150}}}]}"#,
             "test",
         )
         .unwrap();
-        let b = band_in(&one, 0).unwrap();
+        let b = band_in(&one, 0, Metric::Goodput).unwrap();
         assert!(
             (b - 151.0 / 91.0).abs() < 1e-9,
             "one side: its own spread, {b}"

@@ -13,6 +13,7 @@ mod progress;
 mod prompt;
 mod raw;
 mod screen;
+mod sparkline;
 pub mod table;
 
 pub use block::LiveBlock;
@@ -24,6 +25,7 @@ pub use progress::Progress;
 pub use prompt::{LinePrompter, PromptError, Prompter, ScriptedPrompter, TerminalPrompter};
 pub use raw::{passthrough, terminal_size, RawMode};
 pub use screen::{Screen, TermScreen, Tone};
+pub use sparkline::sparkline;
 
 use console::style;
 
