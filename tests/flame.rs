@@ -365,7 +365,7 @@ async fn every_catalogued_field_reads_a_value_from_a_real_run() {
     let (_session, facts) = session
         .blocking(|lab| {
             lab.start_stage(5, false)?;
-            lab.run_load(false, Some("inet_hash_connect"))
+            lab.run_load(false, Some("inet_hash_connect"), None)
         })
         .await;
     let facts = facts.expect("a measured run with a recording");

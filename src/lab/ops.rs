@@ -16,9 +16,15 @@ pub trait LabOps {
     fn facts_now(&mut self) -> Result<Facts, LabError>;
     /// One measured load run, watched live when `live` (and someone watches);
     /// `flame` names a function whose flame-graph share is recorded under load as
-    /// well. The TIME_WAIT sockets a previous run left in the server are cleared
-    /// first, so that every run starts alike.
-    fn run_load(&mut self, live: bool, flame: Option<&str>) -> Result<Facts, LabError>;
+    /// well; `seconds` replaces the standard load's duration. The TIME_WAIT
+    /// sockets a previous run left in the server are cleared first, so that
+    /// every run starts alike.
+    fn run_load(
+        &mut self,
+        live: bool,
+        flame: Option<&str>,
+        seconds: Option<u32>,
+    ) -> Result<Facts, LabError>;
     /// A command typed at the lab prompt: inside the server, or for host evidence
     /// (the kernel log) in the host helper. Its output and exit code.
     fn exec(&mut self, place: Place, command: &str) -> Result<ExecOutput, LabError>;

@@ -110,9 +110,14 @@ impl LabOps for RealLab {
         if running.is_some() {
             self.rt.block_on(self.lab.down())?;
         }
-        let server =
-            self.rt
-                .block_on(self.lab.up(&self.plan, &UpOptions { stage, ..Default::default() }, &self.cancel))?;
+        let server = self.rt.block_on(self.lab.up(
+            &self.plan,
+            &UpOptions {
+                stage,
+                ..Default::default()
+            },
+            &self.cancel,
+        ))?;
         self.server = Some(server);
         Ok(())
     }
@@ -128,9 +133,17 @@ impl LabOps for RealLab {
         })
     }
 
-    fn run_load(&mut self, live: bool, flame: Option<&str>) -> Result<Facts, LabError> {
+    fn run_load(
+        &mut self,
+        live: bool,
+        flame: Option<&str>,
+        seconds: Option<u32>,
+    ) -> Result<Facts, LabError> {
         let server = self.server()?;
-        let cfg = self.load_config()?;
+        let mut cfg = self.load_config()?;
+        if let Some(s) = seconds {
+            cfg.duration = Duration::from_secs(u64::from(s));
+        }
         let settled = self.settle(&server)?;
         let sink = match live {
             true => self.sink.clone(),

@@ -121,7 +121,7 @@ fn evidence_patterns_match_real_output_and_nothing_else() {
               LISTEN 0      10         127.0.0.1:9000       0.0.0.0:*\n";
     assert!(queues.is_seen("ss -ltn", ss));
     assert!(!queues.is_seen("ss -ltn", &ss.replace(" 10 ", " 8192 ")));
-    let count = evidence(4, "errno-count");
+    let count = evidence(2, "errno-count");
     assert!(count.is_seen(
         "grep -c 'Cannot assign' /var/log/nginx/error.log",
         "91294\n"
@@ -151,23 +151,23 @@ fn evidence_patterns_match_real_output_and_nothing_else() {
 #[test]
 fn a_missing_language_names_file_and_field() {
     edited_has(
-        "2-workers/stage.toml",
+        "4-workers/stage.toml",
         |s| {
             let start = s.find("\ntitle = {").unwrap() + 1;
             let end = start + s[start..].find('\n').unwrap();
             let zh = start + s[start..end].find(", zh = ").unwrap();
             format!("{} }}{}", &s[..zh], &s[end..])
         },
-        "lessons/2-workers/stage.toml: title.zh: missing text",
+        "lessons/4-workers/stage.toml: title.zh: missing text",
     );
 }
 
 #[test]
 fn an_unknown_field_is_a_parse_problem_with_its_line() {
-    let files = embedded_with("4-ports/stage.toml", |s| {
+    let files = embedded_with("2-ports/stage.toml", |s| {
         s.replace("need = \"all\"", "need = \"all\"\nneeds = 3")
     });
-    assert_problem(&files, "lessons/4-ports/stage.toml: line");
+    assert_problem(&files, "lessons/2-ports/stage.toml: line");
     assert_problem(&files, "[fix] needs: unknown field `needs`");
 }
 
@@ -181,7 +181,7 @@ fn replaced_gives(cases: &[(&str, &str, &str, &str)]) {
 
 #[test]
 fn reference_rules_are_enforced() {
-    let file = "2-workers/stage.toml";
+    let file = "4-workers/stage.toml";
     replaced_gives(&[
         (
             file,
@@ -208,7 +208,7 @@ fn reference_rules_are_enforced() {
 fn unknown_names_are_refused() {
     replaced_gives(&[
         (
-            "2-workers/stage.toml",
+            "4-workers/stage.toml",
             "knob = \"pm_max_children\"",
             "knob = \"pm_max_kids\"",
             "fix.change[0].target: unknown knob \"pm_max_kids\"",
@@ -259,28 +259,28 @@ fn step_rules_are_enforced() {
 
 #[test]
 fn prose_rules_are_enforced() {
-    let fence = embedded_with("4-ports/debrief.en.md", |s| s + "\n```bash\nls\n```\n");
-    assert_problem(&fence, "lessons/4-ports/debrief.en.md: line ");
+    let fence = embedded_with("2-ports/debrief.en.md", |s| s + "\n```bash\nls\n```\n");
+    assert_problem(&fence, "lessons/2-ports/debrief.en.md: line ");
     assert_problem(&fence, "unknown fence \"bash\"");
     edited_has(
-        "4-ports/debrief.zh.md",
+        "2-ports/debrief.zh.md",
         |_| "\n  \n".to_string(),
-        "lessons/4-ports/debrief.zh.md: empty prose",
+        "lessons/2-ports/debrief.zh.md: empty prose",
     );
     edited_has(
-        "4-ports/brief.zh.md",
-        |_| embedded_files()["4-ports/brief.en.md"].clone().unwrap(),
+        "2-ports/brief.zh.md",
+        |_| embedded_files()["2-ports/brief.en.md"].clone().unwrap(),
         "brief.zh.md has no Chinese text",
     );
     edited_has(
-        "2-workers/brief.en.md",
+        "4-workers/brief.en.md",
         |s| format!("# A title\n\n{s}"),
-        "lessons/2-workers/brief.en.md: line 1: no level-1 heading",
+        "lessons/4-workers/brief.en.md: line 1: no level-1 heading",
     );
     edited_has(
-        "2-workers/brief.en.md",
+        "4-workers/brief.en.md",
         |s| s + &"another line\n".repeat(16),
-        "lessons/2-workers/brief.en.md: the brief has",
+        "lessons/4-workers/brief.en.md: the brief has",
     );
     let mut missing = embedded_files();
     missing.remove("6-beyond/debrief.en.md");
@@ -298,7 +298,7 @@ fn prose_rules_are_enforced() {
 
 #[test]
 fn the_error_names_the_first_problem_and_the_command() {
-    let files = embedded_with("2-workers/stage.toml", |s| {
+    let files = embedded_with("4-workers/stage.toml", |s| {
         s.replace("reference = \"20\"\n", "")
     });
     let err = Course::build(&files, "lessons").unwrap_err().to_string();

@@ -83,7 +83,7 @@ fn a_brief_or_title_that_names_the_fix_or_counter_fails() {
         ],
     );
     edited_fails(
-        "2-workers/stage.toml",
+        "4-workers/stage.toml",
         |s| {
             s.replacen(
                 "[observe]\nsay = { en = \"",
@@ -109,10 +109,10 @@ fn a_long_right_choice_fails_in_either_language() {
     let long =
         "an answer so much longer than every other one that it gives itself away at a glance";
     edited_fails(
-        "2-workers/stage.toml",
+        "4-workers/stage.toml",
         |s| longer_right_choice(&s, "[[diagnose.choice]]", "text = { en = \"", long),
         &[
-            "2-workers/stage.toml: diagnose.choice[",
+            "4-workers/stage.toml: diagnose.choice[",
             "].text.en",
             "1.5 × the longest wrong one",
             "rule: balanced choices",
@@ -135,10 +135,10 @@ fn a_long_right_choice_fails_in_either_language() {
 #[test]
 fn investigate_hints_need_the_three_levels_in_order() {
     edited_fails(
-        "2-workers/stage.toml",
+        "4-workers/stage.toml",
         |s| s.replace("level = \"where\"", "level = \"command\""),
         &[
-            "2-workers/stage.toml: hint:",
+            "4-workers/stage.toml: hint:",
             "no where hint",
             "rule: three hint levels",
         ],

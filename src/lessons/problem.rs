@@ -9,7 +9,7 @@ use super::text::Text;
 /// One problem in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    /// The file as the author knows it: `lessons/2-workers/stage.toml`.
+    /// The file as the author knows it: `lessons/4-workers/stage.toml`.
     pub file: String,
     /// The field's path in the file (`fix.change[0].reference`), a Markdown
     /// location (`line 12`), or empty when the problem is the file itself.

@@ -141,6 +141,10 @@ pub struct Observe {
     pub say: Text,
     /// The fields shown as live gauges during the run.
     pub watch: Vec<FieldRef>,
+    /// How long this stage's runs last, in seconds, when not the standard
+    /// load's 10: a state that builds up over time (TIME_WAIT lives 60 s) is
+    /// measured long enough to reach it.
+    pub seconds: Option<u32>,
 }
 
 /// Step 3: the learner types commands at the lab prompt (run inside the server).

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::problem::LessonError;
 
-/// Lesson files by their path under the lessons folder (`2-workers/en.md`);
+/// Lesson files by their path under the lessons folder (`4-workers/en.md`);
 /// a file that could not be read as UTF-8 holds the reason.
 pub type Files = std::collections::BTreeMap<String, Result<String, Unreadable>>;
 

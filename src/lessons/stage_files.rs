@@ -42,7 +42,7 @@ pub(crate) fn stage(
             root,
             dir,
             "",
-            "unexpected folder: name stage folders <0-6>-<name>, e.g. 2-workers",
+            "unexpected folder: name stage folders <0-6>-<name>, e.g. 4-workers",
         ));
         return None;
     }

@@ -43,6 +43,12 @@ pub(crate) fn stage(spec: &StageSpec, r: &mut Report<'_>) {
         text(&s.explain, "symptom.explain", r);
     }
     text(&spec.observe.say, "observe.say", r);
+    if let Some(n) = spec.observe.seconds.filter(|n| !(5..=120).contains(n)) {
+        r.add(
+            "observe.seconds",
+            format!("{n} is out of range: accepted 5 to 120 seconds"),
+        );
+    }
     if spec.observe.watch.is_empty() {
         r.add(
             "observe.watch",

@@ -141,7 +141,7 @@ pub fn run_auto(
             spec.name
         ));
         let flame = stage_eval::flame_function(spec);
-        let before = ops.run_load(live, flame.as_deref())?;
+        let before = ops.run_load(live, flame.as_deref(), spec.observe.seconds)?;
         let mut result = StageResult {
             stage: n,
             name: spec.name.clone(),
@@ -241,7 +241,7 @@ fn headline_verdict(
     let flame = stage_eval::flame_function(spec);
     let mut failed = None;
     let (outcome, afters) = super::noise::judge(c.expect, b, a, band, || {
-        match ops.run_load(live, flame.as_deref()) {
+        match ops.run_load(live, flame.as_deref(), spec.observe.seconds) {
             Ok(f) => value(&f),
             Err(e) => {
                 failed = Some(e);

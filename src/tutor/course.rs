@@ -184,7 +184,7 @@ fn observe(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
     let live = s.opts.live;
     // A symptom read from a flame graph needs one under this load too.
     let flame = super::stage_eval::flame_function(spec);
-    let facts = s.lab(|o| o.run_load(live, flame.as_deref()))?;
+    let facts = s.lab(|o| o.run_load(live, flame.as_deref(), spec.observe.seconds))?;
     if facts.run.as_ref().is_some_and(|r| r.report.interrupted) {
         s.phrase(Tone::Warn, &p::RUN_INTERRUPTED);
         return Err(Stop::Interrupted);

@@ -221,7 +221,8 @@ fn flame_target(spec: &StageSpec) -> String {
 fn flame<'l>(s: &mut Session, spec: &'l StageSpec, seen: &[String]) -> Flow<Vec<&'l Evidence>> {
     let function = flame_target(spec);
     s.phrase(Tone::Note, &p::FLAME_RUNNING);
-    let Some(facts) = s.try_lab(|o| o.run_load(false, Some(&function)))? else {
+    let Some(facts) = s.try_lab(|o| o.run_load(false, Some(&function), spec.observe.seconds))?
+    else {
         return Ok(Vec::new());
     };
     let lang = s.lang();

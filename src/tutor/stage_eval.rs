@@ -92,7 +92,7 @@ pub fn check(
     lang: Lang,
 ) -> Result<CheckOutcome, LabError> {
     let flame = flame_function(spec);
-    let after = ops.run_load(live, flame.as_deref())?;
+    let after = ops.run_load(live, flame.as_deref(), spec.observe.seconds)?;
     let verdicts = spec
         .check
         .iter()

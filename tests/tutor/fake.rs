@@ -164,8 +164,15 @@ impl LabOps for FakeLab {
         })
     }
 
-    fn run_load(&mut self, live: bool, flame: Option<&str>) -> Result<Facts, LabError> {
-        self.call(format!("run_load live={live} flame={flame:?}"));
+    fn run_load(
+        &mut self,
+        live: bool,
+        flame: Option<&str>,
+        seconds: Option<u32>,
+    ) -> Result<Facts, LabError> {
+        self.call(format!(
+            "run_load live={live} flame={flame:?} seconds={seconds:?}"
+        ));
         ensure_running(self.running)?;
         let faulty = self.faulty();
         let (goodput, total, drops, full, ok, errors, statuses) = match faulty || self.flat_goodput

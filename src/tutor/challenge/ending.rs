@@ -23,7 +23,7 @@ pub fn check(s: &mut Session, play: &mut Play) -> Flow<Option<Facts>> {
     let lang = s.lang();
     s.phrase(Tone::Note, &w::CHECK_RUN);
     let live = s.opts.live;
-    let Some(facts) = s.try_lab(|o| o.run_load(live, None))? else {
+    let Some(facts) = s.try_lab(|o| o.run_load(live, None, None))? else {
         return Ok(None);
     };
     let Some(run) = facts.run.as_ref().filter(|r| !r.report.interrupted) else {

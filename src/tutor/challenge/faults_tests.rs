@@ -115,6 +115,7 @@ fn a_fault_fixed_out_of_order_is_passed_over() {
     let f = faults();
     let mut k = knobs_before(1);
     k.conntrack_fill = false;
+    k.ip_local_port_range = "10000 65535".into();
     k.pm_max_children = 20;
     k.upstream_keepalive = 8;
     k.tcp_tw_reuse = 1;
@@ -155,7 +156,7 @@ fn the_reference_fixes_read_back_as_their_own_stage() {
         ["sysctl -w net.netfilter.nf_conntrack_max=2097152"]
     );
     assert_eq!(
-        f.get(2).unwrap().reference_with(live),
+        f.get(4).unwrap().reference_with(live),
         ["pm.max_children = 20"]
     );
 }

@@ -153,7 +153,7 @@ fn baseline(s: &mut Session, play: &mut Play) -> Flow<()> {
     );
     s.say(Tone::Note, &text);
     let live = s.opts.live;
-    let facts = s.lab(|o| o.run_load(live, None))?;
+    let facts = s.lab(|o| o.run_load(live, None, None))?;
     let Some(run) = facts.run.as_ref().filter(|r| !r.report.interrupted) else {
         s.phrase(Tone::Warn, &p::RUN_INTERRUPTED);
         return Err(Stop::Interrupted);

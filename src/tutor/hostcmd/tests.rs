@@ -269,6 +269,7 @@ fn a_refused_line_is_answered_like_a_failed_command() {
             &mut self,
             _: bool,
             _: Option<&str>,
+            _: Option<u32>,
         ) -> Result<crate::lab::Facts, crate::lab::LabError> {
             unreachable!()
         }
