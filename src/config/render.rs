@@ -24,7 +24,7 @@ fn fill(template: &str, vars: &[(&str, String)]) -> String {
     out
 }
 
-pub fn render_nginx(k: &Knobs, title: &str) -> String {
+pub fn render_nginx(k: &Knobs) -> String {
     let (upstream_block, pass) = if k.upstream_keepalive > 0 {
         (
             format!(
@@ -39,7 +39,6 @@ pub fn render_nginx(k: &Knobs, title: &str) -> String {
     fill(
         NGINX,
         &[
-            ("stage_title", title.to_string()),
             ("nginx_workers", k.nginx_workers.to_string()),
             ("nginx_backlog", k.nginx_backlog.to_string()),
             ("upstream_block", upstream_block),
@@ -52,15 +51,18 @@ pub fn render_nginx(k: &Knobs, title: &str) -> String {
     )
 }
 
-pub fn render_phpfpm(k: &Knobs, title: &str) -> PhpFpmConfig {
+pub fn render_phpfpm(k: &Knobs) -> PhpFpmConfig {
     let backlog = match k.phpfpm_backlog {
-        Backlog::Default => ";listen.backlog = 511".to_string(),
+        // As php-fpm ships it: the comment says what the default is on Linux.
+        Backlog::Default => {
+            "; Default Value: 511 (-1 on Linux, FreeBSD and OpenBSD)\n;listen.backlog = 511"
+                .to_string()
+        }
         Backlog::Value(n) => format!("listen.backlog = {n}"),
     };
     let pool = fill(
         POOL,
         &[
-            ("stage_title", title.to_string()),
             ("phpfpm_backlog_line", backlog),
             ("pm", k.pm.clone()),
             ("pm_max_children", k.pm_max_children.to_string()),
@@ -68,7 +70,7 @@ pub fn render_phpfpm(k: &Knobs, title: &str) -> PhpFpmConfig {
         ],
     );
     PhpFpmConfig {
-        global: fill(PHPFPM, &[("stage_title", title.to_string())]),
+        global: fill(PHPFPM, &[]),
         pool,
     }
 }
@@ -81,20 +83,20 @@ mod tests {
     #[test]
     fn stage_zero_renders_the_seed_values() {
         let k = StagePlan::embedded().unwrap().knobs_at_start(0);
-        let nginx = render_nginx(&k, "stage 0");
+        let nginx = render_nginx(&k);
         assert!(nginx.contains("listen 80 backlog=10;"));
         assert!(nginx.contains("fastcgi_keep_conn off;"));
         assert!(nginx.contains("fastcgi_pass 127.0.0.1:9000;"));
         assert!(!nginx.contains("upstream"));
         assert!(nginx.contains("access_log /var/log/nginx/access.log "));
         assert!(nginx.contains("error_log /var/log/nginx/error.log;"));
-        let fpm = render_phpfpm(&k, "stage 0");
+        let fpm = render_phpfpm(&k);
         assert!(fpm.pool.contains("pm = ondemand"));
         assert!(fpm.pool.contains("pm.max_children = 5"));
         // As the seed prints it: `cat .../www.conf | grep backlog`.
         assert!(fpm
             .pool
-            .contains("; Set listen(2) backlog.\n;listen.backlog = 511\n"));
+            .contains("; Set listen(2) backlog.\n; Default Value: 511 (-1 on Linux, FreeBSD and OpenBSD)\n;listen.backlog = 511\n"));
         assert!(fpm
             .global
             .contains("include=/etc/php/8.2/fpm/pool.d/*.conf"));
@@ -111,11 +113,11 @@ mod tests {
     #[test]
     fn stage_six_fix_renders_an_upstream_pool() {
         let k = StagePlan::embedded().unwrap().knobs_after_fix(6);
-        let nginx = render_nginx(&k, "stage 6");
+        let nginx = render_nginx(&k);
         assert!(nginx.contains("keepalive 8;"));
         assert!(nginx.contains("fastcgi_pass php;"));
         assert!(nginx.contains("fastcgi_keep_conn on;"));
-        let fpm = render_phpfpm(&k, "stage 6");
+        let fpm = render_phpfpm(&k);
         assert!(fpm.pool.contains("listen.backlog = 8192"));
     }
 }

@@ -15,13 +15,9 @@ impl Lab {
     /// knobs.json into /etc/perflab, where the standard paths (/etc/nginx/nginx.conf,
     /// /etc/php/8.2/fpm/php-fpm.conf, .../pool.d/www.conf) link; `ready` comes last
     /// in the archive, so the start scripts never see half a config.
-    pub(crate) async fn write_configs(
-        &self,
-        knobs: &Knobs,
-        title: &str,
-    ) -> Result<(), EngineError> {
-        let nginx = render_nginx(knobs, title);
-        let phpfpm = render_phpfpm(knobs, title);
+    pub(crate) async fn write_configs(&self, knobs: &Knobs) -> Result<(), EngineError> {
+        let nginx = render_nginx(knobs);
+        let phpfpm = render_phpfpm(knobs);
         let json = serde_json::to_vec_pretty(knobs).expect("knobs serialize");
         let files: [(&str, &[u8]); 5] = [
             ("nginx.conf", nginx.as_bytes()),
@@ -51,14 +47,13 @@ impl Server {
     /// Applies stage `stage`'s reference fix (the course's "skip" and `run --auto`).
     pub async fn apply_fix(&self, plan: &StagePlan, stage: u8) -> Result<Knobs, EngineError> {
         let s = plan.check_stage(stage)?;
-        self.apply(&s.fix, &format!("stage {stage} ({}) fixed", s.name))
-            .await
+        self.apply(&s.fix).await
     }
 
     /// Changes the running server: sysctls with `sysctl -w` (they act at once,
     /// except somaxconn, which acts at the next listen()), nginx by reload, php-fpm
     /// by a restart of its container, the conntrack fill by a flush of the table.
-    pub async fn apply(&self, patch: &KnobsPatch, title: &str) -> Result<Knobs, EngineError> {
+    pub async fn apply(&self, patch: &KnobsPatch) -> Result<Knobs, EngineError> {
         let before = self.knobs().await?;
         let mut after = before.clone();
         after.apply(patch);
@@ -79,12 +74,12 @@ impl Server {
                 .await?
                 .ok("flushing the server's conntrack table")?;
         }
-        self.lab().write_configs(&after, title).await?;
-        let nginx_changed = render_nginx(&before, "") != render_nginx(&after, "");
+        self.lab().write_configs(&after).await?;
+        let nginx_changed = render_nginx(&before) != render_nginx(&after);
         if nginx_changed {
             self.reload_nginx().await?;
         }
-        if render_phpfpm(&before, "") != render_phpfpm(&after, "") {
+        if render_phpfpm(&before) != render_phpfpm(&after) {
             self.lab().restart_phpfpm().await?;
         }
         Ok(after)

@@ -82,13 +82,6 @@ impl Lab {
             knobs.apply(patch);
         }
         knobs.validate()?;
-        let title = format!(
-            "stage {} ({})",
-            opts.stage,
-            plan.stage(opts.stage)
-                .map(|s| s.name.as_str())
-                .unwrap_or("")
-        );
         let image = until_cancelled(cancel, self.ensure_image(Image::Server)).await?;
         let steps = Steps::new(&self.events);
         steps.show(Step::CreatingNetwork);
@@ -102,7 +95,7 @@ impl Lab {
         steps.show(Step::StartingNginx);
         self.start_side(Side::Nginx, &image, &knobs, opts.stage, &step)
             .await?;
-        self.write_configs(&knobs, &title).await?;
+        self.write_configs(&knobs).await?;
         step()?;
         steps.show(Step::StartingPhpFpm);
         self.start_side(Side::PhpFpm, &image, &knobs, opts.stage, &step)

@@ -279,7 +279,7 @@ impl LabOps for RealLab {
                 Some(patch) => {
                     let patch = patch?;
                     self.rt
-                        .block_on(server.apply(&patch, "changed at the lab prompt"))?;
+                        .block_on(server.apply(&patch))?;
                     Ok(format!("set {name} = {value} in the server's namespace"))
                 }
                 None => {
@@ -295,7 +295,7 @@ impl LabOps for RealLab {
             Target::Knob(knob) => {
                 let patch = KnobsPatch::single(knob, value)?;
                 self.rt
-                    .block_on(server.apply(&patch, "changed by the learner"))?;
+                    .block_on(server.apply(&patch))?;
                 Ok(format!(
                     "set {knob} = {value}: the config was rendered again and the service reloaded"
                 ))

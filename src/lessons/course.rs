@@ -11,7 +11,9 @@ use crate::config::StagePlan;
 
 use super::embedded;
 use super::figures::Figures;
-use super::problem::{LessonError, Problem};
+use super::ahead;
+use super::problem::{LessonError, Problem, Report};
+use super::schema::StageSpec;
 use super::source::read_dir;
 use super::stage_files::{stage, Pass};
 
@@ -130,6 +132,14 @@ fn assemble(files: &Files, root: &str, pass: Pass) -> (Course, Vec<Problem>) {
             ));
         }
     }
+    let specs: Vec<&StageSpec> = stages.iter().map(|l| &l.spec).collect();
+    ahead::course(
+        &specs,
+        &mut Report {
+            file: root.to_string(),
+            problems: &mut problems,
+        },
+    );
     (Course { stages }, problems)
 }
 

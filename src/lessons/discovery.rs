@@ -11,7 +11,7 @@ use super::steps::{HintLevel, StepKind};
 use super::text::{is_cjk, Lang, Text};
 
 /// How much longer than the longest wrong choice the right one may be.
-pub const CHOICE_RATIO: f64 = 1.5;
+pub const CHOICE_RATIO: f64 = 1.2;
 
 /// The fewest independent evidence groups a stage's investigation offers.
 pub const MIN_GROUPS: usize = 3;

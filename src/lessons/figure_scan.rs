@@ -8,8 +8,10 @@
 //! `MB`, `requests`, `samples`, 每秒, 毫秒, 个请求, 倍 ...), a number after
 //! "about"/大约 or before 左右, and ratio words ("tenfold", 十倍). Configuration
 //! values are written without such units (`backlog=10`, `5 days`, `1000
-//! connections`, `2 s timeout`, the range 20000–20050) and pass.
-use super::figures::{scan, Figures, Found, REGENERATE, SYNTAX};
+//! connections`, `2 s timeout`, the range 20000–20050) and pass, and so does
+//! anything in inline code: a command, a config line, a log line or a value
+//! quoted as written (`20 MB`) is literal text, never a measurement of ours.
+use super::figures::{scan, Figures, Found, Placeholder, REGENERATE, SYNTAX};
 use super::problem::{Problem, Report};
 use super::source::Files;
 
@@ -109,10 +111,14 @@ pub fn against_table(files: &Files, root: &str, figures: &Figures, table: &str) 
                     continue;
                 };
                 if let Err(why) = figures.value(&placeholder) {
+                    let message = match placeholder {
+                        Placeholder::Quoted { .. } => format!("placeholder {placeholder} names a figure no measured table holds: {why}"),
+                        _ => format!("placeholder {placeholder} names a figure the measured table {table} does not hold: {why}; measure it (`{REGENERATE}`) or quote another figure"),
+                    };
                     problems.push(Problem {
                         file: format!("{root}/{path}"),
                         field: field.clone(),
-                        message: format!("placeholder {placeholder} names a figure the measured table {table} does not hold: {why}; measure it (`{REGENERATE}`) or quote another figure"),
+                        message,
                     });
                 }
             }
@@ -123,7 +129,7 @@ pub fn against_table(files: &Files, root: &str, figures: &Figures, table: &str) 
 
 /// The literal measured figures in `text`, each as the snippet that shows it.
 pub fn literal_figures(text: &str) -> Vec<String> {
-    let t = blank_placeholders(text);
+    let t = blank_code(&blank_placeholders(text));
     let chars: Vec<char> = t.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -155,6 +161,23 @@ fn snippet(c: &[char], start: usize, stop: usize) -> String {
     }
     let text: String = c[from..stop.min(c.len())].iter().collect();
     text.trim().to_string()
+}
+
+/// Inline code (between backticks) counts as one word, never as numbers; an
+/// unclosed backtick leaves the rest of the line as it is.
+fn blank_code(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        let Some(close) = rest[open + 1..].find('`') else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        out.push_str("CODE");
+        rest = &rest[open + 1 + close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Placeholders count as words, never as numbers.

@@ -54,6 +54,7 @@ const NOT_FIGURES: &[&str] = &[
     "有效吞吐从 {{1.before.goodput.median}} 涨到了 {{1.after.goodput.median}}（每秒 2xx 响应数）。",
     "五个子进程应付一千个客户端，队列只能排 10 个，1 秒后重传 SYN。",
     "`mpstat -P ALL 1 3`, `vmstat 1 5`, `sar -n TCP,ETCP 1 3`, `tail -n 5`",
+    "The seed's rule of thumb is `20 MB` a child; 原案例的经验值是每个子进程 `20 MB` 左右。",
 ];
 
 #[test]

@@ -1,6 +1,8 @@
 //! The measured table (`bench/results/course-repeat.json`, written by
 //! `bash bench/course-repeat.sh N`) and the placeholders through which lessons
-//! quote it: `{{1.before.goodput.median}}`, `{{1.gain}}`, `{{runs}}`.
+//! quote it: `{{1.before.goodput.median}}`, `{{1.gain}}`, `{{runs}}`; and the
+//! other measured tables a lesson may quote by name (`{{pool:keepalive_8.p99_ms}}`),
+//! each a bench script's result whose `figures` object maps a key to a number.
 //!
 //! No lesson writes a measured figure as a number; it names the figure, and
 //! the course shows the table's value. A figure the table does not hold (null,
@@ -26,6 +28,30 @@ pub const MISSING: &str = "–";
 
 static EMBEDDED: &str = include_str!("../../bench/results/course-repeat.json");
 
+/// The other measured tables, by the name a placeholder gives them: their file,
+/// the command that writes it, and its text.
+pub const QUOTED: &[(&str, &str, &str, &str)] = &[
+    (
+        "conntrack",
+        "bench/results/conntrack.json",
+        "bash bench/conntrack.sh",
+        include_str!("../../bench/results/conntrack.json"),
+    ),
+    (
+        "pool",
+        "bench/results/pool.json",
+        "bash bench/pool.sh 5",
+        include_str!("../../bench/results/pool.json"),
+    ),
+];
+
+/// One quoted table: its `figures`, key to value.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct Quoted {
+    #[serde(default)]
+    figures: std::collections::BTreeMap<String, Option<f64>>,
+}
+
 /// The measured table: per stage and side, the median, min and max of every run.
 /// Keys beyond these are ignored, so that the bench script may add some; a
 /// missing optional key is none.
@@ -42,6 +68,9 @@ pub struct Figures {
     pub provisional: bool,
     #[serde(default)]
     pub stages: Vec<StageFigures>,
+    /// The quoted tables ([`QUOTED`]) by name; not part of this file.
+    #[serde(skip)]
+    quoted: std::collections::BTreeMap<&'static str, Result<Quoted, String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -119,6 +148,18 @@ pub enum NotInTable {
     Null(String),
     #[error("stage {stage}'s gain is undefined: its median goodput before is {before}")]
     NoGain { stage: u8, before: f64 },
+    #[error("{file} has no figure {key:?} (write it again with `{command}`)")]
+    NoQuote {
+        file: &'static str,
+        key: String,
+        command: &'static str,
+    },
+    #[error("{file} is not valid: {reason} (write it again with `{command}`)")]
+    BadQuoted {
+        file: &'static str,
+        reason: String,
+        command: &'static str,
+    },
 }
 
 impl Figures {
@@ -142,14 +183,56 @@ impl Figures {
             path: name.to_string(),
             reason,
         };
-        let t: Figures = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let mut t: Figures = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
         if t.format != FORMAT {
             return Err(invalid(format!(
                 "format {} is not {FORMAT}, the one this perflab reads",
                 t.format
             )));
         }
+        t.quoted = QUOTED
+            .iter()
+            .map(|(name, _, _, text)| {
+                (
+                    *name,
+                    serde_json::from_str::<Quoted>(text).map_err(|e| e.to_string()),
+                )
+            })
+            .collect();
         Ok(t)
+    }
+
+    /// A figure of a quoted table, formatted as the lessons show it.
+    fn quoted(&self, table: QuotedTable, key: &str) -> Result<String, NotInTable> {
+        let (name, file, command, _) = QUOTED[table.0];
+        let quoted = self
+            .quoted
+            .get(name)
+            .ok_or_else(|| NotInTable::BadQuoted {
+                file,
+                reason: "not loaded".into(),
+                command,
+            })?
+            .as_ref()
+            .map_err(|reason| NotInTable::BadQuoted {
+                file,
+                reason: reason.clone(),
+                command,
+            })?;
+        let v = quoted
+            .figures
+            .get(key)
+            .copied()
+            .flatten()
+            .ok_or_else(|| NotInTable::NoQuote {
+                file,
+                key: key.to_string(),
+                command,
+            })?;
+        Ok(match v.abs() >= 10.0 || v.fract() == 0.0 {
+            true => format!("{}", v.round() as i64),
+            false => format!("{v:.1}"),
+        })
     }
 
     /// The figure a placeholder names, formatted as the lessons show it, or
@@ -162,6 +245,7 @@ impl Figures {
                 .ok_or(NotInTable::NoStage(n))
         };
         match *p {
+            Placeholder::Quoted { table, ref key } => self.quoted(table, key),
             Placeholder::Runs => self.runs.map(|r| r.to_string()).ok_or(NotInTable::NoRuns),
             Placeholder::Gain(n) => {
                 let s = stage(n)?;
@@ -293,9 +377,15 @@ pub enum StatName {
     Max,
 }
 
-/// A figure of the measured table, as a lesson names it between `{{` and `}}`.
+/// A table of [`QUOTED`], by its index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuotedTable(usize);
+
+/// A figure of the measured table, as a lesson names it between `{{` and `}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Placeholder {
+    /// `{{TABLE:key}}`: a figure of another measured table ([`QUOTED`]).
+    Quoted { table: QuotedTable, key: String },
     /// `{{runs}}`
     Runs,
     /// `{{N.gain}}`: median goodput after / median before.
@@ -310,7 +400,7 @@ pub enum Placeholder {
 }
 
 /// The placeholders lessons may write, for messages.
-pub const SYNTAX: &str = "{{runs}}, {{N.gain}} or {{N.before|after.goodput|p99_ms|symptom|flame_share|request_timeouts|error_pct.median|min|max}} with N from 0 to 6";
+pub const SYNTAX: &str = "{{runs}}, {{N.gain}}, {{N.before|after.goodput|p99_ms|symptom|flame_share|request_timeouts|error_pct.median|min|max}} with N from 0 to 6, or {{TABLE:key}} with TABLE conntrack or pool";
 
 impl Placeholder {
     /// The text between the braces: `1.before.goodput.median`.
@@ -318,6 +408,22 @@ impl Placeholder {
         let inner = inner.trim();
         if inner == "runs" {
             return Ok(Placeholder::Runs);
+        }
+        if let Some((name, key)) = inner.split_once(':') {
+            let table = QUOTED
+                .iter()
+                .position(|(n, ..)| *n == name)
+                .ok_or_else(|| {
+                    let names: Vec<&str> = QUOTED.iter().map(|(n, ..)| *n).collect();
+                    format!("{name:?} is not a measured table: {}", names.join(", "))
+                })?;
+            if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+                return Err(format!("{key:?} is not a key: letters, digits, `.`, `_` and `-`"));
+            }
+            return Ok(Placeholder::Quoted {
+                table: QuotedTable(table),
+                key: key.to_string(),
+            });
         }
         let parts: Vec<&str> = inner.split('.').collect();
         let stage = parts
@@ -357,6 +463,7 @@ impl Placeholder {
 impl fmt::Display for Placeholder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Placeholder::Quoted { table, key } => write!(f, "{{{{{}:{key}}}}}", QUOTED[table.0].0),
             Placeholder::Runs => write!(f, "{{{{runs}}}}"),
             Placeholder::Gain(n) => write!(f, "{{{{{n}.gain}}}}"),
             Placeholder::Stat {

@@ -11,6 +11,7 @@
 #[cfg(test)]
 mod broken;
 mod agree;
+mod ahead;
 pub mod check;
 mod check_rules;
 mod course;

@@ -9,7 +9,7 @@ use super::prose::{self, Kind};
 use super::schema::StageSpec;
 use super::source::Files;
 use super::text::{Lang, Text};
-use super::{agree, discovery, figure_scan, validate};
+use super::{agree, ahead, discovery, figure_scan, validate};
 
 /// Whether the files are checked as written, or parsed again once their
 /// placeholders hold the measured figures.
@@ -132,6 +132,7 @@ pub(crate) fn stage(
         zh: debrief.1?,
     };
     discovery::stage(&spec, &brief, root, dir, r.problems);
+    ahead::stage(&spec, &debrief, root, dir, r.problems);
     Some(Lesson {
         dir: dir.to_string(),
         spec,
