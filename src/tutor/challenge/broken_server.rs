@@ -1,4 +1,4 @@
-//! The challenge's lab: the broken server, and the marks that say whose it is.
+//! The challenge's broken server, and the marks on it that say whose it is.
 //!
 //! The broken server is stage 0's start with every stage's `on_start` change
 //! of `containers/stages.toml` on top, that is, stage 5's half-finished
@@ -20,7 +20,7 @@ const FILE: &str = "/etc/perflab/challenge";
 const NO_COURSE_STAGE: u8 = u8::MAX;
 
 /// Starts the broken server afresh (a running lab is removed first) and marks it.
-pub fn start_broken(ops: &mut dyn LabOps, lab_id: &str) -> Result<(), LabError> {
+pub fn start(ops: &mut dyn LabOps, lab_id: &str) -> Result<(), LabError> {
     let plan = StagePlan::embedded()?;
     ops.start_stage(0, true)?;
     for stage in plan.stages() {
