@@ -4,16 +4,16 @@
 //! with the stage it has reached: a file in the server's config volume, which
 //! lives and dies with the lab. A lab without the mark was started outside the
 //! course (`perflab up`) and holds none of the learner's changes.
-use crate::lessons::Place;
+use crate::engine::Side;
 
-use super::{LabError, LabOps};
+use super::{ExecTarget, LabError, LabOps};
 
 pub const FILE: &str = "/etc/perflab/course-stage";
 
 /// The stage the running lab was carried to by the course; `None` without a
 /// lab or a mark.
 pub fn read(ops: &mut dyn LabOps) -> Option<u8> {
-    let out = match ops.exec(Place::Server, &format!("cat {FILE}")) {
+    let out = match ops.exec(ExecTarget::Server(Side::Nginx), &format!("cat {FILE}")) {
         Ok(out) => out,
         // No lab, or none that answers: no mark, and the course starts one.
         Err(e) => {
@@ -29,7 +29,7 @@ pub fn read(ops: &mut dyn LabOps) -> Option<u8> {
 
 pub fn write(ops: &mut dyn LabOps, stage: u8) -> Result<(), LabError> {
     let cmd = format!("echo {stage} > {FILE}");
-    let out = ops.exec(Place::Server, &cmd)?;
+    let out = ops.exec(ExecTarget::Server(Side::Nginx), &cmd)?;
     out.ok(&format!("marking the lab with its course stage ({cmd})"))?;
     Ok(())
 }

@@ -33,13 +33,13 @@ fn begin(s: &mut Session, opts: Options) -> Flow<Outcome> {
     );
     s.phrase(Tone::Heading, &w::TITLE);
     let mut play = match plan {
-        Plan::Finished(f) => {
+        Plan::Finished(c) => {
             let text = w::ALREADY_DONE.fill(
                 lang,
                 &[
-                    ("time", &clock_text(f.elapsed_s)),
-                    ("hints", &f.hints.to_string()),
-                    ("score", &f.score.to_string()),
+                    ("time", &clock_text(c.elapsed_s)),
+                    ("hints", &c.hints().to_string()),
+                    ("score", &c.score().to_string()),
                 ],
             );
             s.say(Tone::Good, &text);
@@ -71,7 +71,7 @@ fn begin(s: &mut Session, opts: Options) -> Flow<Outcome> {
                         lang,
                         &[
                             ("time", &clock_text(play.c.elapsed_s)),
-                            ("hints", &play.c.hints.to_string()),
+                            ("hints", &play.c.hints().to_string()),
                         ],
                     );
                     s.say(Tone::Note, &text);

@@ -63,8 +63,8 @@ pub fn clock_line(s: &mut Session, play: &Play) {
         s.lang(),
         &[
             ("time", &clock_text(t)),
-            ("hints", &play.c.hints.to_string()),
-            ("score", &score(play.c.hints, t).to_string()),
+            ("hints", &play.c.hints().to_string()),
+            ("score", &score(play.c.hints(), t).to_string()),
         ],
     );
     s.say(Tone::Note, &text);
