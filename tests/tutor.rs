@@ -9,7 +9,8 @@ use std::path::Path;
 use crate::harness::Ran;
 use case::{answers, why, Case, DIAGNOSIS, PREDICTION, TO_THE_FIX};
 use fake::Event;
-use perflab::lessons::{Course, Lang};
+use perflab::lessons::{Course, Lang, StepKind};
+use perflab::tutor::position::Position::At;
 use perflab::tutor::progress::{RunFigures, StageStatus};
 use perflab::tutor::runs::{self, Which};
 use perflab::tutor::Stop;
@@ -146,7 +147,7 @@ fn invalid_fix_values_are_refused_with_the_reason_and_change_nothing() {
     );
     assert_eq!(t.lab.max, 262144);
     let p = t.progress();
-    assert_eq!(p.stages[&1].step, "fix");
+    assert_eq!(p.stages[&1].position, At(StepKind::Fix));
     assert_eq!(p.stages[&1].attempts, 6);
     assert!(p.stages[&1].tried_fix);
 }
@@ -176,7 +177,7 @@ fn ctrl_c_mid_step_then_a_new_run_resumes_at_that_step() {
         "{:?}",
         run.result
     );
-    assert_eq!(t.progress().stages[&1].step, "investigate");
+    assert_eq!(t.progress().stages[&1].position, At(StepKind::Investigate));
 
     t.clear_log();
     let run = t
@@ -200,7 +201,7 @@ fn ctrl_c_mid_step_then_a_new_run_resumes_at_that_step() {
         "the kernel log is read on the host: {c:?}"
     );
     assert!(t.shown().contains("Evidence: kernel-log"));
-    assert_eq!(t.progress().stages[&1].step, "diagnose");
+    assert_eq!(t.progress().stages[&1].position, At(StepKind::Diagnose));
 
     t.clear_log();
     let run = t.course(&["quit"]).run();
@@ -219,7 +220,7 @@ fn after_a_reboot_the_stage_starts_fresh_from_observe() {
     let mut t = Case::new("reboot");
     let run = t.course(&["hint", "next", DIAGNOSIS, "^C"]).at(1).run();
     assert!(matches!(run.result, Err(Stop::Interrupted)));
-    assert_eq!(t.progress().stages[&1].step, "predict");
+    assert_eq!(t.progress().stages[&1].position, At(StepKind::Predict));
 
     t.lab.running = false;
     t.clear_log();
@@ -388,8 +389,8 @@ fn reset_puts_progress_back() {
     assert!(out.success(), "{out}");
     let all = t.progress();
     assert_eq!(
-        (all.stage, all.stages.len(), all.lang.as_deref()),
-        (0, 0, Some("en"))
+        (all.stage, all.stages.len(), all.lang),
+        (0, 0, Some(Lang::En))
     );
 }
 

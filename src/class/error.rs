@@ -30,4 +30,22 @@ pub enum ClassError {
     BadJoinUrl { url: String, reason: String },
     #[error("--as: {0}")]
     Name(Invalid),
+    #[error("reading the class membership {}: {source}", .path.display())]
+    MembershipRead {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} is not a class membership perflab can read ({source}); remove it and join the class again", .path.display())]
+    MembershipCorrupt {
+        path: std::path::PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("saving the class membership to {}: {source}; is the disk full?", .path.display())]
+    MembershipWrite {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }

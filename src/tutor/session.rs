@@ -89,12 +89,9 @@ impl<'a> Session<'a> {
         self.progress.stage_mut(n)
     }
 
-    /// Saves the progress. The class membership is `perflab class join` and
-    /// `leave`'s to change, also while a course runs: it is kept as on disk.
+    /// Saves the progress (the class membership is a file of its own, which
+    /// `perflab class join` and `leave` change, also while a course runs).
     pub fn save(&mut self) -> Flow<()> {
-        if let Ok(disk) = Progress::load(&self.dir) {
-            self.progress.class = disk.class;
-        }
         self.progress.save(&self.dir)?;
         Ok(())
     }
@@ -201,7 +198,7 @@ impl<'a> Session<'a> {
             .progress
             .stages
             .get(&n)
-            .map(|st| st.step.clone())
+            .map(|st| st.position.name().to_string())
             .unwrap_or_default();
         (n, step)
     }

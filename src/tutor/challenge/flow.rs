@@ -23,7 +23,7 @@ pub fn run(s: &mut Session, opts: Options) -> Flow<Outcome> {
 }
 
 fn begin(s: &mut Session, opts: Options) -> Flow<Outcome> {
-    s.progress.lang = Some(s.lang().code().to_string());
+    s.progress.lang = Some(s.lang());
     let lang = s.lang();
     let found = broken_server::read_id(&mut *s.ops);
     let plan = state::plan(
