@@ -126,10 +126,10 @@ pub async fn join(url: &str, name: &str) -> Result<Membership, ClassError> {
         });
     }
     let joined: Joined =
-        serde_json::from_slice(&answer.body).map_err(|e| ClassError::BadAnswer {
+        serde_json::from_slice(&answer.body).map_err(|source| ClassError::BadAnswer {
             op: "joining the class",
             url: base.url(api::JOIN),
-            reason: e.to_string(),
+            source,
         })?;
     Ok(Membership {
         server: base.url(""),

@@ -42,9 +42,9 @@ impl Server {
             .exec(Side::Nginx, &["cat", KNOBS_FILE], CALL)
             .await?
             .ok("reading the server's knobs")?;
-        serde_json::from_str(&out.stdout).map_err(|e| EngineError::KnobsFile {
+        serde_json::from_str(&out.stdout).map_err(|source| EngineError::KnobsFile {
             file: KNOBS_FILE,
-            reason: e.to_string(),
+            source,
         })
     }
 

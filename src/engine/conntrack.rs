@@ -132,10 +132,8 @@ pub(crate) fn host_path(key: &str) -> Result<&'static str, EngineError> {
 
 /// Reads a host value straight from /proc/sys (perflab runs on the host).
 pub fn read_host_value(path: &'static str) -> Result<u64, EngineError> {
-    let text = std::fs::read_to_string(path).map_err(|e| HostValueError::Read {
-        path,
-        reason: e.to_string(),
-    })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|source| HostValueError::Read { path, source })?;
     text.trim().parse().map_err(|_| {
         HostValueError::NotNumber {
             path,

@@ -30,21 +30,22 @@ pub struct Lab {
 impl Lab {
     /// Connects through bollard's defaults (the usual socket or `DOCKER_HOST`).
     pub async fn connect(settings: &Settings) -> Result<Lab, EngineError> {
+        let cannot_reach = |what: &str| {
+            let what = what.to_string();
+            |source| EngineError::Connect { what, source }
+        };
         let docker = Docker::connect_with_local_defaults()
-            .map_err(|e| EngineError::Connect(e.to_string()))?
+            .map_err(cannot_reach("connecting"))?
             .with_timeout(Duration::from_secs(600));
         let docker = deadline("the version negotiation", Duration::from_secs(10), async {
             docker
                 .negotiate_version()
                 .await
-                .map_err(|e| EngineError::Connect(e.to_string()))
+                .map_err(cannot_reach("negotiating the API version"))
         })
         .await?;
         deadline("a ping", Duration::from_secs(10), async {
-            docker
-                .ping()
-                .await
-                .map_err(|e| EngineError::Connect(e.to_string()))
+            docker.ping().await.map_err(cannot_reach("a ping"))
         })
         .await?;
         Ok(Lab {

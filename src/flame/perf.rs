@@ -144,7 +144,7 @@ async fn helper(
         .await
     {
         Ok(out) => Ok(Ok(out)),
-        Err(e @ (EngineError::Connect(_) | EngineError::Cancelled)) => Err(e),
+        Err(e @ (EngineError::Connect { .. } | EngineError::Cancelled)) => Err(e),
         Err(e) => Ok(Err(format!("the host helper failed: {e}"))),
     }
 }

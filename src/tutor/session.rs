@@ -24,8 +24,9 @@ pub enum Stop {
     Quit,
     #[error("no more answers (end of input)")]
     Eof,
-    #[error("reading an answer: {0}")]
-    Prompt(String),
+    /// An answer could not be read (the other prompt errors are the stops above).
+    #[error(transparent)]
+    Prompt(PromptError),
     #[error(transparent)]
     Progress(#[from] ProgressError),
     #[error("{}", crate::ui::error_text(.0))]
@@ -37,7 +38,7 @@ impl From<PromptError> for Stop {
         match e {
             PromptError::Interrupted => Stop::Interrupted,
             PromptError::Eof => Stop::Eof,
-            PromptError::Io(m) => Stop::Prompt(m),
+            other => Stop::Prompt(other),
         }
     }
 }

@@ -24,7 +24,11 @@ pub fn apply_reference(ops: &mut dyn LabOps, spec: &StageSpec) -> Result<Vec<Str
             true => match change.reference_for(live_value(ops, change)?) {
                 Some(v) => Some(v),
                 None if fix.need == Need::Any => continue,
-                None => return Err(LabError::NoReference(change.id.clone())),
+                None => {
+                    return Err(LabError::NoReference {
+                        change: change.id.clone(),
+                    })
+                }
             },
             false => None,
         };
