@@ -264,7 +264,7 @@ fn skip_applies_the_reference_fix_and_marks_the_stage_skipped() {
     let after = RunFigures {
         goodput_rps: 200.0,
         total_rps: 210.0,
-        p99_ms: 180.0,
+        p99_ms: Some(180.0),
         errors: Default::default(),
         symptom_delta: Some(0.0),
     };

@@ -4,7 +4,7 @@
 //! with the stage it has reached: a file in the server's config volume, which
 //! lives and dies with the lab. A lab without the mark was started outside the
 //! course (`perflab up`) and holds none of the learner's changes.
-use crate::engine::Side;
+use crate::engine::{Server, Side};
 
 use super::{ExecTarget, LabError, LabOps};
 
@@ -25,6 +25,24 @@ pub fn read(ops: &mut dyn LabOps) -> Option<u8> {
         0 => out.stdout.trim().parse().ok(),
         _ => None,
     }
+}
+
+/// The running server's mark, read straight through the engine (`perflab
+/// status`); `None` without one.
+pub async fn read_server(server: &Server) -> Option<u8> {
+    let cat = ["cat", FILE];
+    let out = server
+        .exec(Side::Nginx, &cat, std::time::Duration::from_secs(10))
+        .await;
+    out.ok()
+        .filter(|o| o.success())
+        .and_then(|o| o.stdout.trim().parse().ok())
+}
+
+/// The stage the lab is at: the course's mark when the course carried it
+/// there, else the stage `up` started it at (its label, which never moves).
+pub fn stage(mark: Option<u8>, label: Option<u8>) -> Option<u8> {
+    mark.or(label)
 }
 
 pub fn write(ops: &mut dyn LabOps, stage: u8) -> Result<(), LabError> {

@@ -18,8 +18,8 @@ pub struct ChallengeSummary {
     pub p99_ms: u64,
     pub required_goodput: Option<f64>,
     pub baseline_goodput: Option<f64>,
-    /// The last check's goodput and p99.
-    pub last_check: Option<(f64, f64)>,
+    /// The last check's goodput and p99 (none without a response).
+    pub last_check: Option<(f64, Option<f64>)>,
     pub checks: u32,
     /// The fixes typed at the prompt, in order.
     pub fixes: Vec<String>,
@@ -67,9 +67,10 @@ impl ChallengeSummary {
             w.errors,
             ERROR_TOLERANCE * 100.0
         );
-        let last = self
-            .last_check
-            .map_or_else(dash, |(g, p99)| format!("{g:.0} 2xx/s, p99 {p99:.1} ms"));
+        let last = self.last_check.map_or_else(dash, |(g, p99)| {
+            let p99 = p99.map_or_else(dash, |p| format!("{p:.1}"));
+            format!("{g:.0} 2xx/s, p99 {p99} ms")
+        });
         let fixes = match self.fixes.is_empty() {
             true => dash(),
             false => self
@@ -135,7 +136,7 @@ mod tests {
         c.checks = 2;
         c.last_check = Some(RunMeasure {
             goodput_rps: 8466.2,
-            p99_ms: 246.44,
+            p99_ms: Some(246.44),
             ..RunMeasure::default()
         });
         let lines = ChallengeSummary::build(&c).lines(Lang::Zh);

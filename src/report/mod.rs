@@ -123,7 +123,7 @@ fn cells(r: &StageRow, lang: Lang) -> [String; 7] {
         r.title.clone(),
         status,
         before_after(b.map(|x| x.goodput_rps), a.map(|x| x.goodput_rps), 0),
-        before_after(b.map(|x| x.p99_ms), a.map(|x| x.p99_ms), 1),
+        before_after(b.and_then(|x| x.p99_ms), a.and_then(|x| x.p99_ms), 1),
         symptom,
         format!("{} / {}", r.attempts, r.hints_used),
     ]
@@ -138,7 +138,7 @@ pub(crate) mod tests {
         RunFigures {
             goodput_rps: goodput,
             total_rps: goodput,
-            p99_ms: p99,
+            p99_ms: Some(p99),
             errors: BTreeMap::new(),
             symptom_delta: symptom,
         }

@@ -31,7 +31,9 @@ pub enum StageStatus {
 pub struct RunFigures {
     pub goodput_rps: f64,
     pub total_rps: f64,
-    pub p99_ms: f64,
+    /// None when nothing was answered: such a run has no latency (a progress
+    /// saved before wrote 0 for it).
+    pub p99_ms: Option<f64>,
     pub errors: BTreeMap<String, u64>,
     /// The stage's symptom counter's growth over the run.
     pub symptom_delta: Option<f64>,
