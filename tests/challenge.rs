@@ -110,7 +110,11 @@ fn the_reference_fixes_typed_at_the_prompt_reach_the_goal_and_the_report_scores_
     );
     assert_eq!(c.fixes.len(), 8);
     let run = c.last_check.clone().expect("the check's run");
-    assert!(run.goodput_rps >= c.goal.required_goodput(c.baseline.as_ref().unwrap().goodput_rps));
+    assert!(
+        run.goodput_rps
+            >= c.goal
+                .required_goodput(c.baseline.as_ref().unwrap().goodput_rps)
+    );
 
     let md = report(&lab);
     assert_eq!(field(&md, "state"), "goal reached", "{md}");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::harness::LabFixture;
-use perflab::engine::{Lab, Server, Side};
+use perflab::engine::{Engine, Server, Side};
 use perflab::flame::{self, fold, function_share, top, FlameReport, FoldError};
 use perflab::lab::{duration_for_recording, measured_run, Extras, LabSink, Quiet, Recording};
 use perflab::lab::{LabOps, LabSession, LoadShape, STANDARD};
@@ -215,7 +215,7 @@ fn up_at(name: &str, stage: u8) -> LabFixture {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn perf_can_sample_the_host_from_the_helper() {
     let fixture = LabFixture::new("flame-perf");
-    let lab = Lab::connect(&fixture.settings())
+    let lab = Engine::connect(&fixture.settings())
         .await
         .expect("a Docker Engine for this test");
     if let Err(why) = flame::perf_available(&lab).await {
@@ -226,7 +226,7 @@ async fn perf_can_sample_the_host_from_the_helper() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stage5_port_search_is_hot_until_tw_reuse() {
     let fixture = up_at("flame", 5);
-    let lab = Lab::connect(&fixture.settings())
+    let lab = Engine::connect(&fixture.settings())
         .await
         .expect("a Docker Engine for this test");
     let server = lab.server().await.expect("the lab just started");

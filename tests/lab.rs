@@ -133,7 +133,7 @@ fn a_raised_host_limit_is_journaled_and_restored_by_down_even_after_a_crash() {
     let settings = lab.settings();
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let lab = perflab::engine::Lab::connect(&settings).await.unwrap();
+        let lab = perflab::engine::Engine::connect(&settings).await.unwrap();
         let err = lab
             .raise_host_sysctl("net.netfilter.nf_conntrack_max", before - 1)
             .await

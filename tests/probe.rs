@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use crate::harness::LabFixture;
 use perflab::config::StagePlan;
 use perflab::engine::state::LabLock;
-use perflab::engine::{Lab, Server, Side, UpOptions};
+use perflab::engine::{Engine, Server, Side, UpOptions};
 use perflab::lab::{measured_run, Extras, LabEvent, LabSink, LoadShape, STANDARD};
 use perflab::load::{LoadConfig, LoadReport};
 use perflab::probe::{self, Deltas, GaugeRates, Snapshot};
@@ -108,7 +108,7 @@ fn summary(stage: u8, when: &str, d: &Deltas, after: &Snapshot, r: &LoadReport) 
 }
 
 /// A stage's run at its start, and (stages 1 and 5) the run after its fix.
-async fn stage_evidence(lab: &Lab, plan: &StagePlan, stage: u8) {
+async fn stage_evidence(lab: &Engine, plan: &StagePlan, stage: u8) {
     let server = lab
         .up(
             plan,
@@ -218,7 +218,7 @@ async fn the_gauges_the_table_and_time_wait_show_the_faults_of_stages_1_3_and_5(
     let fixture = LabFixture::new("probe");
     let settings = fixture.settings();
     let _lock = LabLock::acquire(&settings.state_dir).expect("the probe lab's lock");
-    let lab = Lab::connect(&settings)
+    let lab = Engine::connect(&settings)
         .await
         .expect("a Docker Engine (this test needs one)");
     let plan = StagePlan::embedded().unwrap();

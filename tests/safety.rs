@@ -64,7 +64,7 @@ fn a_full_state_disk_refuses_the_host_change_before_making_it() {
     let before = host_sysctl("net.netfilter.nf_conntrack_max");
     let err = rt
         .block_on(async {
-            let engine = perflab::engine::Lab::connect(&settings).await.unwrap();
+            let engine = perflab::engine::Engine::connect(&settings).await.unwrap();
             engine
                 .raise_host_sysctl("net.netfilter.nf_conntrack_max", before + 1024)
                 .await

@@ -74,7 +74,7 @@ fn host_helpers_drop_everything_but_what_their_operation_needs() {
         ),
     ] {
         let seen = rt.block_on(async {
-            let engine = perflab::engine::Lab::connect(&settings).await.unwrap();
+            let engine = perflab::engine::Engine::connect(&settings).await.unwrap();
             let run = {
                 let engine = engine.clone();
                 tokio::spawn(async move {

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::Ctx;
-use crate::engine::{journal::Entry, Lab};
+use crate::engine::{journal::Entry, Engine};
 use crate::lab::mark;
 use crate::ui;
 
@@ -28,7 +28,7 @@ struct Status {
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let host_changes = Lab::host_changes(&ctx.settings.state_dir)?;
+    let host_changes = Engine::host_changes(&ctx.settings.state_dir)?;
     let class = super::class::status(&ctx.settings.state_dir).await;
     let lab = ctx.lab().await?;
     let server = lab.find_server().await?;

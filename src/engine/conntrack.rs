@@ -7,7 +7,7 @@ use super::error::{EngineError, HostValueError};
 use super::journal::{Journal, ALLOWED};
 use super::server::{Server, Side};
 use super::toolbox::ToolboxMode;
-use super::Lab;
+use super::Engine;
 
 /// Above this global limit the fill would pin over ~1 GB of kernel memory.
 pub const MAX_FILL: u64 = 1_100_000;
@@ -39,7 +39,7 @@ pub async fn table(server: &Server) -> Result<Filled, EngineError> {
     }
 }
 
-impl Lab {
+impl Engine {
     /// Fills the server's table to `max`, no free entry left (a few free ones
     /// go to whichever connections come first, client or nginx's upstream, and
     /// goodput would depend on the race), with ESTABLISHED/ASSURED

@@ -14,7 +14,7 @@ pub const CALL: Duration = Duration::from_secs(30);
 
 /// A connection to the Docker Engine that holds the lab.
 #[derive(Clone)]
-pub struct Lab {
+pub struct Engine {
     pub(crate) docker: Docker,
     pub(crate) run: String,
     pub(crate) names: super::Names,
@@ -27,9 +27,9 @@ pub struct Lab {
     pub(crate) events: Events,
 }
 
-impl Lab {
+impl Engine {
     /// Connects through bollard's defaults (the usual socket or `DOCKER_HOST`).
-    pub async fn connect(settings: &Settings) -> Result<Lab, EngineError> {
+    pub async fn connect(settings: &Settings) -> Result<Engine, EngineError> {
         let cannot_reach = |what: &str| {
             let what = what.to_string();
             |source| EngineError::Connect { what, source }
@@ -48,7 +48,7 @@ impl Lab {
             docker.ping().await.map_err(cannot_reach("a ping"))
         })
         .await?;
-        Ok(Lab {
+        Ok(Engine {
             docker,
             run: super::labels::run_id(),
             names: super::Names {
@@ -62,13 +62,13 @@ impl Lab {
     }
 
     /// Ties this connection's long operations (the host helper) to a cancellation token.
-    pub fn with_cancel(mut self, cancel: tokio_util::sync::CancellationToken) -> Lab {
+    pub fn with_cancel(mut self, cancel: tokio_util::sync::CancellationToken) -> Engine {
         self.cancel = cancel;
         self
     }
 
     /// Reports this connection's steps to `events`.
-    pub fn with_events(mut self, events: Events) -> Lab {
+    pub fn with_events(mut self, events: Events) -> Engine {
         self.events = events;
         self
     }

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::error::{deadline, EngineError, PullError};
 use super::events::{EngineEvent, Step, Steps};
-use super::{labels, Lab};
+use super::{labels, Engine};
 
 pub const BASE_IMAGE: &str = "debian:bookworm-slim";
 /// No build output for this long means the build is stuck.
@@ -93,7 +93,7 @@ impl Image {
     }
 }
 
-impl Lab {
+impl Engine {
     pub async fn image_exists(&self, image: &str) -> Result<bool, EngineError> {
         match deadline("an image inspection", super::docker::CALL, async {
             self.docker

@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{KnobsPatch, StagePlan};
-use crate::engine::{ExecOutput, Lab, Server, Side, ToolboxMode, UpOptions};
+use crate::engine::{Engine, ExecOutput, Server, Side, ToolboxMode, UpOptions};
 use crate::lessons::{Change, Service, Target};
 use crate::load::LoadConfig;
 
@@ -24,7 +24,7 @@ const PROMPT_DEADLINE: Duration = Duration::from_secs(120);
 
 pub struct RealLab {
     rt: tokio::runtime::Handle,
-    lab: Lab,
+    lab: Engine,
     plan: StagePlan,
     cancel: CancellationToken,
     shape: LoadShape,
@@ -36,7 +36,7 @@ pub struct RealLab {
 impl RealLab {
     pub fn build(
         rt: tokio::runtime::Handle,
-        lab: Lab,
+        lab: Engine,
         cancel: CancellationToken,
         shape: LoadShape,
         sink: Arc<dyn LabSink>,
@@ -55,7 +55,7 @@ impl RealLab {
     }
 
     /// The connection to the engine (for the teardown after the course).
-    pub fn engine(&self) -> &Lab {
+    pub fn engine(&self) -> &Engine {
         &self.lab
     }
 
