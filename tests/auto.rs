@@ -1,22 +1,21 @@
 //! `perflab run --auto --json` on the real lab: every stage's check passes, its
 //! symptom grows before the fix and not after, the course multiplies goodput,
 //! and the host is as it was afterwards.
-mod common;
-
-use common::{host_values, text, TestLab};
+use crate::harness::LabFixture;
+use perflab::lessons::Course;
 
 #[test]
 fn the_whole_course_unattended_behaves_as_the_lessons_say() {
-    let lab = TestLab::new("auto");
-    let host_before = host_values();
+    let lab = LabFixture::new("auto");
+    let course = Course::load().unwrap();
     let out = lab.run(&["run", "--auto", "--json"]);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("no JSON report ({e}): {}", text(&out)));
+    let report = out.json();
     let stages = report["stages"].as_array().unwrap();
     assert_eq!(stages.len(), 7, "{report:#}");
     for s in stages {
         let n = s["stage"].as_u64().unwrap();
-        assert!(s["name"].is_string());
+        let lesson = course.stage(n as u8).unwrap();
+        assert_eq!(s["name"], lesson.spec.name.as_str(), "stage {n}: {s:#}");
         if n == 0 {
             continue;
         }
@@ -38,9 +37,10 @@ fn the_whole_course_unattended_behaves_as_the_lessons_say() {
     );
     let secs = report["duration_s"].as_f64().unwrap();
     assert!(secs < 360.0, "the unattended course took {secs} s");
-    assert!(out.status.success(), "{}", text(&out));
+    assert!(out.success(), "{out}");
     assert_eq!(report["passed"], true);
-    // run --auto removes the lab and restores the conntrack limit stage 1 raised.
+    // run --auto removes the lab and restores the conntrack limit stage 1 raised
+    // by itself, before the fixture's own `perflab down`.
     assert!(lab.labelled_objects().is_empty());
-    assert_eq!(host_values(), host_before);
+    lab.assert_host_as_before("after run --auto");
 }

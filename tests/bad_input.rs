@@ -1,12 +1,10 @@
 //! Bad input across the command line: each gets a clear message naming the value
 //! and what is accepted, a failing exit code, no panic, and changes nothing.
-mod common;
-
-use common::{text, TestLab};
+use crate::harness::LabFixture;
 
 #[test]
 fn twenty_three_kinds_of_bad_input_are_refused_clearly_and_change_nothing() {
-    let lab = TestLab::new("bad-input");
+    let lab = LabFixture::new("bad-input");
     let cases: &[(&[&str], &str)] = &[
         (
             &["up", "--stage", "9"],
@@ -59,25 +57,12 @@ fn twenty_three_kinds_of_bad_input_are_refused_clearly_and_change_nothing() {
     assert_eq!(cases.len(), 23);
     for (args, needle) in cases {
         let out = lab.run(args);
-        let err = String::from_utf8_lossy(&out.stderr);
+        let shown = args.join(" ");
+        assert!(!out.success(), "perflab {shown} succeeded: {out}");
+        assert!(!out.stderr.contains("panicked"), "perflab {shown}: {out}");
         assert!(
-            !out.status.success(),
-            "perflab {} succeeded: {}",
-            args.join(" "),
-            text(&out)
-        );
-        assert!(
-            !err.contains("panicked"),
-            "perflab {}: {}",
-            args.join(" "),
-            text(&out)
-        );
-        assert!(
-            err.contains(needle),
-            "perflab {}: {:?} not in: {}",
-            args.join(" "),
-            needle,
-            text(&out)
+            out.stderr.contains(needle),
+            "perflab {shown}: {needle:?} not in: {out}"
         );
         assert!(
             lab.labelled_objects().is_empty(),
@@ -85,13 +70,11 @@ fn twenty_three_kinds_of_bad_input_are_refused_clearly_and_change_nothing() {
             args.join(" ")
         );
     }
-    let mut bad_lab = lab.command(&["status"]);
-    bad_lab.env("PERFLAB_LAB", "BAD!");
-    let out = bad_lab.output().unwrap();
-    assert!(!out.status.success());
+    let out = lab.perflab(&["status"]).env("PERFLAB_LAB", "BAD!").output();
+    assert!(!out.success());
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("not a valid lab name: 1 to 20 characters"),
-        "{}",
-        text(&out)
+        out.stderr
+            .contains("not a valid lab name: 1 to 20 characters"),
+        "{out}"
     );
 }

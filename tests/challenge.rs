@@ -3,19 +3,18 @@
 //! `check` against the goal, and the report; and a challenge stopped with
 //! Ctrl-C after two fixes that resumes with its clock and its fixes kept.
 //! Short load runs keep the binary's wall time low.
-mod common;
-
-use std::io::Write;
-use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{signal, text, TestLab};
+use crate::harness::{host_sysctl, LabFixture, Running};
 use perflab::lessons::{Change, Course, Target};
 use perflab::tutor::challenge::faults::Faults;
+use perflab::tutor::challenge::state::now_ms;
 use perflab::tutor::challenge::ChallengeProgress;
 use perflab::tutor::progress::Progress;
 
 const LOAD: &str = "3s";
+/// The seconds of one load run at [`LOAD`].
+const LOAD_S: f64 = 3.0;
 /// A goal the fixed server reaches on a CI machine busy with other tests: the
 /// test is about the challenge, not about this machine's speed.
 const GOAL: [&str; 4] = ["--goal", "4", "--p99", "2s"];
@@ -36,15 +35,7 @@ fn reference_lines() -> Vec<String> {
         .collect()
 }
 
-fn host_sysctl(name: &str) -> u64 {
-    let path = format!("/proc/sys/{}", name.replace('.', "/"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
-    text.trim()
-        .parse()
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn challenge(lab: &TestLab) -> Child {
+fn challenge(lab: &LabFixture) -> Running {
     let mut args = vec![
         "challenge",
         "--lang",
@@ -54,21 +45,19 @@ fn challenge(lab: &TestLab) -> Child {
         LOAD,
     ];
     args.extend(GOAL);
-    lab.perflab(&args).stdin(Stdio::piped()).spawn()
+    lab.perflab(&args).typed().spawn()
 }
 
-fn saved(lab: &TestLab) -> Option<ChallengeProgress> {
+fn saved(lab: &LabFixture) -> Option<ChallengeProgress> {
     Progress::load(&lab.state).ok().and_then(|p| p.challenge)
 }
 
-fn type_lines(child: &mut Child, lines: &[String]) {
-    let stdin = child.stdin.as_mut().expect("piped stdin");
-    for l in lines {
-        writeln!(stdin, "{l}").expect("writing to the challenge's prompt");
-    }
+/// The challenge's prompt has been shown `n` times: it waits for line `n`.
+fn prompted(stderr: &str, n: usize) -> bool {
+    stderr.matches("challenge> ").count() >= n
 }
 
-fn report(lab: &TestLab) -> String {
+fn report(lab: &LabFixture) -> String {
     lab.ok(&["report", "--stdout", "--lang", "en"])
 }
 
@@ -82,19 +71,21 @@ fn field<'a>(md: &'a str, label: &str) -> &'a str {
 
 #[test]
 fn the_reference_fixes_typed_at_the_prompt_reach_the_goal_and_the_report_scores_it() {
-    let lab = TestLab::new("challenge");
+    let lab = LabFixture::new("challenge");
     let fixes = reference_lines();
     assert_eq!(fixes.len(), 8, "{fixes:?}");
     let mut lines = vec!["goal".to_string(), "hint".to_string()];
     lines.extend(fixes.iter().cloned());
     lines.push("check".to_string());
+    let started = Instant::now();
     let mut child = challenge(&lab);
-    type_lines(&mut child, &lines);
-    drop(child.stdin.take());
-    let out = child.wait_with_output().unwrap();
-    let shown = text(&out);
-    assert!(out.status.success(), "{shown}");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    child.type_lines(&lines);
+    child.end_input();
+    let out = child.wait();
+    let wall = started.elapsed().as_secs_f64();
+    let shown = out.to_string();
+    assert!(out.success(), "{shown}");
+    let stdout = &out.stdout;
     assert!(stdout.contains("Baseline goodput: "), "{shown}");
     assert!(stdout.contains("Hint 1 of "), "{shown}");
     assert_eq!(stdout.matches("Fix applied: ").count(), 8, "{shown}");
@@ -109,68 +100,71 @@ fn the_reference_fixes_typed_at_the_prompt_reach_the_goal_and_the_report_scores_
     }
 
     let c = saved(&lab).expect("the challenge is saved");
-    let done = c.finished.clone().expect("finished");
-    assert_eq!(done.hints, 1);
-    assert!(done.elapsed_s > 0.0, "{done:?}");
-    assert_eq!(
-        done.score,
-        perflab::tutor::challenge::score::score(1, done.elapsed_s)
+    assert!(c.finished, "{c:?}");
+    assert_eq!(c.hints(), 1);
+    // The clock ran while the prompt was open, the check's load run included,
+    // and not before the command started.
+    assert!(
+        (LOAD_S..=wall).contains(&c.elapsed_s),
+        "{c:?} in a run of {wall} s"
     );
     assert_eq!(c.fixes.len(), 8);
-    let run = c.last_check.expect("the check's run");
-    assert!(run.goodput_rps >= c.goal.required_goodput(c.baseline.unwrap().goodput_rps));
+    let run = c.last_check.clone().expect("the check's run");
+    assert!(
+        run.goodput_rps
+            >= c.goal
+                .required_goodput(c.baseline.as_ref().unwrap().goodput_rps)
+    );
 
     let md = report(&lab);
     assert_eq!(field(&md, "state"), "goal reached", "{md}");
-    let clock = perflab::tutor::challenge::score::clock_text(done.elapsed_s);
+    let clock = perflab::tutor::challenge::score::clock_text(c.elapsed_s);
     assert_eq!(field(&md, "time"), clock, "{md}");
     assert_eq!(field(&md, "hints"), "1", "{md}");
     assert!(
-        field(&md, "score").starts_with(&format!("{} (", done.score)),
+        field(&md, "score").starts_with(&format!("{} (", c.score())),
         "{md}"
     );
 
     // Run again, the finished challenge is shown, not started over.
-    let again = lab
-        .perflab(&["challenge", "--lang", "en"])
-        .stdin(Stdio::null())
-        .ok();
+    let again = lab.ok(&["challenge", "--lang", "en"]);
     assert!(again.contains("You finished this challenge in"), "{again}");
 }
 
 #[test]
 fn a_challenge_stopped_with_ctrl_c_after_two_fixes_resumes_with_its_clock_and_fixes() {
-    let lab = TestLab::new("challenge-resume");
+    let lab = LabFixture::new("challenge-resume");
     let fixes = reference_lines();
     let (first, rest) = fixes.split_at(2);
 
     let mut child = challenge(&lab);
-    type_lines(&mut child, first);
-    let start = Instant::now();
-    while saved(&lab).is_none_or(|c| c.fixes.len() < 2) {
-        assert!(
-            start.elapsed() < Duration::from_secs(240),
-            "the two fixes were never saved"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    // The prompt now waits for the next line; Ctrl-C there stops the challenge.
-    std::thread::sleep(Duration::from_millis(1500));
-    // Its input stays open: the stop is the signal's, not the end of input.
-    let input = child.stdin.take();
-    signal(child.id(), libc::SIGINT);
-    let out = child.wait_with_output().unwrap();
-    drop(input);
-    assert_eq!(out.status.code(), Some(130), "{}", text(&out));
-    assert!(
-        !String::from_utf8_lossy(&out.stderr).contains("panicked"),
-        "{}",
-        text(&out)
+    child.type_lines(first);
+    // The prompt waits for the third line; Ctrl-C there stops the challenge.
+    child.wait_for_stderr(
+        "the prompt after the two fixes",
+        |e| prompted(e, 3),
+        Duration::from_secs(240),
     );
+    let waiting = saved(&lab).expect("the two fixes are saved");
+    assert_eq!(waiting.fixes.len(), 2, "{waiting:?}");
+    let since_ms = waiting
+        .running_since_ms
+        .expect("the clock runs at the prompt");
+    // Its input stays open: the stop is the signal's, not the end of input.
+    let signalled_ms = now_ms();
+    child.signal(libc::SIGINT);
+    let out = child.wait();
+    let ended_ms = now_ms();
+    assert_eq!(out.code, Some(130), "{out}");
+    assert!(!out.stderr.contains("panicked"), "{out}");
     let stopped = saved(&lab).expect("saved");
-    assert!(stopped.finished.is_none());
-    // The clock ran up to the signal, past the last line typed.
-    assert!(stopped.elapsed_s >= 1.5, "the clock ran: {stopped:?}");
+    assert!(!stopped.finished);
+    // The clock ran from its last save up to the stop, past the last line typed.
+    let at = |ms: u64| waiting.elapsed_s + ms.saturating_sub(since_ms) as f64 / 1000.0;
+    assert!(
+        (at(signalled_ms)..=at(ended_ms)).contains(&stopped.elapsed_s),
+        "the clock ran to the signal: {stopped:?}, saved {waiting:?}"
+    );
     assert_eq!(stopped.running_since_ms, None, "{stopped:?}");
     let typed: Vec<&str> = stopped.fixes.iter().map(|f| f.typed.as_str()).collect();
     assert_eq!(typed, first, "{stopped:?}");
@@ -186,12 +180,12 @@ fn a_challenge_stopped_with_ctrl_c_after_two_fixes_resumes_with_its_clock_and_fi
     let mut child = challenge(&lab);
     let mut lines = rest.to_vec();
     lines.push("check".to_string());
-    type_lines(&mut child, &lines);
-    drop(child.stdin.take());
-    let out = child.wait_with_output().unwrap();
-    let shown = text(&out);
-    assert!(out.status.success(), "{shown}");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    child.type_lines(&lines);
+    child.end_input();
+    let out = child.wait();
+    let shown = out.to_string();
+    assert!(out.success(), "{shown}");
+    let stdout = &out.stdout;
     assert!(stdout.contains("Resuming the challenge: clock "), "{shown}");
     assert!(
         !stdout.contains("Baseline goodput"),
@@ -199,9 +193,9 @@ fn a_challenge_stopped_with_ctrl_c_after_two_fixes_resumes_with_its_clock_and_fi
     );
     assert!(stdout.contains("Goal reached in "), "{shown}");
     let c = saved(&lab).expect("saved");
-    let done = c.finished.expect("finished");
-    assert!(done.elapsed_s > stopped.elapsed_s, "{done:?} {stopped:?}");
-    assert_eq!(done.hints, 0);
+    assert!(c.finished, "{c:?}");
+    assert!(c.elapsed_s > stopped.elapsed_s, "{c:?} {stopped:?}");
+    assert_eq!(c.hints(), 0);
     assert_eq!(c.baseline, stopped.baseline, "the baseline is kept");
     let typed: Vec<&str> = c.fixes.iter().map(|f| f.typed.as_str()).collect();
     assert_eq!(typed, fixes, "both sessions' fixes, in order");
@@ -211,7 +205,9 @@ fn a_challenge_stopped_with_ctrl_c_after_two_fixes_resumes_with_its_clock_and_fi
         field(&md, "score"),
         format!(
             "{} (1000 − 100 × 0 − {} s / 10 = {})",
-            done.score, done.elapsed_s as u64, done.score
+            c.score(),
+            c.elapsed_s as u64,
+            c.score()
         ),
         "{md}"
     );
@@ -219,7 +215,7 @@ fn a_challenge_stopped_with_ctrl_c_after_two_fixes_resumes_with_its_clock_and_fi
 
 #[test]
 fn a_challenge_whose_lab_is_gone_resumes_in_a_fresh_broken_server_with_its_fixes() {
-    let lab = TestLab::new("challenge-gone");
+    let lab = LabFixture::new("challenge-gone");
     let fix = reference_lines()
         .into_iter()
         .find(|l| l.starts_with("pm.max_children"))
@@ -230,20 +226,20 @@ fn a_challenge_whose_lab_is_gone_resumes_in_a_fresh_broken_server_with_its_fixes
         knobs["pm_max_children"].clone()
     };
     let mut child = challenge(&lab);
-    type_lines(&mut child, &[fix.clone(), "quit".to_string()]);
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", text(&out));
+    child.type_lines(&[fix.as_str(), "quit"]);
+    let out = child.wait();
+    assert!(out.success(), "{out}");
     let stopped = saved(&lab).expect("saved");
     assert_eq!(stopped.running_since_ms, None, "quit stops the clock");
     assert_eq!(max_children(), 20);
 
     lab.ok(&["down"]);
     let mut child = challenge(&lab);
-    type_lines(&mut child, &["goal".to_string(), "quit".to_string()]);
-    let out = child.wait_with_output().unwrap();
-    let shown = text(&out);
-    assert!(out.status.success(), "{shown}");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    child.type_lines(&["goal", "quit"]);
+    let out = child.wait();
+    let shown = out.to_string();
+    assert!(out.success(), "{shown}");
+    let stdout = &out.stdout;
     assert!(stdout.contains("The challenge's lab is gone"), "{shown}");
     assert!(
         stdout.contains("Fix applied: set pm_max_children = 20"),

@@ -2,8 +2,6 @@
 //! driven through chromedriver (WebDriver), while learners send events to a
 //! real `perflab class serve`. Without Chromium this test FAILS: install it
 //! with `bash scripts/engine.sh --tests` (or `apt-get install chromium chromium-driver`).
-mod class_support;
-mod common;
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -12,7 +10,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use class_support::*;
+use crate::class_support::*;
+use crate::harness::{serial, signal_group};
 use perflab::class::http::{Base, Client};
 use perflab::class::{Classroom, EventKind};
 use serde_json::{json, Value};
@@ -182,7 +181,7 @@ impl Drop for Browser {
     fn drop(&mut self) {
         // The whole group: chromedriver, and the browser if it is still there
         // (a test that failed half-way). Already gone is fine.
-        common::signal_group(self.driver.id(), libc::SIGKILL);
+        signal_group(self.driver.id(), libc::SIGKILL);
         let _ = self.driver.wait();
     }
 }
@@ -210,6 +209,8 @@ fn failed(pred: &str) -> EventKind {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_roster_in_chromium_is_live_marks_the_stuck_and_shows_markup_as_text() {
+    // The browser's timing is the test's: the machine to itself.
+    let _serial = serial();
     let dir = temp_dir("browser");
     let server = ServerProc::start(&dir.join("server"), "127.0.0.1:0");
     let cancel = CancellationToken::new();

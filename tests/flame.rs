@@ -1,15 +1,13 @@
 //! Flame graphs: folding captured `perf script` text (fast, no Docker), and the
 //! stage 5 hot path on a real lab (real Docker; fails, never skips, without an
 //! engine). The fixtures and how they were made: tests/fixtures/flame/README.md.
-mod common;
-
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use perflab::config::Settings;
-use perflab::engine::{Lab, Server, Side};
+use crate::harness::LabFixture;
+use perflab::engine::{Engine, Server, Side};
 use perflab::flame::{self, fold, function_share, top, FlameReport, FoldError};
 use perflab::lab::{duration_for_recording, measured_run, Extras, LabSink, Quiet, Recording};
 use perflab::lab::{LabOps, LabSession, LoadShape, STANDARD};
@@ -181,26 +179,10 @@ fn svg_titles(svg: &str) -> Vec<String> {
     titles
 }
 
-// ---- real Docker from here: the lab named `flame`, its own state directory ----
-
-/// The Docker tests share one lab name: one at a time, or one's `down` removes
-/// the other's host helper.
-static DOCKER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-fn state_dir() -> PathBuf {
-    std::env::temp_dir().join("perflab-test-flame")
-}
-
-fn settings() -> Settings {
-    Settings::for_lab("flame", &state_dir()).unwrap()
-}
-
-fn perflab(args: &[&str]) -> std::process::Output {
-    common::perflab(args).lab("flame", &state_dir()).output()
-}
+// ---- real Docker from here: a lab of each test's own ----
 
 /// A recording of `seconds` under the standard load, as `perflab flame` makes it.
-async fn record(server: &Server, cancel: &CancellationToken) -> FlameReport {
+async fn record(server: &Server, svg_dir: &Path, cancel: &CancellationToken) -> FlameReport {
     let shape = LoadShape {
         duration: duration_for_recording(5),
         ..STANDARD
@@ -211,7 +193,7 @@ async fn record(server: &Server, cancel: &CancellationToken) -> FlameReport {
         flame: Some(Recording {
             seconds: 5,
             function: "inet_hash_connect".into(),
-            svg_dir: state_dir(),
+            svg_dir: svg_dir.to_path_buf(),
             report: false,
         }),
     };
@@ -223,35 +205,17 @@ async fn record(server: &Server, cancel: &CancellationToken) -> FlameReport {
         .expect("a recording")
 }
 
-/// Takes the lab down when the test ends, passed or not.
-struct LabUp;
-
-impl LabUp {
-    fn at_stage(stage: u8) -> LabUp {
-        let _ = perflab(&["down"]);
-        let out = perflab(&["up", "--stage", &stage.to_string()]);
-        assert!(
-            out.status.success(),
-            "perflab up: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        LabUp
-    }
-}
-
-impl Drop for LabUp {
-    fn drop(&mut self) {
-        let out = perflab(&["down"]);
-        if !out.status.success() {
-            eprintln!("perflab down: {}", String::from_utf8_lossy(&out.stderr));
-        }
-    }
+/// A lab of its own, up at `stage`.
+fn up_at(name: &str, stage: u8) -> LabFixture {
+    let lab = LabFixture::new(name);
+    lab.ok(&["up", "--stage", &stage.to_string()]);
+    lab
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn perf_can_sample_the_host_from_the_helper() {
-    let _serial = DOCKER.lock().await;
-    let lab = Lab::connect(&settings())
+    let fixture = LabFixture::new("flame-perf");
+    let lab = Engine::connect(&fixture.settings())
         .await
         .expect("a Docker Engine for this test");
     if let Err(why) = flame::perf_available(&lab).await {
@@ -261,9 +225,8 @@ async fn perf_can_sample_the_host_from_the_helper() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stage5_port_search_is_hot_until_tw_reuse() {
-    let _serial = DOCKER.lock().await;
-    let _lab = LabUp::at_stage(5);
-    let lab = Lab::connect(&settings())
+    let fixture = up_at("flame", 5);
+    let lab = Engine::connect(&fixture.settings())
         .await
         .expect("a Docker Engine for this test");
     let server = lab.server().await.expect("the lab just started");
@@ -275,7 +238,7 @@ async fn stage5_port_search_is_hot_until_tw_reuse() {
     observe.duration = Duration::from_secs(10);
     perflab::load::run_load(&observe, &cancel).await.unwrap();
 
-    let before = record(&server, &cancel).await;
+    let before = record(&server, &fixture.state, &cancel).await;
     eprintln!(
         "before: {:.1} % of {} server samples, goodput {:.0}/s",
         before.function_share * 100.0,
@@ -303,7 +266,7 @@ async fn stage5_port_search_is_hot_until_tw_reuse() {
         .await
         .unwrap();
     assert!(fix.success(), "{fix:?}");
-    let after = record(&server, &cancel).await;
+    let after = record(&server, &fixture.state, &cancel).await;
     eprintln!(
         "after: {:.1} % of {} server samples, goodput {:.0}/s",
         after.function_share * 100.0,
@@ -352,14 +315,13 @@ fn at_path<'a>(v: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
 /// deltas) has: a field the probe stopped reporting fails here, not in a lesson.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_catalogued_field_reads_a_value_from_a_real_run() {
-    let _serial = DOCKER.lock().await;
-    let _lab = LabUp::at_stage(5);
+    let fixture = up_at("flame-fields", 5);
     let shape = LoadShape {
         duration: Duration::from_secs(5),
         ..STANDARD
     };
     let sink: Arc<dyn LabSink> = Arc::new(Quiet);
-    let session = LabSession::open(&settings(), &CancellationToken::new(), sink, shape)
+    let session = LabSession::open(&fixture.settings(), &CancellationToken::new(), sink, shape)
         .await
         .expect("a lab session");
     let (_session, facts) = session

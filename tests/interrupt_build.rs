@@ -4,12 +4,9 @@
 //! `apt-get` step. Each case ends with the same check: no container or labelled
 //! object left, no image of the set, the builder's step container gone, every
 //! host value as before.
-mod common;
-
-use std::process::Stdio;
 use std::time::Duration;
 
-use common::{docker, host_values, text, wait_until, TestLab};
+use crate::harness::{docker, wait_until, LabFixture};
 
 const SET: &str = "t-build";
 
@@ -39,8 +36,7 @@ fn images_of_the_set() -> String {
 
 #[test]
 fn signals_during_an_image_build_leave_nothing_behind() {
-    let lab = TestLab::new("interrupt-build");
-    let host_before = host_values();
+    let lab = LabFixture::new("interrupt-build");
     let containers_before = containers();
     assert_eq!(
         images_of_the_set(),
@@ -48,38 +44,28 @@ fn signals_during_an_image_build_leave_nothing_behind() {
         "a leftover image of the test's set"
     );
     for how in ["SIGINT", "SIGTERM", "kill -9"] {
-        let mut child = lab
-            .command(&["up", "--stage", "5"])
+        let child = lab
+            .perflab(&["up", "--stage", "5"])
             .env("PERFLAB_IMAGES", SET)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+            .spawn();
         wait_until(
             "the build's apt-get step",
             apt_step_running,
             Duration::from_secs(180),
         );
-        std::thread::sleep(Duration::from_secs(2));
         let sig = match how {
             "SIGINT" => libc::SIGINT,
             "SIGTERM" => libc::SIGTERM,
             _ => libc::SIGKILL,
         };
-        common::signal(child.id(), sig);
+        child.signal(sig);
+        let out = child.wait();
         if how == "kill -9" {
-            child.wait().unwrap();
             lab.ok(&["down"]);
         } else {
-            let out = child.wait_with_output().unwrap();
-            assert!(
-                !out.status.success(),
-                "up went on after {how}: {}",
-                text(&out)
-            );
-            let err = String::from_utf8_lossy(&out.stderr);
-            assert!(err.contains("interrupted"), "{how}: {}", text(&out));
-            assert!(!err.contains("panicked"), "{how}: {}", text(&out));
+            assert!(!out.success(), "up went on after {how}: {out}");
+            assert!(out.stderr.contains("interrupted"), "{how}: {out}");
+            assert!(!out.stderr.contains("panicked"), "{how}: {out}");
         }
         // The engine cancels a build whose client went away and removes its step
         // container (forcerm); that takes it a moment.
@@ -90,24 +76,22 @@ fn signals_during_an_image_build_leave_nothing_behind() {
         );
         assert_eq!(lab.labelled_objects(), Vec::<String>::new(), "after {how}");
         assert_eq!(images_of_the_set(), "", "after {how}");
-        assert_eq!(host_values(), host_before, "after {how}");
+        lab.assert_host_as_before(&format!("after {how}"));
     }
 }
 
 #[test]
 fn an_invalid_image_set_is_refused_before_anything_is_built() {
-    let lab = TestLab::new("bad-image-set");
+    let lab = LabFixture::new("bad-image-set");
     let out = lab
-        .command(&["up", "--stage", "0"])
+        .perflab(&["up", "--stage", "0"])
         .env("PERFLAB_IMAGES", "Bad Set")
-        .output()
-        .unwrap();
-    assert!(!out.status.success(), "{}", text(&out));
-    let err = String::from_utf8_lossy(&out.stderr);
+        .output();
+    assert!(!out.success(), "{out}");
     assert!(
-        err.contains("PERFLAB_IMAGES \"Bad Set\" is not a valid image set name"),
-        "{}",
-        text(&out)
+        out.stderr
+            .contains("PERFLAB_IMAGES \"Bad Set\" is not a valid image set name"),
+        "{out}"
     );
     assert_eq!(lab.labelled_objects(), Vec::<String>::new());
 }

@@ -4,21 +4,14 @@
 //! journal entry is written, while the host helper writes the value. The course
 //! keeps its lab for a resume, so each case ends with `perflab down` and the same
 //! check: nothing labelled left, every host value as before, no journal.
-mod common;
+use std::time::Duration;
 
-use std::process::Stdio;
-use std::time::{Duration, Instant};
-
-use common::{host_values, text, TestLab};
+use crate::harness::{host_sysctl, wait_closely, LabFixture};
 
 /// Stage 1 to its fix, as the course takes answers now: one piece of evidence
 /// and a hint open the diagnosis; then the typed fix, above the host's value.
 fn stage_one_answers() -> String {
-    let live: u64 = std::fs::read_to_string("/proc/sys/net/netfilter/nf_conntrack_max")
-        .expect("the host's conntrack limit")
-        .trim()
-        .parse()
-        .expect("a number");
+    let live = host_sysctl("net.netfilter.nf_conntrack_max");
     let value = (live * 2).clamp(1048576, 4194304);
     format!(
         "sysctl net.netfilter.nf_conntrack_count\n\
@@ -33,51 +26,37 @@ fn stage_one_answers() -> String {
 
 #[test]
 fn signals_while_the_learner_s_fix_is_made_leave_nothing_after_down() {
-    let lab = TestLab::new("interrupt-fix");
-    let host_before = host_values();
-    let journal = lab.state.join("host-journal.json");
-    let answers = lab.state.join("answers.txt");
-    std::fs::create_dir_all(&lab.state).unwrap();
+    let lab = LabFixture::new("interrupt-fix");
+    let journal = lab.journal();
+    let answers = lab.file("answers.txt");
     std::fs::write(&answers, stage_one_answers()).unwrap();
     for (how, sig, code) in [
         ("SIGINT", libc::SIGINT, Some(130)),
         ("SIGTERM", libc::SIGTERM, Some(143)),
         ("kill -9", libc::SIGKILL, None),
     ] {
-        let child = lab
-            .command(&[
-                "--stage",
-                "1",
-                "--lang",
-                "en",
-                "--load-duration",
-                "2s",
-                "--answers",
-                answers.to_str().unwrap(),
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let start = Instant::now();
-        while !journal.exists() {
-            assert!(
-                start.elapsed() < Duration::from_secs(240),
-                "{how}: the fix never reached the journal"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        common::signal(child.id(), sig);
-        let out = child.wait_with_output().unwrap();
-        assert_eq!(out.status.code(), code, "{how}: {}", text(&out));
-        assert!(
-            !String::from_utf8_lossy(&out.stderr).contains("panicked"),
-            "{how}: {}",
-            text(&out)
+        let child = lab.spawn(&[
+            "--stage",
+            "1",
+            "--lang",
+            "en",
+            "--load-duration",
+            "2s",
+            "--answers",
+            answers.to_str().unwrap(),
+        ]);
+        wait_closely(
+            &format!("{how}: the fix in the journal"),
+            || journal.exists(),
+            Duration::from_secs(240),
         );
+        child.signal(sig);
+        let out = child.wait();
+        assert_eq!(out.code, code, "{how}: {out}");
+        assert!(!out.stderr.contains("panicked"), "{how}: {out}");
         lab.ok(&["down"]);
         assert_eq!(lab.labelled_objects(), Vec::<String>::new(), "after {how}");
-        assert_eq!(host_values(), host_before, "after {how}");
+        lab.assert_host_as_before(&format!("after {how}"));
         assert!(!journal.exists(), "after {how}");
     }
 }

@@ -1,16 +1,12 @@
 //! The lab environment for real: up at a stage, the server's namespace as the
 //! course says it is, the host untouched, down leaving nothing behind.
-mod common;
+use std::time::Duration;
 
-use std::process::Stdio;
-use std::time::{Duration, Instant};
-
-use common::{host_values, text, TestLab};
+use crate::harness::{host_sysctl, wait_closely, LabFixture, Ran};
 
 #[test]
 fn stage0_is_mistuned_inside_and_host_untouched_and_down_leaves_nothing() {
-    let lab = TestLab::new("stage0");
-    let host_before = host_values();
+    let lab = LabFixture::new("stage0");
     lab.ok(&["up", "--stage", "0"]);
 
     let sysctl = |name: &str| {
@@ -50,7 +46,7 @@ fn stage0_is_mistuned_inside_and_host_untouched_and_down_leaves_nothing() {
         "server conntrack count {count} not within the headroom of {max}"
     );
 
-    assert_eq!(host_values(), host_before, "the host's own values changed");
+    lab.assert_host_as_before("with the lab up");
     let status = lab.ok(&["status", "--json"]);
     let status: serde_json::Value = serde_json::from_str(&status).unwrap();
     assert_eq!(status["running"], true);
@@ -62,15 +58,13 @@ fn stage0_is_mistuned_inside_and_host_untouched_and_down_leaves_nothing() {
     assert_eq!(status["host_changes"], serde_json::json!([]));
 
     lab.ok(&["down"]);
-    assert_eq!(lab.labelled_objects(), Vec::<String>::new());
-    assert_eq!(host_values(), host_before);
     let status: serde_json::Value = serde_json::from_str(&lab.ok(&["status", "--json"])).unwrap();
     assert_eq!(status["running"], false);
 }
 
 #[test]
 fn stage5_page_answers_200_from_the_host() {
-    let lab = TestLab::new("stage5");
+    let lab = LabFixture::new("stage5");
     lab.ok(&["up", "--stage", "5"]);
     let status: serde_json::Value = serde_json::from_str(&lab.ok(&["status", "--json"])).unwrap();
     let url = status["server_url"].as_str().unwrap().to_string();
@@ -96,29 +90,20 @@ fn stage5_page_answers_200_from_the_host() {
             .collect::<Vec<_>>(),
         ["10000", "65535"]
     );
-    lab.ok(&["down"]);
 }
 
 #[test]
 fn kill_9_during_up_then_down_restores_everything() {
-    let lab = TestLab::new("kill9");
-    let host_before = host_values();
+    let lab = LabFixture::new("kill9");
     for wait_for_objects in [1usize, 3] {
-        let mut child = lab
-            .command(&["up", "--stage", "0"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let child = lab.spawn(&["up", "--stage", "0"]);
         // Kill it once it has created objects (a network, then containers).
-        let start = Instant::now();
-        while lab.labelled_objects().len() < wait_for_objects
-            && start.elapsed() < Duration::from_secs(60)
-        {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        child.kill().unwrap();
-        child.wait().unwrap();
+        wait_closely(
+            &format!("{wait_for_objects} labelled object(s)"),
+            || lab.labelled_objects().len() >= wait_for_objects,
+            Duration::from_secs(60),
+        );
+        child.kill();
         assert!(
             !lab.labelled_objects().is_empty(),
             "up was killed before it created anything"
@@ -127,34 +112,28 @@ fn kill_9_during_up_then_down_restores_everything() {
             // The next `up` finds the leftovers by their labels, says so, and
             // cleans them before it starts the lab afresh.
             let out = lab.run(&["up", "--stage", "0"]);
-            assert!(out.status.success(), "{}", text(&out));
+            assert!(out.success(), "{out}");
             assert!(
-                String::from_utf8_lossy(&out.stderr)
+                out.stderr
                     .contains("found what an interrupted perflab run left behind and cleaned it"),
-                "{}",
-                text(&out)
+                "{out}"
             );
         }
         lab.ok(&["down"]);
         assert_eq!(lab.labelled_objects(), Vec::<String>::new());
-        assert_eq!(host_values(), host_before);
+        lab.assert_host_as_before(&format!("after kill -9 at {wait_for_objects} object(s)"));
     }
 }
 
 #[test]
 fn a_raised_host_limit_is_journaled_and_restored_by_down_even_after_a_crash() {
-    let lab = TestLab::new("journal");
-    let host_before = host_values();
-    let path = "/proc/sys/net/netfilter/nf_conntrack_max";
-    let before: u64 = std::fs::read_to_string(path)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let lab = LabFixture::new("journal");
+    let name = "net.netfilter.nf_conntrack_max";
+    let before = host_sysctl(name);
     let settings = lab.settings();
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let lab = perflab::engine::Lab::connect(&settings).await.unwrap();
+        let lab = perflab::engine::Engine::connect(&settings).await.unwrap();
         let err = lab
             .raise_host_sysctl("net.netfilter.nf_conntrack_max", before - 1)
             .await
@@ -168,34 +147,32 @@ fn a_raised_host_limit_is_journaled_and_restored_by_down_even_after_a_crash() {
     });
     // The process that raised it is gone without cleaning up (a crash): the
     // journal on disk is what `down` restores from.
-    let raised: u64 = std::fs::read_to_string(path)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
-    assert_eq!(raised, before + 4096);
+    assert_eq!(host_sysctl(name), before + 4096);
     let status: serde_json::Value = serde_json::from_str(&lab.ok(&["status", "--json"])).unwrap();
     assert_eq!(status["host_changes"][0]["original"], before.to_string());
     let out = lab.run(&["down"]);
-    assert!(out.status.success(), "{}", text(&out));
+    assert!(out.success(), "{out}");
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("restored net.netfilter.nf_conntrack_max"),
-        "{}",
-        text(&out)
+        out.stderr
+            .contains("restored net.netfilter.nf_conntrack_max"),
+        "{out}"
     );
-    assert_eq!(host_values(), host_before);
-    assert!(!lab.state.join("host-journal.json").exists());
+    lab.assert_host_as_before("after down");
+    assert!(!lab.journal().exists());
 }
 
 #[test]
 fn bad_input_gets_one_clear_line_and_a_failing_exit() {
-    let lab = TestLab::new("badinput");
-    let one_error_line = |out: &std::process::Output, needle: &str| {
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success(), "expected failure: {}", text(out));
-        assert!(!err.contains("panicked"), "{}", text(out));
-        let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
-        assert_eq!(lines.len(), 1, "{}", text(out));
+    let lab = LabFixture::new("badinput");
+    let one_error_line = |out: &Ran, needle: &str| {
+        assert!(!out.success(), "expected failure: {out}");
+        assert!(!out.stderr.contains("panicked"), "{out}");
+        let lines: Vec<&str> = out
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .collect();
+        assert_eq!(lines.len(), 1, "{out}");
         assert!(lines[0].contains(needle), "{:?} lacks {needle:?}", lines[0]);
     };
     one_error_line(
@@ -209,12 +186,8 @@ fn bad_input_gets_one_clear_line_and_a_failing_exit() {
     );
 
     let out = lab.run(&["down"]);
-    assert!(out.status.success(), "{}", text(&out));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("nothing to do"),
-        "{}",
-        text(&out)
-    );
+    assert!(out.success(), "{out}");
+    assert!(out.stderr.contains("nothing to do"), "{out}");
 
     lab.ok(&["up", "--stage", "2"]);
     one_error_line(
@@ -222,16 +195,12 @@ fn bad_input_gets_one_clear_line_and_a_failing_exit() {
         "already running (stage 2)",
     );
 
-    let mut no_docker = lab.command(&["up"]);
-    no_docker.env("DOCKER_HOST", "unix:///nonexistent/docker.sock");
     one_error_line(
-        &no_docker.output().unwrap(),
+        &lab.perflab(&["up"]).no_docker().output(),
         "cannot reach the Docker Engine",
     );
-    let mut no_docker = lab.command(&["status"]);
-    no_docker.env("DOCKER_HOST", "unix:///nonexistent/docker.sock");
     one_error_line(
-        &no_docker.output().unwrap(),
+        &lab.perflab(&["status"]).no_docker().output(),
         "is the Docker daemon running?",
     );
     lab.ok(&["down"]);

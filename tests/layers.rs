@@ -7,6 +7,8 @@
 //!   `mod.rs` is its table of contents: its `mod` and `pub use` lines are not
 //!   uses, and a use of an item it re-exports goes to the file that defines it).
 //!
+//! And the tests' own layout: every file in tests/ is a module of tests/main.rs.
+//!
 //! Pure: it reads the source as text, with no Docker and no build of its own.
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -381,4 +383,36 @@ fn the_parser_reads_use_groups_and_supers() {
     assert!(paths(&code("let s = \"crate::x\"; // crate::y"), &m).is_empty());
     assert!(code("let s = \"crate::x\"; // crate::y").contains("let s"));
     assert!(!code("let s = \"crate::x\"; // crate::y").contains("crate"));
+}
+
+/// With `autotests = false`, a file in tests/ that tests/main.rs does not name
+/// would never be built: every one must be a module there (a folder is one
+/// module's helpers, or a module of its own with a `mod.rs`).
+#[test]
+fn every_test_file_is_a_module_of_main() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let main = std::fs::read_to_string(tests.join("main.rs")).unwrap();
+    let declared: BTreeSet<String> = main
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("mod "))
+        .map(|m| m.trim_end_matches(';').to_string())
+        .collect();
+    let mut missing = Vec::new();
+    for e in std::fs::read_dir(&tests).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        let module = match name.strip_suffix(".rs") {
+            Some("main") => continue,
+            Some(m) => m.to_string(),
+            None if p.join("mod.rs").exists() => name,
+            None => continue,
+        };
+        if !declared.contains(&module) {
+            missing.push(p.display().to_string());
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "test files tests/main.rs does not name, so never built: {missing:?}"
+    );
 }

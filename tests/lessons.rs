@@ -4,10 +4,10 @@
 //! line that names the file and the field (and, for the discovery-first rules,
 //! the rule). The placeholders are checked against a fixture table
 //! (`--figures`), since the real one is provisional until it is measured.
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::harness::{perflab, Ran};
 
 /// A measured table with plausible made-up figures, for the tests only.
 fn fixture() -> String {
@@ -17,51 +17,22 @@ fn fixture() -> String {
         .to_string()
 }
 
-/// The outcome of one run of the binary.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    /// Its stderr has `text`.
-    fn says(&self, text: &str) {
-        assert!(self.stderr.contains(text), "{}", self.stderr);
-    }
-
-    fn of(args: &[&str]) -> Run {
-        let out = common::perflab(args).output();
-        Run {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    /// Asserts a failure (exit 1) with a stdout line holding every one of `parts`.
-    fn fails_naming(&self, parts: &[&str]) {
-        assert_eq!(
-            self.code,
-            Some(1),
-            "stdout:\n{}\nstderr:\n{}",
-            self.stdout,
-            self.stderr
-        );
-        let hit = self
-            .stdout
-            .lines()
-            .any(|l| parts.iter().all(|p| l.contains(p)));
-        assert!(hit, "no line with {parts:?} in:\n{}", self.stdout);
-        assert!(self.stderr.contains("problem(s)"), "{}", self.stderr);
-    }
+/// Asserts a failure (exit 1) with a stdout line holding every one of `parts`.
+#[track_caller]
+fn fails_naming(run: &Ran, parts: &[&str]) {
+    assert_eq!(run.code, Some(1), "{run}");
+    let hit = run
+        .stdout
+        .lines()
+        .any(|l| parts.iter().all(|p| l.contains(p)));
+    assert!(hit, "no line with {parts:?} in:\n{}", run.stdout);
+    assert!(run.stderr.contains("problem(s)"), "{}", run.stderr);
 }
 
 /// `dev check` on `copy` fails on a line that names `path` and every one of `names`.
 fn fails(copy: LessonsCopy, path: &str, names: &[&str]) {
     let file = copy.file(path);
-    copy.check()
-        .fails_naming(&[&[file.as_str()][..], names].concat());
+    fails_naming(&copy.check(), &[&[file.as_str()][..], names].concat());
 }
 
 /// A copy with `path` changed by `change` fails as [`fails`] says.
@@ -115,9 +86,9 @@ impl LessonsCopy {
         self
     }
 
-    fn check(&self) -> Run {
+    fn check(&self) -> Ran {
         let dir = self.root.to_str().unwrap();
-        Run::of(&["dev", "check", "--dir", dir, "--figures", &fixture()])
+        perflab(&["dev", "check", "--dir", dir, "--figures", &fixture()]).output()
     }
 
     fn file(&self, path: &str) -> String {
@@ -133,7 +104,7 @@ impl Drop for LessonsCopy {
 
 #[test]
 fn the_embedded_lessons_pass_with_a_measured_table() {
-    let run = Run::of(&["dev", "check", "--figures", &fixture()]);
+    let run = perflab(&["dev", "check", "--figures", &fixture()]).output();
     assert_eq!(
         run.code,
         Some(0),
@@ -159,12 +130,15 @@ fn a_provisional_table_fails_and_says_how_to_measure_it() {
         r#"{"format": 1, "provisional": true, "stages": []}"#,
     )
     .unwrap();
-    let run = Run::of(&["dev", "check", "--figures", table.to_str().unwrap()]);
+    let run = perflab(&["dev", "check", "--figures", table.to_str().unwrap()]).output();
     std::fs::remove_file(&table).unwrap();
-    run.fails_naming(&[
-        table.to_str().unwrap(),
-        "the measured table is provisional: run `bash bench/course-repeat.sh 5`",
-    ]);
+    fails_naming(
+        &run,
+        &[
+            table.to_str().unwrap(),
+            "the measured table is provisional: run `bash bench/course-repeat.sh 5`",
+        ],
+    );
     assert!(
         run.stderr.contains("1 problem(s)"),
         "only the table: {}",
@@ -204,8 +178,10 @@ fn a_copy_without_one_language_fails() {
         &["title.zh", "missing text"],
     );
     let copy = LessonsCopy::new().remove("1-conntrack/debrief.zh.md");
-    copy.check()
-        .fails_naming(&[&copy.file("1-conntrack/debrief.zh.md"), "missing file"]);
+    fails_naming(
+        &copy.check(),
+        &[&copy.file("1-conntrack/debrief.zh.md"), "missing file"],
+    );
 }
 
 #[test]
@@ -308,8 +284,10 @@ fn prose_problems_fail() {
         &["line", "unknown fence \"shell-session\""],
     );
     let copy = LessonsCopy::new().edit("6-beyond/debrief.en.md", |_| String::new());
-    copy.check()
-        .fails_naming(&[&copy.file("6-beyond/debrief.en.md"), "empty prose"]);
+    fails_naming(
+        &copy.check(),
+        &[&copy.file("6-beyond/debrief.en.md"), "empty prose"],
+    );
     edited(
         "1-conntrack/brief.en.md",
         |s| format!("# Stage one\n\n{s}"),
@@ -477,7 +455,7 @@ fn a_placeholder_that_is_malformed_or_not_in_the_table_fails() {
 #[test]
 fn a_missing_stage_fails() {
     let copy = LessonsCopy::new().remove("5-flame-graph");
-    copy.check().fails_naming(&["stage 5 is missing"]);
+    fails_naming(&copy.check(), &["stage 5 is missing"]);
 }
 
 #[test]
@@ -486,22 +464,26 @@ fn every_problem_gets_its_own_line() {
         .replace("4-ports/stage.toml", "reference = \"10000 65535\"\n", "")
         .remove("2-workers/brief.en.md");
     let run = copy.check();
-    run.fails_naming(&["4-ports/stage.toml", "fix.change[0].reference"]);
-    run.fails_naming(&["2-workers/brief.en.md", "missing file"]);
-    run.says("2 problem(s)");
+    fails_naming(&run, &["4-ports/stage.toml", "fix.change[0].reference"]);
+    fails_naming(&run, &["2-workers/brief.en.md", "missing file"]);
+    assert!(run.stderr.contains("2 problem(s)"), "{}", run.stderr);
 }
 
 #[test]
 fn a_folder_that_does_not_exist_is_reported() {
-    let run = Run::of(&["dev", "check", "--dir", "/nonexistent/perflab-lessons"]);
+    let run = perflab(&["dev", "check", "--dir", "/nonexistent/perflab-lessons"]).output();
     assert_eq!(run.code, Some(1));
-    run.says("/nonexistent/perflab-lessons");
+    assert!(
+        run.stderr.contains("/nonexistent/perflab-lessons"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn render_wraps_chinese_by_display_width() {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/1-conntrack/debrief.zh.md");
-    let run = Run::of(&["dev", "render", file.to_str().unwrap(), "--width", "40"]);
+    let run = perflab(&["dev", "render", file.to_str().unwrap(), "--width", "40"]).output();
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let md = std::fs::read_to_string(&file).unwrap();
     let heading = md.lines().next().unwrap().trim_start_matches('#').trim();

@@ -1,19 +1,15 @@
 //! Faults the learner's machine may see: a corrupt journal, a full disk for the
 //! state directory, a hung Docker daemon. Each ends with nothing labelled left
 //! and every host value as it was.
-mod common;
-
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{host_values, text, TestLab};
+use crate::harness::{host_sysctl, signal, LabFixture, Ran};
 
 #[test]
 fn a_corrupt_or_foreign_journal_is_reported_and_never_applied() {
-    let lab = TestLab::new("corrupt-journal");
-    let host_before = host_values();
-    std::fs::create_dir_all(&lab.state).unwrap();
-    let journal = lab.state.join("host-journal.json");
+    let lab = LabFixture::new("corrupt-journal");
+    let journal = lab.file("host-journal.json");
     for (content, needle) in [
         ("{ this is not json", "is corrupt"),
         (
@@ -28,17 +24,10 @@ fn a_corrupt_or_foreign_journal_is_reported_and_never_applied() {
         std::fs::write(&journal, content).unwrap();
         for args in [&["down"][..], &["status"][..]] {
             let out = lab.run(args);
+            assert!(!out.success(), "perflab {}: {out}", args.join(" "));
             assert!(
-                !out.status.success(),
-                "perflab {}: {}",
-                args.join(" "),
-                text(&out)
-            );
-            let err = String::from_utf8_lossy(&out.stderr);
-            assert!(
-                err.contains(needle) && err.contains("it was not applied"),
-                "{}",
-                text(&out)
+                out.stderr.contains(needle) && out.stderr.contains("it was not applied"),
+                "{out}"
             );
         }
         assert_eq!(
@@ -46,41 +35,36 @@ fn a_corrupt_or_foreign_journal_is_reported_and_never_applied() {
             content,
             "the journal was touched"
         );
-        assert_eq!(host_values(), host_before);
+        lab.assert_host_as_before("with a bad journal");
     }
     std::fs::remove_file(&journal).unwrap();
-    lab.ok(&["down"]);
 }
 
 #[test]
 fn a_full_state_disk_refuses_the_host_change_before_making_it() {
-    let lab = TestLab::new("full-disk");
-    let host_before = host_values();
+    let lab = LabFixture::new("full-disk");
     let mnt = std::env::temp_dir().join("perflab-full-disk");
     let _ = Command::new("umount").arg(&mnt).output();
     std::fs::create_dir_all(&mnt).unwrap();
-    let mount = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=16k", "tmpfs"])
-        .arg(&mnt)
-        .output()
-        .unwrap();
+    let mount = Ran::from(
+        Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=16k", "tmpfs"])
+            .arg(&mnt)
+            .output()
+            .unwrap(),
+    );
     assert!(
-        mount.status.success(),
-        "mounting a tiny tmpfs (the tests run as root): {}",
-        text(&mount)
+        mount.success(),
+        "mounting a tiny tmpfs (the tests run as root): {mount}"
     );
     // Fill it: the journal cannot be written.
     let _ = std::fs::write(mnt.join("filler"), vec![0u8; 64 * 1024]);
     let settings = perflab::config::Settings::for_lab(&lab.name, &mnt).unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let before: u64 = std::fs::read_to_string("/proc/sys/net/netfilter/nf_conntrack_max")
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let before = host_sysctl("net.netfilter.nf_conntrack_max");
     let err = rt
         .block_on(async {
-            let engine = perflab::engine::Lab::connect(&settings).await.unwrap();
+            let engine = perflab::engine::Engine::connect(&settings).await.unwrap();
             engine
                 .raise_host_sysctl("net.netfilter.nf_conntrack_max", before + 1024)
                 .await
@@ -93,17 +77,12 @@ fn a_full_state_disk_refuses_the_host_change_before_making_it() {
         "{err}"
     );
     assert!(unmount.status.success());
-    assert_eq!(
-        host_values(),
-        host_before,
-        "the host changed although the journal could not be written"
-    );
-    assert!(lab.labelled_objects().is_empty());
+    lab.assert_host_as_before("although the journal could not be written");
 }
 
 #[test]
 fn a_hung_docker_daemon_gives_a_clear_message_not_a_hang() {
-    let lab = TestLab::new("hung-daemon");
+    let lab = LabFixture::new("hung-daemon");
     let pid = String::from_utf8(
         Command::new("pidof")
             .arg("dockerd")
@@ -119,22 +98,20 @@ fn a_hung_docker_daemon_gives_a_clear_message_not_a_hang() {
         .parse()
         .unwrap();
     // The daemon is continued below whatever the assertions say.
-    common::signal(pid, libc::SIGSTOP);
+    signal(pid, libc::SIGSTOP);
     let start = Instant::now();
     let out = lab.run(&["status"]);
     let took = start.elapsed();
-    common::signal(pid, libc::SIGCONT);
-    assert!(!out.status.success(), "{}", text(&out));
+    signal(pid, libc::SIGCONT);
+    assert!(!out.success(), "{out}");
     assert!(took < Duration::from_secs(30), "status hung for {took:?}");
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = &out.stderr;
     assert!(
         err.contains("did not answer") || err.contains("cannot reach the Docker Engine"),
-        "{}",
-        text(&out)
+        "{out}"
     );
     assert!(!err.contains("panicked"));
     // And once it answers again, everything works.
     let out = lab.run(&["status", "--json"]);
-    assert!(out.status.success(), "{}", text(&out));
-    assert!(lab.labelled_objects().is_empty());
+    assert!(out.success(), "{out}");
 }

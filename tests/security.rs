@@ -1,24 +1,12 @@
 //! Every container perflab creates, inspected against design.md's privileges:
 //! never privileged, only the capabilities each needs, only our own volumes.
-mod common;
-
-use std::process::Command;
 use std::time::Duration;
 
-use common::TestLab;
+use crate::harness::{docker, LabFixture};
 use serde_json::Value;
 
 fn inspect(name: &str) -> Value {
-    let out = Command::new("docker")
-        .args(["inspect", name])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "docker inspect {name}: {}",
-        common::text(&out)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v: Value = serde_json::from_str(&docker(&["inspect", name])).unwrap();
     v[0].clone()
 }
 
@@ -30,10 +18,10 @@ fn strings(v: &Value) -> Vec<String> {
 
 #[test]
 fn server_containers_have_only_what_design_md_lists() {
-    let lab = TestLab::new("security");
+    let lab = LabFixture::new("security");
     lab.ok(&["up", "--stage", "2"]);
-    let nginx = inspect(&format!("{}-nginx", lab.name));
-    let phpfpm = inspect(&format!("{}-phpfpm", lab.name));
+    let nginx = inspect(&lab.container("nginx"));
+    let phpfpm = inspect(&lab.container("phpfpm"));
     for c in [&nginx, &phpfpm] {
         let hc = &c["HostConfig"];
         assert_eq!(hc["Privileged"], false);
@@ -64,12 +52,11 @@ fn server_containers_have_only_what_design_md_lists() {
         phpfpm["HostConfig"]["NetworkMode"],
         format!("container:{}", nginx["Id"].as_str().unwrap())
     );
-    lab.ok(&["down"]);
 }
 
 #[test]
 fn host_helpers_drop_everything_but_what_their_operation_needs() {
-    let lab = TestLab::new("security-helper");
+    let lab = LabFixture::new("security-helper");
     let settings = lab.settings();
     let rt = tokio::runtime::Runtime::new().unwrap();
     for (mode, caps, net, pid) in [
@@ -87,7 +74,7 @@ fn host_helpers_drop_everything_but_what_their_operation_needs() {
         ),
     ] {
         let seen = rt.block_on(async {
-            let engine = perflab::engine::Lab::connect(&settings).await.unwrap();
+            let engine = perflab::engine::Engine::connect(&settings).await.unwrap();
             let run = {
                 let engine = engine.clone();
                 tokio::spawn(async move {
@@ -100,17 +87,14 @@ fn host_helpers_drop_everything_but_what_their_operation_needs() {
             let prefix = format!("{}-toolbox-", lab.name);
             let mut seen = None;
             for _ in 0..100 {
-                let out = Command::new("docker")
-                    .args([
-                        "ps",
-                        "--filter",
-                        &format!("name={prefix}"),
-                        "--format",
-                        "{{.Names}}",
-                    ])
-                    .output()
-                    .unwrap();
-                if let Some(name) = String::from_utf8_lossy(&out.stdout).lines().next() {
+                let names = docker(&[
+                    "ps",
+                    "--filter",
+                    &format!("name={prefix}"),
+                    "--format",
+                    "{{.Names}}",
+                ]);
+                if let Some(name) = names.lines().next() {
                     seen = Some(inspect(name));
                     break;
                 }

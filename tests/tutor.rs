@@ -1,21 +1,17 @@
 //! The course without Docker: the real tutor, the real lessons, scripted
 //! answers, and a model lab (tutor/fake.rs) that records every call. Each test
 //! has its own state directory.
-mod common;
-#[path = "tutor/fake.rs"]
+mod case;
 mod fake;
-#[path = "tutor/harness.rs"]
-mod harness;
 
 use std::path::Path;
 
-use fake::{Event, FakeLab, Log};
-use harness::{
-    answers, calls, course_run, position, shown, state_dir, stops, why, Case, DIAGNOSIS,
-    PREDICTION, TO_THE_FIX,
-};
-use perflab::lessons::{Course, Lang};
-use perflab::tutor::progress::{Progress, StageStatus};
+use crate::harness::Ran;
+use case::{answers, why, Case, DIAGNOSIS, PREDICTION, TO_THE_FIX};
+use fake::Event;
+use perflab::lessons::{Course, Lang, StepKind};
+use perflab::tutor::position::Position::At;
+use perflab::tutor::progress::{RunFigures, StageStatus};
 use perflab::tutor::runs::{self, Which};
 use perflab::tutor::Stop;
 use perflab::ui::Tone;
@@ -23,8 +19,8 @@ use perflab::ui::Tone;
 #[test]
 fn a_whole_stage_with_wrong_answers_explained_and_asked_again() {
     let mut t = Case::new("whole");
-    let run = t.stops(
-        &[
+    let run = t
+        .course(&[
             "sysctl net.netfilter.nf_conntrack_count",
             "dmesg | tail",        // a second, independent piece of evidence
             "next",                // the learner decides when to diagnose
@@ -35,12 +31,11 @@ fn a_whole_stage_with_wrong_answers_explained_and_asked_again() {
             "sysctl -w net.netfilter.nf_conntrack_max=1048576",
             "yes", // the host-wide change, announced
             "stop here",
-        ],
-        1,
-        Lang::En,
-    );
+        ])
+        .at(1)
+        .stops();
     assert_eq!(run.left, 0);
-    let text = shown(&t.log);
+    let text = t.shown();
     assert!(
         text.contains("net.netfilter.nf_conntrack_count = 262144"),
         "the typed command's output"
@@ -78,19 +73,12 @@ fn a_whole_stage_with_wrong_answers_explained_and_asked_again() {
     assert_eq!(run.asked.iter().filter(|a| *a == diagnose_q).count(), 3);
 
     // The host-wide change is announced before it is applied, applied once.
-    let warned = position(
-        &t.log,
-        |e| matches!(e, Event::Shown(Tone::Warn, t) if t.contains("is host-wide")),
-    );
-    let applied = position(&t.log, |e| {
-        *e == Event::Call("apply raise-max 1048576".into())
-    });
+    let warned =
+        t.position(|e| matches!(e, Event::Shown(Tone::Warn, t) if t.contains("is host-wide")));
+    let applied = t.position(|e| *e == Event::Call("apply raise-max 1048576".into()));
     assert!(warned < applied);
     assert_eq!(
-        calls(&t.log)
-            .iter()
-            .filter(|c| c.starts_with("apply"))
-            .count(),
+        t.calls().iter().filter(|c| c.starts_with("apply")).count(),
         1
     );
 
@@ -102,7 +90,7 @@ fn a_whole_stage_with_wrong_answers_explained_and_asked_again() {
     );
     assert!(text.contains("Goodput across the course"));
 
-    let p = Progress::load(&t.dir).unwrap();
+    let p = t.progress();
     assert_eq!(p.stage, 2);
     let st = &p.stages[&1];
     assert_eq!(st.status, StageStatus::Done);
@@ -123,25 +111,23 @@ fn a_whole_stage_with_wrong_answers_explained_and_asked_again() {
 fn invalid_fix_values_are_refused_with_the_reason_and_change_nothing() {
     let mut t = Case::new("refused");
     let form = "sysctl -w net.netfilter.nf_conntrack_max=";
-    t.stops(
-        &[
-            "hint",
-            "next", // on to the diagnosis without two independent pieces of evidence
-            DIAGNOSIS,
-            PREDICTION,
-            &format!("{form}abc"),
-            &format!("{form}-1"),
-            &format!("{form}0"),
-            &format!("{form}99999999999999"),
-            "abc",
-            "sysctl -w net.netfilter.nf_conntrack_maxx=1048576",
-            "solution",
-            "quit",
-        ],
-        1,
-        Lang::En,
-    );
-    let text = shown(&t.log);
+    t.course(&[
+        "hint",
+        "next", // on to the diagnosis without two independent pieces of evidence
+        DIAGNOSIS,
+        PREDICTION,
+        &format!("{form}abc"),
+        &format!("{form}-1"),
+        &format!("{form}0"),
+        &format!("{form}99999999999999"),
+        "abc",
+        "sysctl -w net.netfilter.nf_conntrack_maxx=1048576",
+        "solution",
+        "quit",
+    ])
+    .at(1)
+    .stops();
+    let text = t.shown();
     for reason in [
         "Refused, nothing was changed: \"abc\" is not a whole number: accepted 524288 to 4194304",
         "Refused, nothing was changed: \"-1\" is not a whole number: accepted 524288 to 4194304",
@@ -155,13 +141,13 @@ fn invalid_fix_values_are_refused_with_the_reason_and_change_nothing() {
         assert!(text.contains(reason), "missing {reason:?} in:\n{text}");
     }
     assert!(
-        calls(&t.log).iter().all(|c| !c.starts_with("apply")),
+        t.calls().iter().all(|c| !c.starts_with("apply")),
         "{:?}",
-        calls(&t.log)
+        t.calls()
     );
     assert_eq!(t.lab.max, 262144);
-    let p = Progress::load(&t.dir).unwrap();
-    assert_eq!(p.stages[&1].step, "fix");
+    let p = t.progress();
+    assert_eq!(p.stages[&1].position, At(StepKind::Fix));
     assert_eq!(p.stages[&1].attempts, 6);
     assert!(p.stages[&1].tried_fix);
 }
@@ -170,48 +156,41 @@ fn invalid_fix_values_are_refused_with_the_reason_and_change_nothing() {
 fn a_host_wide_value_is_only_raised() {
     let mut t = Case::new("raise");
     t.lab.max = 2097152;
-    t.stops(
-        &answers(
-            TO_THE_FIX.as_slice(),
-            &["sysctl -w net.netfilter.nf_conntrack_max=1048576", "quit"],
-        ),
-        1,
-        Lang::En,
-    );
-    assert!(shown(&t.log).contains("1048576 is not above the value now in force (2097152)"));
-    assert!(calls(&t.log).iter().all(|c| !c.starts_with("apply")));
+    t.course(&answers(
+        TO_THE_FIX.as_slice(),
+        &["sysctl -w net.netfilter.nf_conntrack_max=1048576", "quit"],
+    ))
+    .at(1)
+    .stops();
+    assert!(t
+        .shown()
+        .contains("1048576 is not above the value now in force (2097152)"));
+    assert!(t.calls().iter().all(|c| !c.starts_with("apply")));
 }
 
 #[test]
 fn ctrl_c_mid_step_then_a_new_run_resumes_at_that_step() {
     let mut t = Case::new("ctrl-c");
-    let run = course_run(&t.dir, &mut t.lab, &["ss -s", "^C"], Some(1), Lang::En);
+    let run = t.course(&["ss -s", "^C"]).at(1).run();
     assert!(
         matches!(run.result, Err(Stop::Interrupted)),
         "{:?}",
         run.result
     );
-    assert_eq!(
-        Progress::load(&t.dir).unwrap().stages[&1].step,
-        "investigate"
-    );
+    assert_eq!(t.progress().stages[&1].position, At(StepKind::Investigate));
 
-    t.log.borrow_mut().clear();
-    let run = course_run(
-        &t.dir,
-        &mut t.lab,
-        &[
+    t.clear_log();
+    let run = t
+        .course(&[
             "dmesg | tail",
             "sysctl net.netfilter.nf_conntrack_count",
             "next",
             "^C",
-        ],
-        None,
-        Lang::En,
-    );
+        ])
+        .run();
     assert!(matches!(run.result, Err(Stop::Interrupted)));
     assert_eq!(run.asked[0], "lab", "resumed at the lab prompt");
-    let c = calls(&t.log);
+    let c = t.calls();
     assert!(
         c.iter()
             .all(|c| !c.starts_with("start_stage") && !c.starts_with("run_load")),
@@ -221,11 +200,11 @@ fn ctrl_c_mid_step_then_a_new_run_resumes_at_that_step() {
         c.contains(&"exec Host dmesg | tail".to_string()),
         "the kernel log is read on the host: {c:?}"
     );
-    assert!(shown(&t.log).contains("Evidence: kernel-log"));
-    assert_eq!(Progress::load(&t.dir).unwrap().stages[&1].step, "diagnose");
+    assert!(t.shown().contains("Evidence: kernel-log"));
+    assert_eq!(t.progress().stages[&1].position, At(StepKind::Diagnose));
 
-    t.log.borrow_mut().clear();
-    let run = course_run(&t.dir, &mut t.lab, &["quit"], None, Lang::En);
+    t.clear_log();
+    let run = t.course(&["quit"]).run();
     assert_eq!(
         run.asked[0],
         "Why does the server answer so few connections?"
@@ -239,21 +218,15 @@ fn ctrl_c_mid_step_then_a_new_run_resumes_at_that_step() {
 #[test]
 fn after_a_reboot_the_stage_starts_fresh_from_observe() {
     let mut t = Case::new("reboot");
-    let run = course_run(
-        &t.dir,
-        &mut t.lab,
-        &["hint", "next", DIAGNOSIS, "^C"],
-        Some(1),
-        Lang::En,
-    );
+    let run = t.course(&["hint", "next", DIAGNOSIS, "^C"]).at(1).run();
     assert!(matches!(run.result, Err(Stop::Interrupted)));
-    assert_eq!(Progress::load(&t.dir).unwrap().stages[&1].step, "predict");
+    assert_eq!(t.progress().stages[&1].position, At(StepKind::Predict));
 
     t.lab.running = false;
-    t.log.borrow_mut().clear();
-    let run = course_run(&t.dir, &mut t.lab, &["^C"], None, Lang::En);
+    t.clear_log();
+    let run = t.course(&["^C"]).run();
     assert!(matches!(run.result, Err(Stop::Interrupted)));
-    let c = calls(&t.log);
+    let c = t.calls();
     let start = c
         .iter()
         .position(|c| c == "start_stage 1 fresh=false")
@@ -268,39 +241,47 @@ fn after_a_reboot_the_stage_starts_fresh_from_observe() {
         vec!["lab".to_string()],
         "observe ran before the first question"
     );
-    assert!(shown(&t.log).contains("started fresh"));
+    assert!(t.shown().contains("started fresh"));
     assert_eq!(t.lab.mark, Some(1));
 }
 
 #[test]
 fn skip_applies_the_reference_fix_and_marks_the_stage_skipped() {
     let mut t = Case::new("skip");
-    t.stops(
-        &answers(TO_THE_FIX.as_slice(), &["skip", "yes", "yes", "stop here"]),
-        1,
-        Lang::En,
-    );
-    assert!(calls(&t.log).contains(&"apply raise-max 1048576".to_string()));
-    let text = shown(&t.log);
+    t.course(&answers(
+        TO_THE_FIX.as_slice(),
+        &["skip", "yes", "yes", "stop here"],
+    ))
+    .at(1)
+    .stops();
+    assert!(t.calls().contains(&"apply raise-max 1048576".to_string()));
+    let text = t.shown();
     assert!(text.contains("Stage 1 is marked skipped"));
     assert!(text.contains("Stage 1 is done (skipped)."));
-    let p = Progress::load(&t.dir).unwrap();
+    let p = t.progress();
     assert_eq!(p.stages[&1].status, StageStatus::Skipped);
-    assert!(p.stages[&1].after.is_some());
+    // The reference fix's check run, as the model lab measures it after a fix.
+    let after = RunFigures {
+        goodput_rps: 200.0,
+        total_rps: 210.0,
+        p99_ms: Some(180.0),
+        errors: Default::default(),
+        symptom_delta: Some(0.0),
+    };
+    assert_eq!(p.stages[&1].after, Some(after));
 }
 
 #[test]
 fn an_inconclusive_headline_offers_a_rerun() {
     let mut t = Case::new("rerun");
     t.lab.flat_goodput = true;
-    let run = t.stops(
-        &answers(
+    let run = t
+        .course(&answers(
             TO_THE_FIX.as_slice(),
             &["conntrack -F", "yes", "no", "stop here"],
-        ),
-        1,
-        Lang::En,
-    );
+        ))
+        .at(1)
+        .stops();
     assert_eq!(
         run.asked
             .iter()
@@ -308,31 +289,31 @@ fn an_inconclusive_headline_offers_a_rerun() {
             .count(),
         2
     );
-    let loads = calls(&t.log)
+    let loads = t
+        .calls()
         .iter()
         .filter(|c| c.starts_with("run_load"))
         .count();
     assert_eq!(loads, 3, "observe, check, one rerun");
-    assert!(shown(&t.log).contains("inconclusive"));
+    assert!(t.shown().contains("inconclusive"));
 }
 
 #[test]
 fn stage_zero_ends_after_the_diagnosis_and_speaks_chinese() {
     let mut t = Case::new("zero");
-    t.stops(
-        &[
-            "uptime",
-            "hint",
-            "next",
-            "CPU 已经跑满",
-            "没有哪种资源被用尽",
-            "2",
-        ],
-        0,
-        Lang::Zh,
-    );
-    assert!(calls(&t.log).contains(&"start_stage 0 fresh=true".to_string()));
-    let text = shown(&t.log);
+    t.course(&[
+        "uptime",
+        "hint",
+        "next",
+        "CPU 已经跑满",
+        "没有哪种资源被用尽",
+        "2",
+    ])
+    .at(0)
+    .lang(Lang::Zh)
+    .stops();
+    assert!(t.calls().contains(&"start_stage 0 fresh=true".to_string()));
+    let text = t.shown();
     assert!(text.contains("第 0 关"), "{text}");
     assert!(text.contains("证据：uptime"));
     assert!(
@@ -350,118 +331,99 @@ fn stage_zero_ends_after_the_diagnosis_and_speaks_chinese() {
             .why
             .zh
     ));
-    let p = Progress::load(&t.dir).unwrap();
+    let p = t.progress();
     assert_eq!(p.stages[&0].status, StageStatus::Done);
     assert_eq!(p.stages[&0].attempts, 1);
     assert_eq!(p.stage, 1);
     assert_eq!(t.lab.mark, Some(1));
 }
 
-fn perflab(dir: &Path, args: &[&str]) -> std::process::Output {
+fn perflab(dir: &Path, args: &[&str]) -> Ran {
     // No Docker: reset works on the progress alone when no lab can run.
-    common::perflab(args).state(dir).no_docker().output()
+    crate::harness::perflab(args)
+        .state(dir)
+        .no_docker()
+        .output()
 }
 
 #[test]
 fn reset_puts_progress_back() {
     let mut t = Case::new("reset");
-    let run = course_run(
-        &t.dir,
-        &mut t.lab,
-        &[
+    let run = t
+        .course(&[
             "uptime",
             "hint",
             "next",
             "The CPUs are",
             "No resource",
             "go on",
-        ],
-        Some(0),
-        Lang::En,
-    );
+        ])
+        .at(0)
+        .run();
     assert!(matches!(run.result, Err(Stop::Eof)), "{:?}", run.result);
-    let p = Progress::load(&t.dir).unwrap();
+    let p = t.progress();
     assert_eq!((p.stage, p.stages.len()), (1, 2));
     assert!(runs::load(&t.dir, 1, Which::Before).is_some());
 
     for bad in ["7", "abc", "-1"] {
         let out = perflab(&t.dir, &["reset", bad]);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success());
+        assert!(!out.success());
         assert!(
-            err.contains(&format!(
+            out.stderr.contains(&format!(
                 "{bad:?} is not a stage of the course: give a number from 0 to 6"
             )),
-            "{err}"
+            "{out}"
         );
     }
-    assert_eq!(
-        Progress::load(&t.dir).unwrap(),
-        p,
-        "a refused reset changes nothing"
-    );
+    assert_eq!(t.progress(), p, "a refused reset changes nothing");
 
     let out = perflab(&t.dir, &["reset", "1"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let back = Progress::load(&t.dir).unwrap();
+    assert!(out.success(), "{out}");
+    let back = t.progress();
     assert_eq!(back.stage, 1);
     assert!(back.stages.contains_key(&0) && !back.stages.contains_key(&1));
     assert!(runs::load(&t.dir, 1, Which::Before).is_none());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no lab runs"));
+    assert!(out.stderr.contains("no lab runs"), "{out}");
 
     let out = perflab(&t.dir, &["reset", "--all"]);
-    assert!(out.status.success());
-    let all = Progress::load(&t.dir).unwrap();
+    assert!(out.success(), "{out}");
+    let all = t.progress();
     assert_eq!(
-        (all.stage, all.stages.len(), all.lang.as_deref()),
-        (0, 0, Some("en"))
+        (all.stage, all.stages.len(), all.lang),
+        (0, 0, Some(Lang::En))
     );
 }
 
 #[test]
 fn the_report_shows_the_course_so_far_in_markdown_and_html() {
-    let dir = state_dir("report");
-    let out = perflab(&dir, &["report"]);
-    assert!(!out.status.success());
+    let mut t = Case::new("report");
+    let out = perflab(&t.dir, &["report"]);
+    assert!(!out.success());
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("no course or challenge progress in"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        out.stderr.contains("no course or challenge progress in"),
+        "{out}"
     );
 
-    let log = Log::default();
-    let mut lab = FakeLab::new(&log);
-    stops(
-        &dir,
-        &mut lab,
-        &[
-            "sysctl net.netfilter.nf_conntrack_count",
-            "dmesg | tail",
-            "next",
-            DIAGNOSIS,
-            PREDICTION,
-            "sysctl -w net.netfilter.nf_conntrack_max=1048576",
-            "yes",
-            "stop here",
-        ],
-        1,
-        Lang::En,
-    );
-    let p = Progress::load(&dir).unwrap();
+    t.course(&[
+        "sysctl net.netfilter.nf_conntrack_count",
+        "dmesg | tail",
+        "next",
+        DIAGNOSIS,
+        PREDICTION,
+        "sysctl -w net.netfilter.nf_conntrack_max=1048576",
+        "yes",
+        "stop here",
+    ])
+    .at(1)
+    .stops();
+    let dir = &t.dir;
+    let p = t.progress();
     let s1 = &p.stages[&1];
     let (before, after) = (s1.before.clone().unwrap(), s1.after.clone().unwrap());
 
-    let out = perflab(&dir, &["report", "--stdout", "--lang", "en"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let md = String::from_utf8_lossy(&out.stdout);
+    let out = perflab(dir, &["report", "--stdout", "--lang", "en"]);
+    assert!(out.success(), "{out}");
+    let md = &out.stdout;
     let row = format!(
         "| done | {:.0} → {:.0} |",
         before.goodput_rps, after.goodput_rps
@@ -473,12 +435,8 @@ fn the_report_shows_the_course_so_far_in_markdown_and_html() {
         "a solved stage has its solved title: {md}"
     );
 
-    let out = perflab(&dir, &["report"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = perflab(dir, &["report"]);
+    assert!(out.success(), "{out}");
     let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(page.contains(&format!(
         "<td>{:.0} → {:.0}</td>",
@@ -488,13 +446,11 @@ fn the_report_shows_the_course_so_far_in_markdown_and_html() {
         .unwrap()
         .contains(&row));
 
-    let out = perflab(&dir, &["report", "--out", "/nonexistent/perflab"]);
-    assert!(!out.status.success());
+    let out = perflab(dir, &["report", "--out", "/nonexistent/perflab"]);
+    assert!(!out.success());
     assert!(
-        String::from_utf8_lossy(&out.stderr)
+        out.stderr
             .contains("--out /nonexistent/perflab: not a folder that exists"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        "{out}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }

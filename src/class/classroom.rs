@@ -84,10 +84,10 @@ impl Classroom {
     pub fn toggle_hand(&self, stage: u8, step: &str) -> Result<bool, ClassError> {
         let raised = !self.hand_raised();
         let text = if raised { "1" } else { "0" };
-        crate::files::write_atomic(&self.inner.hand_file, text.as_bytes()).map_err(|e| {
+        crate::files::write_atomic(&self.inner.hand_file, text.as_bytes()).map_err(|source| {
             ClassError::Hand {
                 path: self.inner.hand_file.clone(),
-                reason: e.to_string(),
+                source,
             }
         })?;
         self.record(EventKind::Hand { raised }, stage, step)?;
@@ -137,10 +137,10 @@ impl Classroom {
                 message: answer.message(),
             });
         }
-        serde_json::from_slice(&answer.body).map_err(|e| ClassError::BadAnswer {
+        serde_json::from_slice(&answer.body).map_err(|source| ClassError::BadAnswer {
             op: "asking the class server about this learner",
             url: m.server.clone(),
-            reason: e.to_string(),
+            source,
         })
     }
 

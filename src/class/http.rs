@@ -20,8 +20,12 @@ pub enum HttpError {
         addr: String,
         source: std::io::Error,
     },
-    #[error("talking to the class server at {addr}: {reason}")]
-    Protocol { addr: String, reason: String },
+    #[error("talking to the class server at {addr}: {source}")]
+    Protocol {
+        addr: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error("the class server at {addr} did not answer within {secs} s; is the network up?")]
     Timeout { addr: String, secs: u64 },
 }
@@ -121,7 +125,7 @@ impl Client {
             .await
             .map_err(|e| HttpError::Protocol {
                 addr,
-                reason: e.to_string(),
+                source: e.into(),
             })?;
         // The connection's own task ends when either side closes it; its error
         // (a server gone away) shows in the next request's result instead.
@@ -158,15 +162,15 @@ impl Client {
         body: Vec<u8>,
     ) -> Result<Answer, HttpError> {
         let addr = self.base.addr();
-        let proto = |e: &dyn std::fmt::Display| HttpError::Protocol {
+        let proto = |e: Box<dyn std::error::Error + Send + Sync>| HttpError::Protocol {
             addr: addr.clone(),
-            reason: e.to_string(),
+            source: e,
         };
         let mut send = match self.conn.take() {
             Some(s) if !s.is_closed() => s,
             _ => self.connect().await?,
         };
-        send.ready().await.map_err(|e| proto(&e))?;
+        send.ready().await.map_err(|e| proto(e.into()))?;
         let mut req = hyper::Request::builder()
             .method(method)
             .uri(path)
@@ -177,13 +181,13 @@ impl Client {
         }
         let req = req
             .body(Full::new(Bytes::from(body)))
-            .map_err(|e| proto(&e))?;
-        let resp = send.send_request(req).await.map_err(|e| proto(&e))?;
+            .map_err(|e| proto(e.into()))?;
+        let resp = send.send_request(req).await.map_err(|e| proto(e.into()))?;
         let status = resp.status().as_u16();
         let body = Limited::new(resp.into_body(), MAX_ANSWER)
             .collect()
             .await
-            .map_err(|e| proto(&e))?
+            .map_err(proto)?
             .to_bytes();
         self.conn = Some(send);
         Ok(Answer { status, body })

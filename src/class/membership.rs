@@ -1,5 +1,5 @@
-//! A learner's membership of a class, kept in their progress file: where the
-//! server is, the join token, and who they are to it.
+//! A learner's membership of a class, kept in a file of its own in their state
+//! directory: where the server is, the join token, and who they are to it.
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -34,7 +34,46 @@ impl std::fmt::Debug for Membership {
     }
 }
 
+/// The membership's file in the state directory.
+const FILE: &str = "membership.json";
+
 impl Membership {
+    pub fn path(state_dir: &Path) -> PathBuf {
+        state_dir.join(FILE)
+    }
+
+    /// The class this learner joined; `None` when they joined none.
+    pub fn load(state_dir: &Path) -> Result<Option<Membership>, ClassError> {
+        let path = Self::path(state_dir);
+        let text = match crate::files::read_if_there(&path) {
+            Ok(Some(t)) => t,
+            Ok(None) => return Ok(None),
+            Err(source) => return Err(ClassError::MembershipRead { path, source }),
+        };
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|source| ClassError::MembershipCorrupt { path, source })
+    }
+
+    /// Saves it whole or not at all.
+    pub fn save(&self, state_dir: &Path) -> Result<(), ClassError> {
+        let path = Self::path(state_dir);
+        let text = serde_json::to_string_pretty(self).expect("a membership serializes");
+        crate::files::write_atomic(&path, text.as_bytes())
+            .map_err(|source| ClassError::MembershipWrite { path, source })
+    }
+
+    /// The learner left the class.
+    pub fn remove(state_dir: &Path) -> Result<(), ClassError> {
+        let path = Self::path(state_dir);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(ClassError::MembershipWrite { path, source: e })
+            }
+            _ => Ok(()),
+        }
+    }
+
     pub fn base(&self) -> Result<Base, ClassError> {
         Ok(Base::parse(&self.server)?.0)
     }
@@ -87,10 +126,10 @@ pub async fn join(url: &str, name: &str) -> Result<Membership, ClassError> {
         });
     }
     let joined: Joined =
-        serde_json::from_slice(&answer.body).map_err(|e| ClassError::BadAnswer {
+        serde_json::from_slice(&answer.body).map_err(|source| ClassError::BadAnswer {
             op: "joining the class",
             url: base.url(api::JOIN),
-            reason: e.to_string(),
+            source,
         })?;
     Ok(Membership {
         server: base.url(""),

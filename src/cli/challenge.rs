@@ -144,7 +144,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         lang,
         has_answers,
         |p| {
-            let c = p.challenge.filter(|c| c.finished.is_none())?;
+            let c = p.challenge.filter(|c| !c.finished)?;
             Some(w::SAVED.fill(lang, &[("time", &clock_text(c.elapsed_s))]))
         },
     ))

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use crate::class::server::{self, Options, Server};
-use crate::class::Classroom;
+use crate::class::{Classroom, Membership};
 use crate::tutor::progress::Progress;
 use crate::ui;
 
@@ -108,8 +108,7 @@ async fn serve(bind: SocketAddr, title: Option<String>, ctx: &Ctx) -> anyhow::Re
 
 async fn join(url: &str, name: &str, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let dir = ctx.settings.ensure_state_dir()?.to_path_buf();
-    let mut progress = Progress::load(&dir)?;
-    if let Some(m) = &progress.class {
+    if let Some(m) = membership(&dir)? {
         anyhow::bail!(
             "you are already in the class \"{}\" at {} as {}; `perflab class leave` first",
             m.title,
@@ -120,8 +119,7 @@ async fn join(url: &str, name: &str, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let membership = crate::class::join(url, name).await?;
     Classroom::build(membership.clone(), &membership.queue_dir(&dir))?;
     let (title, name) = (membership.title.clone(), membership.name.clone());
-    progress.class = Some(membership);
-    progress.save(&dir)?;
+    membership.save(&dir)?;
     ui::done(&format!("joined the class \"{title}\" as {name}"));
     ui::info("from now on `perflab` sends your course to the instructor's roster");
     ui::info("type `hand` at any prompt to raise your hand, and again to lower it");
@@ -130,8 +128,7 @@ async fn join(url: &str, name: &str, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 
 async fn leave(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let dir = ctx.settings.state_dir.clone();
-    let mut progress = Progress::load(&dir)?;
-    let Some(m) = progress.class.clone() else {
+    let Some(m) = membership(&dir)? else {
         ui::info("you are not in a class");
         return Ok(ExitCode::SUCCESS);
     };
@@ -146,8 +143,7 @@ async fn leave(ctx: &Ctx) -> anyhow::Result<ExitCode> {
             0
         }
     };
-    progress.class = None;
-    progress.save(&dir)?;
+    Membership::remove(&dir)?;
     ui::done(&format!(
         "left the class \"{}\"; {dropped} queued event{} dropped",
         m.title,
@@ -230,10 +226,17 @@ impl ClassStatus {
     }
 }
 
+/// The class this learner joined, if any. A progress saved before the
+/// membership had its own file hands it over when loaded, so it is loaded first.
+pub fn membership(state_dir: &Path) -> anyhow::Result<Option<Membership>> {
+    Progress::load(state_dir)?;
+    Ok(Membership::load(state_dir)?)
+}
+
 /// `None` when the learner joined no class.
 pub async fn status(state_dir: &Path) -> Option<ClassStatus> {
-    let member = match crate::tutor::progress::Progress::load(state_dir) {
-        Ok(p) => p.class?,
+    let member = match membership(state_dir) {
+        Ok(m) => m?,
         Err(e) => return Some(ClassStatus::unreadable(e)),
     };
     let class = match Classroom::for_member(member, state_dir) {

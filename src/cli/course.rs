@@ -14,7 +14,7 @@ use crate::lab::{defaults, LabSession, LoadShape, STANDARD};
 use crate::lessons::{Course, Lang};
 use crate::load::options;
 use crate::tutor::course::{self, Outcome};
-use crate::tutor::step::step_kind;
+use crate::tutor::position::Position;
 use crate::tutor::Options;
 use crate::tutor::{phrases as p, progress::Progress};
 use crate::ui;
@@ -66,9 +66,7 @@ pub fn lang_from_env() -> Lang {
 
 /// The language of the course: the option, else as saved, else the locale's.
 pub fn lang_of(option: Option<Lang>, progress: &Progress) -> Lang {
-    option
-        .or_else(|| progress.lang.as_deref().and_then(|c| parse_lang(c).ok()))
-        .unwrap_or_else(lang_from_env)
+    option.or(progress.lang).unwrap_or_else(lang_from_env)
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
@@ -96,7 +94,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     };
     // In a class, the course's events go to a queue on disk and a background
     // sender takes them to the instructor's server; the course never waits.
-    let class = match progress.class.clone() {
+    let class = match super::class::membership(&dir)? {
         Some(m) => match crate::class::Classroom::for_member(m, &dir) {
             Ok(c) => Some(c),
             Err(e) => {
@@ -152,12 +150,11 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 /// Where `perflab` will pick up.
 pub fn resume_line(progress: &Progress, lang: Lang) -> String {
     let n = progress.stage.to_string();
-    let step = progress
-        .stages
-        .get(&progress.stage)
-        .and_then(|st| step_kind(&st.step));
-    match step {
-        Some(k) => p::RESUME.fill(lang, &[("n", &n), ("step", p::step_name(k).get(lang))]),
-        None => p::RESUME_NEXT.fill(lang, &[("n", &n)]),
+    let position = progress.stages.get(&progress.stage).map(|st| st.position);
+    match position {
+        Some(Position::At(k)) => {
+            p::RESUME.fill(lang, &[("n", &n), ("step", p::step_name(k).get(lang))])
+        }
+        Some(Position::Done) | None => p::RESUME_NEXT.fill(lang, &[("n", &n)]),
     }
 }

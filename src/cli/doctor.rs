@@ -5,7 +5,7 @@ use std::time::Duration;
 use console::style;
 
 use super::Ctx;
-use crate::engine::{self, conntrack, Lab, ToolboxMode};
+use crate::engine::{self, conntrack, Engine, ToolboxMode};
 use crate::ui;
 
 #[derive(Debug, clap::Args)]
@@ -89,7 +89,7 @@ fn state_dir(settings: &crate::config::Settings) -> Check {
     }
 }
 
-async fn engine_version(lab: &Lab) -> Check {
+async fn engine_version(lab: &Engine) -> Check {
     let result = match lab.versions().await {
         Ok((v, api)) => {
             let desktop = lab
@@ -129,7 +129,7 @@ fn conntrack_check() -> Check {
     }
 }
 
-async fn base_image(lab: &Lab) -> Check {
+async fn base_image(lab: &Engine) -> Check {
     let image = engine::BASE_IMAGE;
     let result = match lab.image_exists(image).await {
         Ok(true) => Ok(format!("{image} present")),
@@ -144,7 +144,7 @@ async fn base_image(lab: &Lab) -> Check {
     }
 }
 
-async fn host_helper(lab: &Lab) -> Check {
+async fn host_helper(lab: &Engine) -> Check {
     let result = match lab
         .toolbox(ToolboxMode::HostNet, &["sysctl", "-n", "net.netfilter.nf_conntrack_max"], Duration::from_secs(60))
         .await
@@ -162,7 +162,7 @@ async fn host_helper(lab: &Lab) -> Check {
     }
 }
 
-async fn perf(lab: &Lab) -> Check {
+async fn perf(lab: &Engine) -> Check {
     let result = match crate::flame::perf_available(lab).await {
         Ok(()) => Ok("perf record -a works in the host helper".to_string()),
         Err(crate::flame::FlameError::PerfUnavailable { reason, facts }) => {

@@ -29,7 +29,7 @@ use clap::{Parser, Subcommand};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Settings;
-use crate::engine::Lab;
+use crate::engine::Engine;
 use crate::lab::{LabError, LabSink};
 use crate::present::TermSink;
 use crate::ui;
@@ -101,7 +101,7 @@ impl Ctx {
 
     /// A Docker connection whose long operations stop on Ctrl-C and clean up,
     /// and whose slow steps show on the terminal.
-    pub async fn lab(&self) -> Result<Lab, LabError> {
+    pub async fn lab(&self) -> Result<Engine, LabError> {
         crate::lab::connect(&self.settings, &self.cancel, &self.sink(false)).await
     }
 

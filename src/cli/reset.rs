@@ -95,11 +95,8 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 fn fresh_progress(dir: &std::path::Path) -> anyhow::Result<Progress> {
     let mut fresh = Progress::default();
     match Progress::load(dir) {
-        Ok(old) => {
-            fresh.lang = old.lang;
-            fresh.class = old.class;
-        }
-        Err(ProgressError::Corrupt { path, .. }) => {
+        Ok(old) => fresh.lang = old.lang,
+        Err(ProgressError::Corrupt { path, .. } | ProgressError::Format { path, .. }) => {
             let aside = path.with_extension("json.unreadable");
             std::fs::rename(&path, &aside)?;
             ui::warn(&format!(

@@ -4,7 +4,8 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::Ctx;
-use crate::engine::{journal::Entry, Lab};
+use crate::engine::{journal::Entry, Engine};
+use crate::lab::mark;
 use crate::ui;
 
 #[derive(Debug, clap::Args)]
@@ -27,26 +28,17 @@ struct Status {
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let host_changes = Lab::host_changes(&ctx.settings.state_dir)?;
+    let host_changes = Engine::host_changes(&ctx.settings.state_dir)?;
     let class = super::class::status(&ctx.settings.state_dir).await;
     let lab = ctx.lab().await?;
     let server = lab.find_server().await?;
     let course_stage = match &server {
-        Some(s) => s
-            .exec(
-                crate::engine::Side::Nginx,
-                &["cat", crate::lab::mark::FILE],
-                std::time::Duration::from_secs(10),
-            )
-            .await
-            .ok()
-            .filter(|o| o.success())
-            .and_then(|o| o.stdout.trim().parse().ok()),
+        Some(s) => mark::read_server(s).await,
         None => None,
     };
     let status = Status {
         running: server.is_some(),
-        stage: course_stage.or(server.as_ref().and_then(|s| s.stage)),
+        stage: mark::stage(course_stage, server.as_ref().and_then(|s| s.stage)),
         course_stage,
         server_url: server.as_ref().map(|s| s.url()),
         lab: lab.names().lab.clone(),
@@ -57,18 +49,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         ui::out(&serde_json::to_string_pretty(&status)?);
         return Ok(ExitCode::SUCCESS);
     }
-    match &server {
-        Some(s) => ui::out(&format!(
-            "lab {}: running at stage {}, server {}",
-            status.lab,
-            s.stage.map(|n| n.to_string()).unwrap_or_else(|| "?".into()),
-            s.url()
-        )),
-        None => ui::out(&format!(
-            "lab {}: not running (start it with `perflab up`)",
-            status.lab
-        )),
-    }
+    ui::out(&lab_line(&status));
     if status.host_changes.is_empty() {
         ui::out("host changes: none");
     } else {
@@ -83,4 +64,49 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         ui::out(&c.line());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The lab's line: the stage it is at (the course's, once the course carried
+/// it on), as the JSON says it.
+fn lab_line(status: &Status) -> String {
+    match (&status.server_url, status.running) {
+        (Some(url), true) => format!(
+            "lab {}: running at stage {}, server {url}",
+            status.lab,
+            status.stage.map_or_else(|| "?".into(), |n| n.to_string()),
+        ),
+        _ => format!(
+            "lab {}: not running (start it with `perflab up`)",
+            status.lab
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lab_the_course_carried_on_is_at_the_course_s_stage() {
+        // Started at stage 0 (its label), carried to stage 1 by the course.
+        let status = Status {
+            running: true,
+            stage: mark::stage(Some(1), Some(0)),
+            course_stage: Some(1),
+            server_url: Some("http://172.28.0.2/".into()),
+            lab: "perflab".into(),
+            host_changes: Vec::new(),
+            class: None,
+        };
+        assert_eq!(
+            lab_line(&status),
+            "lab perflab: running at stage 1, server http://172.28.0.2/"
+        );
+        let up = Status {
+            stage: mark::stage(None, Some(3)),
+            course_stage: None,
+            ..status
+        };
+        assert!(lab_line(&up).contains("running at stage 3"));
+    }
 }

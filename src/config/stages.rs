@@ -1,7 +1,7 @@
 //! The stage plan: the knobs at the start of every stage, from `containers/stages.toml`.
 use serde::Deserialize;
 
-use super::{Knobs, KnobsPatch};
+use super::{Knobs, KnobsError, KnobsPatch};
 
 const STAGES_TOML: &str = include_str!("../../containers/stages.toml");
 const FORMAT: u32 = 1;
@@ -12,8 +12,15 @@ pub enum StagesError {
     Parse(#[from] toml::de::Error),
     #[error("containers/stages.toml: format {found} is not supported (expected {FORMAT})")]
     Format { found: u32 },
-    #[error("containers/stages.toml: {0}")]
-    Invalid(String),
+    #[error("containers/stages.toml: stage {number} is listed at position {position}: stages must be numbered 0, 1, 2, ... in order")]
+    Order { number: u8, position: usize },
+    #[error("containers/stages.toml: {when}: {source}")]
+    Knobs {
+        /// `at the start of stage 2`, `after every fix`.
+        when: String,
+        #[source]
+        source: KnobsError,
+    },
 }
 
 /// A stage number the course does not have.
@@ -57,20 +64,26 @@ impl StagePlan {
         }
         for (i, s) in plan.stages.iter().enumerate() {
             if usize::from(s.number) != i {
-                return Err(StagesError::Invalid(format!(
-                    "stage {} is listed at position {i}: stages must be numbered 0, 1, 2, ... in order",
-                    s.number
-                )));
+                return Err(StagesError::Order {
+                    number: s.number,
+                    position: i,
+                });
             }
         }
         for n in 0..plan.stages.len() {
             plan.knobs_at_start(n as u8)
                 .validate()
-                .map_err(|e| StagesError::Invalid(format!("at the start of stage {n}: {e}")))?;
+                .map_err(|source| StagesError::Knobs {
+                    when: format!("at the start of stage {n}"),
+                    source,
+                })?;
         }
         plan.knobs_after_fix(plan.last())
             .validate()
-            .map_err(|e| StagesError::Invalid(format!("after every fix: {e}")))?;
+            .map_err(|source| StagesError::Knobs {
+                when: "after every fix".into(),
+                source,
+            })?;
         Ok(plan)
     }
 

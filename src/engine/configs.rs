@@ -5,12 +5,12 @@ use std::time::Duration;
 use super::docker::CALL;
 use super::error::{deadline, EngineError};
 use super::server::{Server, Side};
-use super::Lab;
+use super::Engine;
 use crate::config::{render_nginx, render_phpfpm, Knobs, KnobsPatch, StagePlan};
 
 const KNOBS_FILE: &str = "/etc/perflab/knobs.json";
 
-impl Lab {
+impl Engine {
     /// Renders and uploads nginx.conf, php-fpm.conf, its pool www.conf and
     /// knobs.json into /etc/perflab, where the standard paths (/etc/nginx/nginx.conf,
     /// /etc/php/8.2/fpm/php-fpm.conf, .../pool.d/www.conf) link; `ready` comes last
@@ -38,9 +38,9 @@ impl Server {
             .exec(Side::Nginx, &["cat", KNOBS_FILE], CALL)
             .await?
             .ok("reading the server's knobs")?;
-        serde_json::from_str(&out.stdout).map_err(|e| EngineError::KnobsFile {
+        serde_json::from_str(&out.stdout).map_err(|source| EngineError::KnobsFile {
             file: KNOBS_FILE,
-            reason: e.to_string(),
+            source,
         })
     }
 
@@ -96,7 +96,7 @@ impl Server {
     }
 }
 
-impl Lab {
+impl Engine {
     /// Restarts php-fpm so that it listens again (somaxconn acts at listen()).
     pub async fn restart_phpfpm(&self) -> Result<(), EngineError> {
         let name = self.names.phpfpm();

@@ -7,7 +7,7 @@ use super::error::{EngineError, HostValueError};
 use super::journal::{Journal, ALLOWED};
 use super::server::{Server, Side};
 use super::toolbox::ToolboxMode;
-use super::Lab;
+use super::Engine;
 
 /// Above this global limit the fill would pin over ~1 GB of kernel memory.
 pub const MAX_FILL: u64 = 1_100_000;
@@ -39,7 +39,7 @@ pub async fn table(server: &Server) -> Result<Filled, EngineError> {
     }
 }
 
-impl Lab {
+impl Engine {
     /// Fills the server's table to `max`, no free entry left (a few free ones
     /// go to whichever connections come first, client or nginx's upstream, and
     /// goodput would depend on the race), with ESTABLISHED/ASSURED
@@ -132,10 +132,8 @@ pub(crate) fn host_path(key: &str) -> Result<&'static str, EngineError> {
 
 /// Reads a host value straight from /proc/sys (perflab runs on the host).
 pub fn read_host_value(path: &'static str) -> Result<u64, EngineError> {
-    let text = std::fs::read_to_string(path).map_err(|e| HostValueError::Read {
-        path,
-        reason: e.to_string(),
-    })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|source| HostValueError::Read { path, source })?;
     text.trim().parse().map_err(|_| {
         HostValueError::NotNumber {
             path,

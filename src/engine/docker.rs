@@ -14,7 +14,7 @@ pub const CALL: Duration = Duration::from_secs(30);
 
 /// A connection to the Docker Engine that holds the lab.
 #[derive(Clone)]
-pub struct Lab {
+pub struct Engine {
     pub(crate) docker: Docker,
     pub(crate) run: String,
     pub(crate) names: super::Names,
@@ -27,27 +27,28 @@ pub struct Lab {
     pub(crate) events: Events,
 }
 
-impl Lab {
+impl Engine {
     /// Connects through bollard's defaults (the usual socket or `DOCKER_HOST`).
-    pub async fn connect(settings: &Settings) -> Result<Lab, EngineError> {
+    pub async fn connect(settings: &Settings) -> Result<Engine, EngineError> {
+        let cannot_reach = |what: &str| {
+            let what = what.to_string();
+            |source| EngineError::Connect { what, source }
+        };
         let docker = Docker::connect_with_local_defaults()
-            .map_err(|e| EngineError::Connect(e.to_string()))?
+            .map_err(cannot_reach("connecting"))?
             .with_timeout(Duration::from_secs(600));
         let docker = deadline("the version negotiation", Duration::from_secs(10), async {
             docker
                 .negotiate_version()
                 .await
-                .map_err(|e| EngineError::Connect(e.to_string()))
+                .map_err(cannot_reach("negotiating the API version"))
         })
         .await?;
         deadline("a ping", Duration::from_secs(10), async {
-            docker
-                .ping()
-                .await
-                .map_err(|e| EngineError::Connect(e.to_string()))
+            docker.ping().await.map_err(cannot_reach("a ping"))
         })
         .await?;
-        Ok(Lab {
+        Ok(Engine {
             docker,
             run: super::labels::run_id(),
             names: super::Names {
@@ -61,13 +62,13 @@ impl Lab {
     }
 
     /// Ties this connection's long operations (the host helper) to a cancellation token.
-    pub fn with_cancel(mut self, cancel: tokio_util::sync::CancellationToken) -> Lab {
+    pub fn with_cancel(mut self, cancel: tokio_util::sync::CancellationToken) -> Engine {
         self.cancel = cancel;
         self
     }
 
     /// Reports this connection's steps to `events`.
-    pub fn with_events(mut self, events: Events) -> Lab {
+    pub fn with_events(mut self, events: Events) -> Engine {
         self.events = events;
         self
     }

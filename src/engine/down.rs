@@ -10,7 +10,7 @@ use super::docker::CALL;
 use super::error::{deadline, EngineError, HostValueError};
 use super::events::EngineEvent;
 use super::journal::Journal;
-use super::{labels, Lab};
+use super::{labels, Engine};
 
 /// What `down` did.
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -53,7 +53,7 @@ impl DownReport {
     }
 }
 
-impl Lab {
+impl Engine {
     /// Removes the lab and restores the host. Idempotent.
     pub async fn down(&self) -> Result<DownReport, EngineError> {
         let mut report = self.remove_objects().await?;

@@ -8,8 +8,12 @@ use super::journal::JournalError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    #[error("cannot reach the Docker Engine: {0}; is the Docker daemon running? try `docker info` (or `scripts/engine.sh` to install and start one)")]
-    Connect(String),
+    #[error("cannot reach the Docker Engine: {what}: {}; is the Docker daemon running? try `docker info` (or `scripts/engine.sh` to install and start one)", innermost(.source))]
+    Connect {
+        what: String,
+        #[source]
+        source: bollard::errors::Error,
+    },
     #[error("the Docker Engine did not answer {what} within {}s; is the daemon hung? try `docker info`", .after.as_secs())]
     Deadline { what: String, after: Duration },
     #[error("{op} {object}: {source}")]
@@ -21,8 +25,25 @@ pub enum EngineError {
     },
     #[error("building image {image}: {message}")]
     Build { image: String, message: String },
+    #[error("building image {image}: packing its context: {source}")]
+    BuildContext {
+        image: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("building image {image}: {source}; last output: {last_output}")]
+    BuildStream {
+        image: String,
+        last_output: String,
+        #[source]
+        source: bollard::errors::Error,
+    },
     #[error("the base image {image} is missing and could not be pulled ({why}); seed it from Debian's packages with `sudo bash scripts/engine.sh` (debootstrap + docker import)")]
-    BaseImage { image: &'static str, why: String },
+    BaseImage {
+        image: &'static str,
+        #[source]
+        why: PullError,
+    },
     #[error("no lab is running; start one with `perflab up`")]
     NotRunning,
     #[error(
@@ -76,10 +97,25 @@ pub enum EngineError {
     Knobs(#[from] KnobsError),
     #[error("packing the server configs: {0}")]
     Pack(std::io::Error),
-    #[error("{file} in the server does not parse: {reason}; start the lab again with `perflab down` then `perflab up`")]
-    KnobsFile { file: &'static str, reason: String },
+    #[error("{file} in the server does not parse: {source}; start the lab again with `perflab down` then `perflab up`")]
+    KnobsFile {
+        file: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
     #[error("interrupted")]
     Cancelled,
+}
+
+/// Why the base image could not be pulled.
+#[derive(Debug, thiserror::Error)]
+pub enum PullError {
+    #[error(transparent)]
+    Docker(#[from] bollard::errors::Error),
+    #[error("no answer from the registry within {} s", .0.as_secs())]
+    NoAnswer(Duration),
+    #[error("the pull ended without the image")]
+    Missing,
 }
 
 /// Reading, raising and restoring a host-wide kernel value.
@@ -87,8 +123,12 @@ pub enum EngineError {
 pub enum HostValueError {
     #[error("{key} is not a host value perflab changes")]
     NotAllowed { key: String },
-    #[error("reading {path}: {reason}; is the nf_conntrack module loaded?")]
-    Read { path: &'static str, reason: String },
+    #[error("reading {path}: {source}; is the nf_conntrack module loaded?")]
+    Read {
+        path: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{path} holds {text:?}, not a number")]
     NotNumber { path: &'static str, text: String },
     #[error("{key} is {current} on this host; perflab only raises host-wide values, so {value} is refused: give a value above {current}")]
@@ -114,9 +154,10 @@ impl EngineError {
             | bollard::errors::Error::HyperLegacyError { .. }
             | bollard::errors::Error::RequestTimeoutError
             | bollard::errors::Error::IOError { .. }
-            | bollard::errors::Error::SocketNotFoundError(_) => {
-                EngineError::Connect(format!("{op} {}: {}", object.into(), innermost(&source)))
-            }
+            | bollard::errors::Error::SocketNotFoundError(_) => EngineError::Connect {
+                what: format!("{op} {}", object.into()),
+                source,
+            },
             source => EngineError::Docker {
                 op,
                 object: object.into(),
@@ -128,7 +169,7 @@ impl EngineError {
     /// Whether the Docker Engine could not be reached (stopped, restarting).
     pub fn is_unreachable(&self) -> bool {
         match self {
-            EngineError::Connect(_) | EngineError::Deadline { .. } => true,
+            EngineError::Connect { .. } | EngineError::Deadline { .. } => true,
             EngineError::WithLogs { source, .. } => source.is_unreachable(),
             _ => false,
         }

@@ -1,6 +1,6 @@
 //! What the engine tells whoever watches it: the slow steps it is in and what it
 //! finished. The engine never writes to the terminal; it reports to the sink it
-//! was given ([`Lab::with_events`](super::Lab::with_events)), and the presenter
+//! was given ([`Engine::with_events`](super::Engine::with_events)), and the presenter
 //! decides how that looks (a spinner, a line, nothing).
 use std::sync::Arc;
 

@@ -8,9 +8,9 @@ use bollard::query_parameters::{BuildImageOptionsBuilder, CreateImageOptionsBuil
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
-use super::error::{deadline, EngineError};
+use super::error::{deadline, EngineError, PullError};
 use super::events::{EngineEvent, Step, Steps};
-use super::{labels, Lab};
+use super::{labels, Engine};
 
 pub const BASE_IMAGE: &str = "debian:bookworm-slim";
 /// No build output for this long means the build is stuck.
@@ -93,7 +93,7 @@ impl Image {
     }
 }
 
-impl Lab {
+impl Engine {
     pub async fn image_exists(&self, image: &str) -> Result<bool, EngineError> {
         match deadline("an image inspection", super::docker::CALL, async {
             self.docker
@@ -127,23 +127,28 @@ impl Lab {
             .from_image("debian")
             .tag("bookworm-slim")
             .build();
-        let pulled = tokio::time::timeout(Duration::from_secs(120), async {
+        let within = Duration::from_secs(120);
+        let pulled = tokio::time::timeout(within, async {
             let mut stream = self.docker.create_image(Some(opts), None, None);
             while let Some(item) = stream.next().await {
-                let info = item.map_err(|e| e.to_string())?;
-                if let Some(status) = info.status {
+                if let Some(status) = item?.status {
                     pulling(Some(status));
                 }
             }
-            Ok::<(), String>(())
+            Ok::<(), bollard::errors::Error>(())
         })
         .await;
         drop(steps);
-        match pulled {
-            Ok(Ok(())) if self.image_exists(BASE_IMAGE).await? => Ok(()),
-            Ok(Err(e)) => Err(seed_hint(&e)),
-            _ => Err(seed_hint("no answer from the registry within 120 s")),
-        }
+        let why = match pulled {
+            Ok(Ok(())) if self.image_exists(BASE_IMAGE).await? => return Ok(()),
+            Ok(Ok(())) => PullError::Missing,
+            Ok(Err(e)) => PullError::Docker(e),
+            Err(_) => PullError::NoAnswer(within),
+        };
+        Err(EngineError::BaseImage {
+            image: BASE_IMAGE,
+            why,
+        })
     }
 
     /// Builds `image` unless an image with its content tag exists; returns the tag.
@@ -154,10 +159,12 @@ impl Lab {
             return Ok(tag);
         }
         self.ensure_base_image().await?;
-        let context = image.context_tar().map_err(|e| EngineError::Build {
-            image: tag.clone(),
-            message: e.to_string(),
-        })?;
+        let context = image
+            .context_tar()
+            .map_err(|source| EngineError::BuildContext {
+                image: tag.clone(),
+                source,
+            })?;
         // Images are shared by every lab on this engine (they are a cache).
         let mut image_labels = labels::labels(crate::config::DEFAULT_LAB_NAME, &self.run, "image");
         image_labels.remove(labels::RUN);
@@ -190,9 +197,10 @@ impl Lab {
                         message: format!("no build output for {} s", BUILD_IDLE.as_secs()),
                     })?;
                 let Some(item) = next else { break };
-                let info = item.map_err(|e| EngineError::Build {
+                let info = item.map_err(|source| EngineError::BuildStream {
                     image: tag.clone(),
-                    message: format!("{e}; last output: {}", last_lines.join(" | ")),
+                    last_output: last_lines.join(" | "),
+                    source,
                 })?;
                 if let Some(err) = info.error_detail.and_then(|d| d.message).or(info.error) {
                     return Err(EngineError::Build {
@@ -228,13 +236,6 @@ impl Lab {
         }
         self.tell(EngineEvent::Built { tag: tag.clone() });
         Ok(tag)
-    }
-}
-
-fn seed_hint(why: &str) -> EngineError {
-    EngineError::BaseImage {
-        image: BASE_IMAGE,
-        why: why.to_string(),
     }
 }
 

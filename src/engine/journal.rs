@@ -41,12 +41,29 @@ pub enum JournalError {
         source: std::io::Error,
     },
     #[error("the host journal {path} is corrupt ({reason}); it was not applied. Check the values it names by hand, then remove the file")]
-    Corrupt { path: PathBuf, reason: String },
+    Corrupt {
+        path: PathBuf,
+        #[source]
+        reason: Unsound,
+    },
     #[error("writing the host journal {path}: {source}; nothing was changed on the host")]
     Write {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+/// Why a journal on disk is not one perflab may apply.
+#[derive(Debug, thiserror::Error)]
+pub enum Unsound {
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error("format {0} is not {FORMAT}")]
+    Format(u32),
+    #[error("it names {key:?}, which perflab never changes")]
+    Foreign { key: String },
+    #[error("value {value:?} of {key} is not a number")]
+    NotANumber { key: String, value: String },
 }
 
 impl Journal {
@@ -73,14 +90,14 @@ impl Journal {
         }
     }
 
-    fn parse(text: &str) -> Result<Journal, String> {
-        let j: Journal = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    fn parse(text: &str) -> Result<Journal, Unsound> {
+        let j: Journal = serde_json::from_str(text)?;
         if j.format != FORMAT {
-            return Err(format!("format {} is not {FORMAT}", j.format));
+            return Err(Unsound::Format(j.format));
         }
         for e in &j.entries {
             if !ALLOWED.iter().any(|(k, _)| *k == e.key) {
-                return Err(format!("it names {:?}, which perflab never changes", e.key));
+                return Err(Unsound::Foreign { key: e.key.clone() });
             }
             for v in [&e.original, &e.applied] {
                 if v.is_empty()
@@ -88,7 +105,10 @@ impl Journal {
                         .chars()
                         .all(|c| c.is_ascii_digit() || c == ' ' || c == '\t')
                 {
-                    return Err(format!("value {v:?} of {} is not a number", e.key));
+                    return Err(Unsound::NotANumber {
+                        key: e.key.clone(),
+                        value: v.clone(),
+                    });
                 }
             }
         }
@@ -159,9 +179,10 @@ mod tests {
         assert!(Journal::parse(r#"{"format":2,"entries":[]}"#).is_err());
         let foreign =
             r#"{"format":1,"entries":[{"key":"kernel.panic","original":"0","applied":"1"}]}"#;
-        assert!(Journal::parse(foreign)
-            .unwrap_err()
-            .contains("kernel.panic"));
+        assert!(matches!(
+            Journal::parse(foreign),
+            Err(Unsound::Foreign { key }) if key == "kernel.panic"
+        ));
         let shell = r#"{"format":1,"entries":[{"key":"net.netfilter.nf_conntrack_max","original":"1; rm -rf /","applied":"2"}]}"#;
         assert!(Journal::parse(shell).is_err());
     }

@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 
 use super::error::{deadline, EngineError};
 use super::server::{Server, Side};
-use super::Lab;
+use super::Engine;
 
 /// One piece of a container's output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub fn joined(chunks: &[LogChunk]) -> String {
 /// Reading a container's output this long means the engine is stuck.
 const READ: Duration = Duration::from_secs(30);
 
-impl Lab {
+impl Engine {
     /// The last `tail` lines (all when `None`) of `container`'s output, with the
     /// engine's timestamps when `timestamps`.
     pub(crate) async fn container_logs(

@@ -1,7 +1,7 @@
 //! The lab's lifecycle over the Docker API: images, the server's two containers in
 //! one network namespace, the short-lived host helper, and the host journal.
 //!
-//! Every object created here carries the labels of [`labels`], and [`Lab::down`]
+//! Every object created here carries the labels of [`labels`], and [`Engine::down`]
 //! plus the sweep by label removes all of them and nothing else.
 mod configs;
 pub mod conntrack;
@@ -20,7 +20,7 @@ mod toolbox;
 mod up;
 mod upload;
 
-pub use docker::Lab;
+pub use docker::Engine;
 pub use down::DownReport;
 pub use error::{EngineError, HostValueError};
 pub use events::{EngineEvent, Events, Step};

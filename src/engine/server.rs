@@ -8,7 +8,7 @@ use bollard::query_parameters::{InspectContainerOptions, TopOptionsBuilder};
 use super::docker::CALL;
 use super::error::{deadline, EngineError};
 use super::exec::{exec, ExecOutput};
-use super::{labels, Lab, Names};
+use super::{labels, Engine, Names};
 
 /// Which of the server's two containers a command runs in. Both share the
 /// network namespace; they differ in processes and files.
@@ -30,7 +30,7 @@ impl Side {
 /// A handle on the running server.
 #[derive(Clone)]
 pub struct Server {
-    lab: Lab,
+    lab: Engine,
     /// The nginx container's address on the lab network.
     pub ip: Ipv4Addr,
     /// The lab network's subnet (address, prefix length).
@@ -44,7 +44,7 @@ impl Server {
         format!("http://{}/", self.ip)
     }
 
-    pub fn lab(&self) -> &Lab {
+    pub fn lab(&self) -> &Engine {
         &self.lab
     }
 
@@ -170,7 +170,7 @@ impl Server {
     }
 }
 
-impl Lab {
+impl Engine {
     /// The running lab's server, or [`EngineError::NotRunning`].
     pub async fn server(&self) -> Result<Server, EngineError> {
         self.find_server().await?.ok_or(EngineError::NotRunning)

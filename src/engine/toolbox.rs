@@ -9,7 +9,7 @@ use super::docker::CALL;
 use super::error::{deadline, EngineError};
 use super::exec::{exec, ExecOutput};
 use super::images::Image;
-use super::{labels, Lab};
+use super::{labels, Engine};
 
 /// What the helper may do on the host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,9 +53,9 @@ impl ToolboxMode {
     }
 }
 
-impl Lab {
+impl Engine {
     /// Runs `argv` in a fresh helper container of `mode`, then removes it (also on
-    /// error and on cancellation through [`Lab::with_cancel`]).
+    /// error and on cancellation through [`Engine::with_cancel`]).
     pub async fn toolbox(
         &self,
         mode: ToolboxMode,

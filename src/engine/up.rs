@@ -13,7 +13,7 @@ use super::error::{deadline, EngineError};
 use super::events::{EngineEvent, Step, Steps};
 use super::images::Image;
 use super::server::{Server, Side};
-use super::{labels, Lab};
+use super::{labels, Engine};
 use crate::config::{Knobs, KnobsPatch, StagePlan};
 
 /// The server must answer its first request within this long after its start.
@@ -27,7 +27,7 @@ pub struct UpOptions {
     pub overrides: Vec<KnobsPatch>,
 }
 
-impl Lab {
+impl Engine {
     /// Starts the lab as it is at the start of `opts.stage`. Refuses if one runs.
     pub async fn up(
         &self,

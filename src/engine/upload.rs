@@ -5,7 +5,7 @@ use bollard::query_parameters::UploadToContainerOptionsBuilder;
 use super::docker::CALL;
 use super::error::{deadline, EngineError};
 use super::server::Server;
-use super::Lab;
+use super::Engine;
 
 /// An archive of `files` (path inside the archive, content), in that order,
 /// each readable by all and stamped with the current time.
@@ -27,7 +27,7 @@ fn tar_of(files: &[(&str, &[u8])]) -> Result<Vec<u8>, std::io::Error> {
     tar.into_inner()
 }
 
-impl Lab {
+impl Engine {
     /// Writes `files` under `dir` (which must exist) of `container`, in order.
     pub(crate) async fn upload(
         &self,

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use super::error::FlameError;
 use super::host::HostFacts;
-use crate::engine::{EngineError, ExecOutput, Lab, ToolboxMode};
+use crate::engine::{Engine, EngineError, ExecOutput, ToolboxMode};
 
 /// A software event: works in VMs without a PMU (most CI machines and laptops'
 /// VMs), and samples by time, which is what a share of CPU time means.
@@ -87,7 +87,7 @@ fn facts_script() -> String {
 /// Runs [`record_script`] in the helper. `Err(reason)` when perf could not
 /// sample; Docker being unreachable stays an engine error.
 pub async fn run_record(
-    lab: &Lab,
+    lab: &Engine,
     seconds: u32,
     report: bool,
 ) -> Result<Result<PerfRun, (String, HostFacts)>, EngineError> {
@@ -114,7 +114,7 @@ pub async fn run_record(
 /// `Ok` when a second of `perf record -a` works in the helper, else what failed
 /// (`FlameError::PerfUnavailable`, with the host facts that explain it). For
 /// `perflab doctor`.
-pub async fn perf_available(lab: &Lab) -> Result<(), FlameError> {
+pub async fn perf_available(lab: &Engine) -> Result<(), FlameError> {
     let out = match helper(lab, &probe_script(), Duration::from_secs(60)).await? {
         Ok(out) => out,
         Err(reason) => {
@@ -135,7 +135,7 @@ pub async fn perf_available(lab: &Lab) -> Result<(), FlameError> {
 /// The helper's output; a helper that could not be made or started means perf
 /// is unavailable (`Ok(Err)`), not that Docker is down.
 async fn helper(
-    lab: &Lab,
+    lab: &Engine,
     script: &str,
     after: Duration,
 ) -> Result<Result<ExecOutput, String>, EngineError> {
@@ -144,7 +144,7 @@ async fn helper(
         .await
     {
         Ok(out) => Ok(Ok(out)),
-        Err(e @ (EngineError::Connect(_) | EngineError::Cancelled)) => Err(e),
+        Err(e @ (EngineError::Connect { .. } | EngineError::Cancelled)) => Err(e),
         Err(e) => Ok(Err(format!("the host helper failed: {e}"))),
     }
 }

@@ -35,8 +35,8 @@ pub enum LabError {
         code: i64,
         stderr: String,
     },
-    #[error("the reference fix {0:?} cannot be applied here: the host already has the highest value the lesson accepts")]
-    NoReference(String),
+    #[error("the reference fix {change:?} cannot be applied here: the host already has the highest value the lesson accepts")]
+    NoReference { change: String },
     #[error("interrupted")]
     Interrupted,
 }

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
 
-use crate::engine::{Server, Side};
-use crate::probe::{self, GaugeRates, Gauges, ProbeError, Snapshot};
+use crate::engine::{EngineError, Server, Side};
+use crate::probe::{self, GaugeRates, Gauges, Snapshot};
 
 use super::LabError;
 
@@ -68,10 +68,8 @@ async fn read_frames(
         .await?;
     let mut buf = String::new();
     while let Some(chunk) = attached.output.next().await {
-        let chunk = chunk.map_err(|e| ProbeError::Source {
-            file: "the gauge loop's output".into(),
-            reason: e.to_string(),
-        })?;
+        let chunk =
+            chunk.map_err(|e| EngineError::docker("reading", "the gauge loop's output", e))?;
         buf.push_str(&String::from_utf8_lossy(&chunk.into_bytes()));
         for frame in probe::take_frames(&mut buf) {
             each(probe::parse_frame(&frame)?);

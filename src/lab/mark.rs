@@ -4,16 +4,16 @@
 //! with the stage it has reached: a file in the server's config volume, which
 //! lives and dies with the lab. A lab without the mark was started outside the
 //! course (`perflab up`) and holds none of the learner's changes.
-use crate::lessons::Place;
+use crate::engine::{Server, Side};
 
-use super::{LabError, LabOps};
+use super::{ExecTarget, LabError, LabOps};
 
 pub const FILE: &str = "/etc/perflab/course-stage";
 
 /// The stage the running lab was carried to by the course; `None` without a
 /// lab or a mark.
 pub fn read(ops: &mut dyn LabOps) -> Option<u8> {
-    let out = match ops.exec(Place::Server, &format!("cat {FILE}")) {
+    let out = match ops.exec(ExecTarget::Server(Side::Nginx), &format!("cat {FILE}")) {
         Ok(out) => out,
         // No lab, or none that answers: no mark, and the course starts one.
         Err(e) => {
@@ -27,9 +27,27 @@ pub fn read(ops: &mut dyn LabOps) -> Option<u8> {
     }
 }
 
+/// The running server's mark, read straight through the engine (`perflab
+/// status`); `None` without one.
+pub async fn read_server(server: &Server) -> Option<u8> {
+    let cat = ["cat", FILE];
+    let out = server
+        .exec(Side::Nginx, &cat, std::time::Duration::from_secs(10))
+        .await;
+    out.ok()
+        .filter(|o| o.success())
+        .and_then(|o| o.stdout.trim().parse().ok())
+}
+
+/// The stage the lab is at: the course's mark when the course carried it
+/// there, else the stage `up` started it at (its label, which never moves).
+pub fn stage(mark: Option<u8>, label: Option<u8>) -> Option<u8> {
+    mark.or(label)
+}
+
 pub fn write(ops: &mut dyn LabOps, stage: u8) -> Result<(), LabError> {
     let cmd = format!("echo {stage} > {FILE}");
-    let out = ops.exec(Place::Server, &cmd)?;
+    let out = ops.exec(ExecTarget::Server(Side::Nginx), &cmd)?;
     out.ok(&format!("marking the lab with its course stage ({cmd})"))?;
     Ok(())
 }

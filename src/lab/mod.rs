@@ -27,7 +27,7 @@ pub use facts::{Facts, RunFacts};
 pub use flame::Recording;
 pub use gauges::stream_gauges;
 pub use measure::{duration_for_recording, measured_run, Extras, Measured};
-pub use ops::LabOps;
+pub use ops::{ExecTarget, LabOps};
 pub use real::RealLab;
 pub use session::{connect, LabSession};
 pub use settle::{settle, Settled};

@@ -4,9 +4,18 @@
 //! lab of their own. The tutor is synchronous (it waits on prompts), so the seam
 //! is too.
 use crate::engine::{ExecOutput, Side};
-use crate::lessons::{Change, Place, Service};
+use crate::lessons::{Change, Service};
 
 use super::{Facts, LabError};
+
+/// Where a command runs: in the short-lived host helper (host pid, SYSLOG:
+/// the kernel log), or in one of the server's containers (`docker exec`; the
+/// lab prompt's default is nginx, which owns the network namespace).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExecTarget {
+    Host,
+    Server(Side),
+}
 
 pub trait LabOps {
     /// The lab as it is at the start of `stage`: left alone if it already runs at
@@ -25,11 +34,8 @@ pub trait LabOps {
         flame: Option<&str>,
         seconds: Option<u32>,
     ) -> Result<Facts, LabError>;
-    /// A command typed at the lab prompt: inside the server, or for host evidence
-    /// (the kernel log) in the host helper. Its output and exit code.
-    fn exec(&mut self, place: Place, command: &str) -> Result<ExecOutput, LabError>;
-    /// A line run with `sh -c` in one of the server's containers (`docker exec`).
-    fn exec_in(&mut self, side: Side, command: &str) -> Result<ExecOutput, LabError>;
+    /// A line run with `sh -c` where `target` says: its output and exit code.
+    fn exec(&mut self, target: ExecTarget, command: &str) -> Result<ExecOutput, LabError>;
     /// `docker logs [--tail N] [-t]` of one of the server's containers: its output
     /// (stdout and stderr in the order written) as `stdout`.
     fn logs(

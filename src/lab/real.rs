@@ -8,13 +8,13 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{KnobsPatch, StagePlan};
-use crate::engine::{ExecOutput, Lab, Server, Side, ToolboxMode, UpOptions};
-use crate::lessons::{Change, Place, Service, Target};
+use crate::engine::{Engine, ExecOutput, Server, Side, ToolboxMode, UpOptions};
+use crate::lessons::{Change, Service, Target};
 use crate::load::LoadConfig;
 
 use super::events::LabSink;
 use super::measure::{duration_for_recording, measured_run, Extras};
-use super::{flame, prompt, LabError, LabOps, LoadShape};
+use super::{flame, prompt, ExecTarget, LabError, LabOps, LoadShape};
 use super::{Facts, RunFacts};
 
 /// Seconds of perf recording when a stage reads a flame-graph share.
@@ -24,7 +24,7 @@ const PROMPT_DEADLINE: Duration = Duration::from_secs(120);
 
 pub struct RealLab {
     rt: tokio::runtime::Handle,
-    lab: Lab,
+    lab: Engine,
     plan: StagePlan,
     cancel: CancellationToken,
     shape: LoadShape,
@@ -36,7 +36,7 @@ pub struct RealLab {
 impl RealLab {
     pub fn build(
         rt: tokio::runtime::Handle,
-        lab: Lab,
+        lab: Engine,
         cancel: CancellationToken,
         shape: LoadShape,
         sink: Arc<dyn LabSink>,
@@ -55,7 +55,7 @@ impl RealLab {
     }
 
     /// The connection to the engine (for the teardown after the course).
-    pub fn engine(&self) -> &Lab {
+    pub fn engine(&self) -> &Engine {
         &self.lab
     }
 
@@ -192,24 +192,19 @@ impl LabOps for RealLab {
         })
     }
 
-    fn exec(&mut self, place: Place, command: &str) -> Result<ExecOutput, LabError> {
+    fn exec(&mut self, target: ExecTarget, command: &str) -> Result<ExecOutput, LabError> {
         let server = self.server()?;
         let after = PROMPT_DEADLINE;
         let lab = self.lab.clone();
         self.block(async move {
-            Ok(match place {
-                Place::Host => {
+            Ok(match target {
+                ExecTarget::Host => {
                     lab.toolbox(ToolboxMode::HostPid, &["sh", "-c", command], after)
                         .await?
                 }
-                _ => server.sh(Side::Nginx, command, after).await?,
+                ExecTarget::Server(side) => server.sh(side, command, after).await?,
             })
         })
-    }
-
-    fn exec_in(&mut self, side: Side, command: &str) -> Result<ExecOutput, LabError> {
-        let server = self.server()?;
-        self.block(async move { Ok(server.sh(side, command, PROMPT_DEADLINE).await?) })
     }
 
     fn logs(

@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Settings;
 use crate::engine::state::LabLock;
-use crate::engine::Lab;
+use crate::engine::Engine;
 
 use super::events::{engine_events, LabSink};
 use super::{LabError, LoadShape, RealLab};
@@ -83,8 +83,8 @@ pub async fn connect(
     settings: &Settings,
     cancel: &CancellationToken,
     sink: &Arc<dyn LabSink>,
-) -> Result<Lab, LabError> {
-    Ok(Lab::connect(settings)
+) -> Result<Engine, LabError> {
+    Ok(Engine::connect(settings)
         .await?
         .with_cancel(cancel.clone())
         .with_events(engine_events(sink)))

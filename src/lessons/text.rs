@@ -1,9 +1,10 @@
 //! Text in both of the course's languages. Every text a learner can see exists in
 //! English and in Chinese; `perflab dev check` rejects a text that lacks one.
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-/// A language of the course.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A language of the course; saved (in the learner's progress) as its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Lang {
     En,
     Zh,

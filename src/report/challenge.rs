@@ -2,7 +2,7 @@
 //! the runs that measured it. Built from the saved challenge alone.
 use crate::lessons::Lang;
 use crate::tutor::challenge::goal::ERROR_TOLERANCE;
-use crate::tutor::challenge::score::{clock_text, formula, score};
+use crate::tutor::challenge::score::{clock_text, formula};
 use crate::tutor::challenge::ChallengeProgress;
 
 use super::words;
@@ -18,8 +18,8 @@ pub struct ChallengeSummary {
     pub p99_ms: u64,
     pub required_goodput: Option<f64>,
     pub baseline_goodput: Option<f64>,
-    /// The last check's goodput and p99.
-    pub last_check: Option<(f64, f64)>,
+    /// The last check's goodput and p99 (none without a response).
+    pub last_check: Option<(f64, Option<f64>)>,
     pub checks: u32,
     /// The fixes typed at the prompt, in order.
     pub fixes: Vec<String>,
@@ -27,16 +27,12 @@ pub struct ChallengeSummary {
 
 impl ChallengeSummary {
     pub fn build(c: &ChallengeProgress) -> ChallengeSummary {
-        let (elapsed_s, hints, score) = match &c.finished {
-            Some(f) => (f.elapsed_s, f.hints, f.score),
-            None => (c.elapsed_s, c.hints, score(c.hints, c.elapsed_s)),
-        };
         let baseline = c.baseline.as_ref().map(|b| b.goodput_rps);
         ChallengeSummary {
-            finished: c.finished.is_some(),
-            elapsed_s,
-            hints,
-            score,
+            finished: c.finished,
+            elapsed_s: c.elapsed_s,
+            hints: c.hints(),
+            score: c.score(),
             factor: c.goal.factor,
             p99_ms: c.goal.p99_ms,
             required_goodput: baseline.map(|b| c.goal.required_goodput(b)),
@@ -71,9 +67,10 @@ impl ChallengeSummary {
             w.errors,
             ERROR_TOLERANCE * 100.0
         );
-        let last = self
-            .last_check
-            .map_or_else(dash, |(g, p99)| format!("{g:.0} 2xx/s, p99 {p99:.1} ms"));
+        let last = self.last_check.map_or_else(dash, |(g, p99)| {
+            let p99 = p99.map_or_else(dash, |p| format!("{p:.1}"));
+            format!("{g:.0} 2xx/s, p99 {p99} ms")
+        });
         let fixes = match self.fixes.is_empty() {
             true => dash(),
             false => self
@@ -105,12 +102,11 @@ impl ChallengeSummary {
 mod tests {
     use super::*;
     use crate::tutor::challenge::goal::RunMeasure;
-    use crate::tutor::challenge::state::Finished;
 
     fn sample() -> ChallengeProgress {
         let mut c = crate::tutor::challenge::state::sample();
         c.elapsed_s = 125.0;
-        c.hints = 2;
+        c.hints_by_stage.insert(2, 2);
         c
     }
 
@@ -134,15 +130,13 @@ mod tests {
     #[test]
     fn a_finished_challenge_shows_its_final_figures() {
         let mut c = sample();
-        c.finished = Some(Finished {
-            elapsed_s: 300.0,
-            hints: 1,
-            score: 870,
-        });
+        c.elapsed_s = 300.0;
+        c.hints_by_stage.insert(2, 1);
+        c.finished = true;
         c.checks = 2;
         c.last_check = Some(RunMeasure {
             goodput_rps: 8466.2,
-            p99_ms: 246.44,
+            p99_ms: Some(246.44),
             ..RunMeasure::default()
         });
         let lines = ChallengeSummary::build(&c).lines(Lang::Zh);

@@ -12,6 +12,7 @@ pub use markdown::markdown;
 
 use crate::lessons::{Course, Lang};
 use crate::tutor::judged::goodput_items;
+use crate::tutor::position::Position;
 use crate::tutor::progress::{Progress, RunFigures, StageStatus};
 
 /// One stage the learner has reached.
@@ -21,7 +22,7 @@ pub struct StageRow {
     pub title: String,
     pub status: StageStatus,
     /// The next step within the stage, while it is in progress.
-    pub step: String,
+    pub position: Position,
     /// The stage's symptom counter (`conntrack.drops`), when it has one.
     pub symptom: Option<String>,
     pub before: Option<RunFigures>,
@@ -66,7 +67,7 @@ impl Report {
                         })
                         .unwrap_or_else(|| format!("stage {n}")),
                     status: st.status,
-                    step: st.step.clone(),
+                    position: st.position,
                     symptom: lesson
                         .and_then(|l| l.spec.symptom.as_ref())
                         .map(|s| s.field.to_string()),
@@ -103,7 +104,7 @@ fn cells(r: &StageRow, lang: Lang) -> [String; 7] {
     let status = match r.status {
         StageStatus::Done => w.done.to_string(),
         StageStatus::Skipped => w.skipped.to_string(),
-        StageStatus::InProgress => format!("{} ({})", w.in_progress, r.step),
+        StageStatus::InProgress => format!("{} ({})", w.in_progress, r.position.name()),
     };
     let (b, a) = (r.before.as_ref(), r.after.as_ref());
     let symptom = match &r.symptom {
@@ -122,7 +123,7 @@ fn cells(r: &StageRow, lang: Lang) -> [String; 7] {
         r.title.clone(),
         status,
         before_after(b.map(|x| x.goodput_rps), a.map(|x| x.goodput_rps), 0),
-        before_after(b.map(|x| x.p99_ms), a.map(|x| x.p99_ms), 1),
+        before_after(b.and_then(|x| x.p99_ms), a.and_then(|x| x.p99_ms), 1),
         symptom,
         format!("{} / {}", r.attempts, r.hints_used),
     ]
@@ -137,7 +138,7 @@ pub(crate) mod tests {
         RunFigures {
             goodput_rps: goodput,
             total_rps: goodput,
-            p99_ms: p99,
+            p99_ms: Some(p99),
             errors: BTreeMap::new(),
             symptom_delta: symptom,
         }
@@ -156,7 +157,7 @@ pub(crate) mod tests {
         s1.after = Some(figures(186.4, 45.7, Some(0.0)));
         s1.attempts = 2;
         s1.hints_used = 1;
-        p.stage_mut(2).step = "diagnose".into();
+        p.stage_mut(2).position = Position::At(crate::lessons::StepKind::Diagnose);
         p.stage = 2;
         Report::build(&course, &p, lang).unwrap()
     }

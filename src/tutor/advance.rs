@@ -9,9 +9,9 @@ use crate::lessons::{Change, Text, STAGES};
 use crate::ui::Tone;
 
 use super::phrases as p;
+use super::position::Position;
 use super::progress::StageStatus;
 use super::session::{Flow, Session, Stop};
-use super::step::DONE;
 use crate::lab::mark;
 
 /// Stage `n` is through: mark it done, carry the lab into the next stage, and
@@ -23,14 +23,18 @@ pub fn next(s: &mut Session, n: u8) -> Flow<()> {
     if !skipped {
         st.status = StageStatus::Done;
     }
-    st.step = DONE.into();
+    st.position = Position::Done;
     s.progress.stage = n + 1;
     s.save()?;
     let status = match skipped {
         true => crate::class::StageOutcome::Skipped,
         false => crate::class::StageOutcome::Done,
     };
-    s.event(crate::class::EventKind::StageDone { status }, n, DONE);
+    s.event(
+        crate::class::EventKind::StageDone { status },
+        n,
+        Position::Done.name(),
+    );
     let done = match skipped {
         true => p::STAGE_SKIPPED_DONE,
         false => p::STAGE_DONE,

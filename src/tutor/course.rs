@@ -7,10 +7,11 @@ use crate::lessons::{Lesson, StepKind, STAGES};
 use crate::ui::{render_markdown, Tone};
 
 use super::phrases as p;
+use super::position::Position;
 use super::progress::StageStatus;
 use super::runs::{self, Which};
 use super::session::{Flow, Session, Stop};
-use super::step::{step_kind, Next, DONE};
+use super::step::Next;
 use super::{advance, fixstep, investigate, judged, questions, results, screens, verify};
 
 /// How the course ended this time.
@@ -34,7 +35,7 @@ pub fn run(s: &mut Session, jump: Option<u8>) -> Flow<Outcome> {
 fn run_inner(s: &mut Session, jump: Option<u8>) -> Flow<Outcome> {
     let last = *STAGES.end();
     // The language is the learner's choice until they make another.
-    s.progress.lang = Some(s.lang().code().to_string());
+    s.progress.lang = Some(s.lang());
     if let Some(n) = jump {
         s.progress.reset_from(n);
         runs::remove_from(&s.dir, n);
@@ -76,10 +77,9 @@ fn prepare_lab(s: &mut Session, n: u8, fresh: bool) -> Flow<()> {
         .progress
         .stages
         .get(&n)
-        .and_then(|st| step_kind(&st.step))
-        .is_some_and(|k| k > StepKind::Observe);
+        .is_some_and(|st| matches!(st.position, Position::At(k) if k > StepKind::Observe));
     if past_observe {
-        s.stage(n).step = StepKind::Observe.name().into();
+        s.stage(n).position = Position::At(StepKind::Observe);
         runs::remove_from_stage(&s.dir, n);
         s.save()?;
         s.phrase(Tone::Note, &p::LAB_FRESH);
@@ -102,20 +102,21 @@ fn stage(s: &mut Session, n: u8) -> Flow<()> {
         ],
     );
     s.say(Tone::Heading, &title);
-    let first = s.stage(n).step.clone();
-    if let Some(k) = step_kind(&first).filter(|k| *k != StepKind::Brief) {
-        let step = p::step_name(k).get(lang);
-        s.say(Tone::Note, &p::RESUMING.fill(lang, &[("step", step)]));
+    if let Position::At(k) = s.stage(n).position {
+        if k != StepKind::Brief {
+            let step = p::step_name(k).get(lang);
+            s.say(Tone::Note, &p::RESUMING.fill(lang, &[("step", step)]));
+        }
     }
     s.save()?;
     loop {
-        let name = s.stage(n).step.clone();
-        if name == DONE {
-            return Ok(());
-        }
-        let kind = step_kind(&name)
-            .filter(|k| steps.contains(k))
-            .unwrap_or(StepKind::Brief);
+        let kind = match s.stage(n).position {
+            Position::Done => return Ok(()),
+            // A step this stage does not have (a progress saved by an older
+            // lesson) starts the stage again.
+            Position::At(k) if steps.contains(&k) => k,
+            Position::At(_) => StepKind::Brief,
+        };
         s.event(EventKind::StepStarted, n, kind.name());
         let next = match kind {
             StepKind::Brief => brief(s, &lesson)?,
@@ -133,7 +134,7 @@ fn stage(s: &mut Session, n: u8) -> Flow<()> {
             Next::Goto(k) => Some(k),
             Next::Following => steps.iter().copied().find(|k| *k > kind),
         };
-        s.stage(n).step = following.map_or(DONE, |k| k.name()).to_string();
+        s.stage(n).position = following.map_or(Position::Done, Position::At);
         s.save()?;
     }
 }

@@ -3,6 +3,7 @@
 use crate::lessons::{At, Compare, Expect, Fix, Lang, Op, Operand, Predicate, Symptom};
 
 use super::facts::{resolve, Facts, Value};
+use super::phrases as p;
 
 /// The outcome of one predicate: when it fails, the field, what was observed and
 /// what was expected, and why it matters.
@@ -83,7 +84,42 @@ pub fn predicate(
         );
     };
     let ok = compare(&lhs, p.op, &rhs);
-    verdict(ok, lhs.to_string(), format!("{} {rhs}", op_text(p.op)))
+    let expected = format!("{} {}", op_text(p.op), bound(p.op, &rhs, &lhs));
+    let expected = match share(p, factor, lang) {
+        Some(what) => format!("{expected} ({what})"),
+        None => expected,
+    };
+    verdict(ok, lhs.to_string(), expected)
+}
+
+/// The right-hand side as the learner reads it: against a whole number (a
+/// count), a fraction is rounded to the whole bound that means the same
+/// (`count < 838860.8` is `count < 838861`).
+fn bound(op: Op, rhs: &Value, lhs: &Value) -> Value {
+    match (rhs, lhs.number()) {
+        (Value::Number(b), Some(l)) if l.fract() == 0.0 && b.fract() != 0.0 => {
+            Value::Number(match op {
+                Op::Lt | Op::Ge => b.ceil(),
+                Op::Le | Op::Gt => b.floor(),
+                Op::Eq | Op::Ne | Op::Accepted => *b,
+            })
+        }
+        _ => rhs.clone(),
+    }
+}
+
+/// What a bound scaled from another field or from the run before the fix is:
+/// `80 % of conntrack.max`.
+fn share(pred: &Predicate, factor: f64, lang: Lang) -> Option<String> {
+    if factor == 1.0 {
+        return None;
+    }
+    let pct = Value::Number((factor * 100.0 * 1e6).round() / 1e6).to_string();
+    match (&pred.of, pred.before) {
+        (Some(of), _) => Some(p::SHARE_OF.fill(lang, &[("pct", &pct), ("field", &of.text)])),
+        (None, true) => Some(p::SHARE_OF_BEFORE.fill(lang, &[("pct", &pct)])),
+        (None, false) => None,
+    }
 }
 
 fn scale(v: Value, factor: f64) -> Value {
@@ -186,5 +222,53 @@ pub fn comparison(c: &Compare, before: &Facts, after: &Facts, band: f64) -> Comp
         expect: c.expect,
         headline: c.headline,
         outcome,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::Snapshot;
+
+    fn conntrack(count: u64, max: u64) -> Facts {
+        let mut now = Snapshot::default();
+        now.conntrack.count = count;
+        now.conntrack.max = max;
+        Facts {
+            now: Some(now),
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn a_bound_scaled_from_a_field_reads_as_a_whole_number_with_what_it_is() {
+        let pred: Predicate = toml::from_str(
+            r#"
+field = "conntrack.count"
+op = "<"
+of = "conntrack.max"
+factor = 0.8
+explain = { en = "headroom", zh = "余量" }
+"#,
+        )
+        .unwrap();
+        let judge = |count, lang| {
+            predicate(
+                &pred,
+                &conntrack(count, 1048576),
+                &Facts::default(),
+                None,
+                lang,
+            )
+        };
+        let roomy = judge(262144, Lang::En);
+        assert!(roomy.ok);
+        assert_eq!(roomy.expected, "< 838861 (80 % of conntrack.max)");
+        // 838860 < 838860.8 and 838861 is not: the whole bound means the same.
+        assert!(judge(838860, Lang::En).ok && !judge(838861, Lang::En).ok);
+        assert_eq!(
+            judge(838861, Lang::Zh).expected,
+            "< 838861 (conntrack.max 的 80 %)"
+        );
     }
 }

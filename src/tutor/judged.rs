@@ -7,7 +7,7 @@ use crate::ui::{table, Tone};
 use super::grade::{Comparison, Outcome, SymptomVerdict, Verdict};
 use super::phrases::{self as p, error_class};
 use super::progress::{Progress, RunFigures};
-use super::screens::num;
+use super::screens::{num, num_or_dash};
 
 /// One line a predicate: pass or fail, observed and expected, and on failure why
 /// it matters.
@@ -76,6 +76,15 @@ pub fn before_after(
     lang: Lang,
 ) -> String {
     let row = |label: String, b: f64, a: f64| vec![label, num(b), num(a), change(b, a)];
+    let p99 = vec![
+        p::P99.get(lang).into(),
+        num_or_dash(before.p99_ms),
+        num_or_dash(after.p99_ms),
+        match (before.p99_ms, after.p99_ms) {
+            (Some(b), Some(a)) => change(b, a),
+            _ => "–".into(),
+        },
+    ];
     let mut rows = vec![
         row(
             p::GOODPUT.get(lang).into(),
@@ -87,7 +96,7 @@ pub fn before_after(
             before.total_rps,
             after.total_rps,
         ),
-        row(p::P99.get(lang).into(), before.p99_ms, after.p99_ms),
+        p99,
     ];
     let mut classes: Vec<&String> = before.errors.keys().chain(after.errors.keys()).collect();
     classes.sort();
@@ -171,6 +180,25 @@ pub fn goodput_items(progress: &Progress, lang: Lang) -> Vec<(String, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_run_with_no_response_shows_a_dash_for_its_p99() {
+        let spec = crate::lessons::Course::load().unwrap().stages[0]
+            .spec
+            .clone();
+        let before = RunFigures::default();
+        let after = RunFigures {
+            p99_ms: Some(180.0),
+            ..RunFigures::default()
+        };
+        let table = before_after(&spec, &before, &after, Lang::En);
+        let p99 = table
+            .lines()
+            .find(|l| l.contains("p99 latency (ms)"))
+            .unwrap();
+        let cells: Vec<&str> = p99.split_whitespace().skip(3).collect();
+        assert_eq!(cells, ["–", "180", "–"], "{table}");
+    }
 
     #[test]
     fn changes_read_as_percentages_or_new_values() {

@@ -14,6 +14,7 @@ mod investigate;
 pub mod noise;
 pub mod judged;
 pub mod phrases;
+pub mod position;
 pub mod progress;
 mod questions;
 mod results;

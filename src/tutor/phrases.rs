@@ -132,6 +132,8 @@ phrases! {
     RESTARTED = "{services} restarted.", "{services} 已重启。";
     NEED_BEFORE = "The run before the fix is missing, so the check has nothing to compare with: back to the observe step.", "缺少修复前的那次压测，检查没有可以对比的对象：回到「观察」这一步。";
     EXPECTED = "expected {expected}", "应为 {expected}";
+    SHARE_OF = "{pct} % of {field}", "{field} 的 {pct} %";
+    SHARE_OF_BEFORE = "{pct} % of its value before the fix", "修复前数值的 {pct} %";
     SYMPTOM_LINE = "{field}: +{before} in the run before the fix, +{after} now.", "{field}：修复前那次压测 +{before}，这次 +{after}。";
     SYMPTOM_FIXED = "The symptom is gone.", "症状消失了。";
     SYMPTOM_STILL = "The symptom is still there: {explain}", "症状还在：{explain}";

@@ -1,10 +1,19 @@
 //! The learner's progress, saved after every step so that `perflab` resumes where
 //! they stopped. A file that does not parse is reported (and kept aside), never
 //! silently replaced.
+//!
+//! The class the learner joined has a file of its own (`perflab class join`
+//! and `leave` write it while a course may be saving its progress); a progress
+//! saved before, which held it, hands it over when it is loaded.
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+use crate::class::{ClassError, Membership};
+use crate::lessons::{Lang, StepKind};
+
+use super::position::Position;
 
 const FORMAT: u32 = 1;
 const FILE: &str = "progress.json";
@@ -22,7 +31,9 @@ pub enum StageStatus {
 pub struct RunFigures {
     pub goodput_rps: f64,
     pub total_rps: f64,
-    pub p99_ms: f64,
+    /// None when nothing was answered: such a run has no latency (a progress
+    /// saved before wrote 0 for it).
+    pub p99_ms: Option<f64>,
     pub errors: BTreeMap<String, u64>,
     /// The stage's symptom counter's growth over the run.
     pub symptom_delta: Option<f64>,
@@ -31,8 +42,9 @@ pub struct RunFigures {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StageProgress {
     pub status: StageStatus,
-    /// The next step to take (its name), within the stage.
-    pub step: String,
+    /// The next step to take within the stage, or done.
+    #[serde(rename = "step")]
+    pub position: Position,
     pub before: Option<RunFigures>,
     pub after: Option<RunFigures>,
     /// Wrong answers and refused fixes, for the report.
@@ -48,13 +60,14 @@ pub struct StageProgress {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
     format: u32,
-    pub lang: Option<String>,
+    pub lang: Option<Lang>,
     /// The stage the learner is on.
     pub stage: u8,
     pub stages: BTreeMap<u8, StageProgress>,
-    /// The class this learner joined (`perflab class join`), if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub class: Option<crate::class::Membership>,
+    /// The class membership a progress saved before it had its own file held;
+    /// handed over to that file by [`Progress::load`], never saved here.
+    #[serde(default, rename = "class", skip_serializing)]
+    old_class: Option<Membership>,
     /// `perflab challenge`: its goal, clock, hints and fixes (absent until one starts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub challenge: Option<super::challenge::ChallengeProgress>,
@@ -71,8 +84,20 @@ pub enum ProgressError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path} is not a progress file perflab can read ({reason}); move it away or run `perflab reset --all`")]
-    Corrupt { path: PathBuf, reason: String },
+    #[error("{path} is not a progress file perflab can read ({source}); move it away or run `perflab reset --all`")]
+    Corrupt {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{path} is a progress file of format {found}, not {FORMAT}; move it away or run `perflab reset --all`")]
+    Format { path: PathBuf, found: u32 },
+    #[error("moving the class membership out of {path}: {source}")]
+    Membership {
+        path: PathBuf,
+        #[source]
+        source: ClassError,
+    },
     #[error("saving progress to {path}: {source}; is the disk full? Your last step was not saved")]
     Write {
         path: PathBuf,
@@ -87,7 +112,7 @@ impl Default for Progress {
             lang: None,
             stage: 0,
             stages: BTreeMap::new(),
-            class: None,
+            old_class: None,
             challenge: None,
             seed: fresh_seed(),
         }
@@ -123,17 +148,35 @@ impl Progress {
             Ok(None) => return Ok(Progress::default()),
             Err(source) => return Err(ProgressError::Read { path, source }),
         };
-        let p: Progress = serde_json::from_str(&text).map_err(|e| ProgressError::Corrupt {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
+        let mut p: Progress =
+            serde_json::from_str(&text).map_err(|source| ProgressError::Corrupt {
+                path: path.clone(),
+                source,
+            })?;
         if p.format != FORMAT {
-            return Err(ProgressError::Corrupt {
+            return Err(ProgressError::Format {
                 path,
-                reason: format!("format {} is not {FORMAT}", p.format),
+                found: p.format,
             });
         }
+        if let Some(m) = p.old_class.take() {
+            p.hand_over(m, dir)?;
+        }
         Ok(p)
+    }
+
+    /// A membership this file held goes to its own file (unless one is there
+    /// already: it is newer), then the progress is saved without it, so that a
+    /// `perflab class leave` is never undone by the old copy.
+    fn hand_over(&self, m: Membership, dir: &Path) -> Result<(), ProgressError> {
+        let moved = |source| ProgressError::Membership {
+            path: Self::path(dir),
+            source,
+        };
+        if Membership::load(dir).map_err(moved)?.is_none() {
+            m.save(dir).map_err(moved)?;
+        }
+        self.save(dir)
     }
 
     /// Atomic save: a crash mid-write leaves the previous progress.
@@ -147,18 +190,13 @@ impl Progress {
     pub fn stage_mut(&mut self, n: u8) -> &mut StageProgress {
         self.stages.entry(n).or_insert_with(|| StageProgress {
             status: StageStatus::InProgress,
-            step: crate::lessons::StepKind::Brief.name().into(),
+            position: Position::At(StepKind::Brief),
             before: None,
             after: None,
             attempts: 0,
             hints_used: 0,
             tried_fix: false,
         })
-    }
-
-    #[cfg(test)]
-    fn stage_mut_step_name(mut self) -> String {
-        self.stage_mut(0).step.clone()
     }
 
     /// Puts one stage back to its start; later stages too, since each builds on it.
@@ -179,7 +217,7 @@ mod tests {
         let mut p = Progress::load(&dir).unwrap();
         assert_eq!(p.stage, 0);
         p.stage_mut(0).status = StageStatus::Done;
-        p.stage_mut(1).step = "fix".into();
+        p.stage_mut(1).position = Position::At(StepKind::Fix);
         p.stage = 1;
         p.save(&dir).unwrap();
         let mut back = Progress::load(&dir).unwrap();
@@ -198,11 +236,58 @@ mod tests {
     fn a_progress_saved_at_the_read_step_resumes_at_the_brief() {
         let json = r#"{"format": 1, "lang": "en", "stage": 2, "stages": {"2": {"status": "in_progress", "step": "read", "before": null, "after": null}}}"#;
         let p: Progress = serde_json::from_str(json).unwrap();
-        let step = &p.stages[&2].step;
-        assert_eq!(
-            crate::tutor::step::step_kind(step),
-            Some(crate::lessons::StepKind::Brief)
-        );
-        assert_eq!(Progress::default().stage_mut_step_name(), "brief");
+        assert_eq!(p.stages[&2].position, Position::At(StepKind::Brief));
+        let mut fresh = Progress::default();
+        assert_eq!(fresh.stage_mut(0).position, Position::At(StepKind::Brief));
+    }
+
+    /// A progress file as perflab wrote it before the typed position, language
+    /// and membership file: a stage done, one at its fix, the language, a class.
+    const OLD: &str = r#"{
+  "format": 1,
+  "lang": "zh",
+  "stage": 1,
+  "stages": {
+    "0": {"status": "done", "step": "done", "before": null, "after": null,
+          "attempts": 1, "hints_used": 0, "tried_fix": false},
+    "1": {"status": "in_progress", "step": "fix", "before": null, "after": null,
+          "attempts": 2, "hints_used": 1, "tried_fix": true}
+  },
+  "class": {"server": "http://127.0.0.1:8470", "join_token": "00112233445566778899aabbccddeeff",
+            "learner": "0123456789abcdef0123456789abcdef", "secret": "s", "name": "ana", "title": "t"},
+  "seed": 7
+}"#;
+
+    #[test]
+    fn an_old_progress_file_loads_with_the_same_strings_and_hands_over_its_class() {
+        let dir = std::env::temp_dir().join(format!("perflab-progress-old-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(Progress::path(&dir), OLD).unwrap();
+        let p = Progress::load(&dir).unwrap();
+        assert_eq!(p.lang, Some(Lang::Zh));
+        assert_eq!(p.stages[&0].position, Position::Done);
+        assert_eq!(p.stages[&1].position, Position::At(StepKind::Fix));
+        let m = Membership::load(&dir)
+            .unwrap()
+            .expect("the class has its own file");
+        assert_eq!((m.name.as_str(), m.title.as_str()), ("ana", "t"));
+        // The progress was saved again without it, with the same strings.
+        let saved: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(Progress::path(&dir)).unwrap()).unwrap();
+        assert!(saved.get("class").is_none(), "{saved}");
+        assert_eq!(saved["lang"], "zh");
+        assert_eq!(saved["stages"]["0"]["step"], "done");
+        assert_eq!(saved["stages"]["1"]["step"], "fix");
+        assert_eq!(Progress::load(&dir).unwrap(), p);
+        // A membership of its own is newer than the copy in an old file.
+        Membership::remove(&dir).unwrap();
+        let mut other = m.clone();
+        other.name = "bo".into();
+        other.save(&dir).unwrap();
+        std::fs::write(Progress::path(&dir), OLD).unwrap();
+        Progress::load(&dir).unwrap();
+        assert_eq!(Membership::load(&dir).unwrap().unwrap().name, "bo");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

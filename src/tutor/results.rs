@@ -39,8 +39,8 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
         let measured = crate::class::EventKind::Measured {
             goodput_before: Some(b.goodput_rps),
             goodput_after: Some(a.goodput_rps),
-            p99_before_ms: Some(b.p99_ms),
-            p99_after_ms: Some(a.p99_ms),
+            p99_before_ms: b.p99_ms,
+            p99_after_ms: a.p99_ms,
         };
         s.event(measured, n, "measure");
         let cmps = stage_eval::compare(spec, &before, &after);

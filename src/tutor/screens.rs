@@ -16,6 +16,11 @@ pub fn num(n: f64) -> String {
     }
 }
 
+/// A figure a run may not have (the p99 of a run with no response): a dash then.
+pub fn num_or_dash(n: Option<f64>) -> String {
+    n.map_or_else(|| "–".to_string(), num)
+}
+
 /// The figures of a run that the progress keeps. Errors are the load's
 /// classes plus the 5xx responses by code (`http_502`).
 pub fn figures(spec: &StageSpec, facts: &Facts) -> RunFigures {
@@ -30,7 +35,7 @@ pub fn figures(spec: &StageSpec, facts: &Facts) -> RunFigures {
     RunFigures {
         goodput_rps: r.goodput_rps,
         total_rps: r.total_rps,
-        p99_ms: r.latency_ms.p99,
+        p99_ms: (r.latency_ms.count > 0).then_some(r.latency_ms.p99),
         errors,
         symptom_delta: spec
             .symptom
@@ -46,7 +51,7 @@ pub fn run_summary(spec: &StageSpec, facts: &Facts, lang: Lang) -> String {
     let mut rows = vec![
         vec![p::GOODPUT.get(lang).to_string(), num(f.goodput_rps)],
         vec![p::ALL_RPS.get(lang).to_string(), num(f.total_rps)],
-        vec![p::P99.get(lang).to_string(), num(f.p99_ms)],
+        vec![p::P99.get(lang).to_string(), num_or_dash(f.p99_ms)],
     ];
     if f.errors.is_empty() {
         rows.push(vec![

@@ -24,8 +24,9 @@ pub enum Stop {
     Quit,
     #[error("no more answers (end of input)")]
     Eof,
-    #[error("reading an answer: {0}")]
-    Prompt(String),
+    /// An answer could not be read (the other prompt errors are the stops above).
+    #[error(transparent)]
+    Prompt(PromptError),
     #[error(transparent)]
     Progress(#[from] ProgressError),
     #[error("{}", crate::ui::error_text(.0))]
@@ -37,7 +38,7 @@ impl From<PromptError> for Stop {
         match e {
             PromptError::Interrupted => Stop::Interrupted,
             PromptError::Eof => Stop::Eof,
-            PromptError::Io(m) => Stop::Prompt(m),
+            other => Stop::Prompt(other),
         }
     }
 }
@@ -89,12 +90,9 @@ impl<'a> Session<'a> {
         self.progress.stage_mut(n)
     }
 
-    /// Saves the progress. The class membership is `perflab class join` and
-    /// `leave`'s to change, also while a course runs: it is kept as on disk.
+    /// Saves the progress (the class membership is a file of its own, which
+    /// `perflab class join` and `leave` change, also while a course runs).
     pub fn save(&mut self) -> Flow<()> {
-        if let Ok(disk) = Progress::load(&self.dir) {
-            self.progress.class = disk.class;
-        }
         self.progress.save(&self.dir)?;
         Ok(())
     }
@@ -201,7 +199,7 @@ impl<'a> Session<'a> {
             .progress
             .stages
             .get(&n)
-            .map(|st| st.step.clone())
+            .map(|st| st.position.name().to_string())
             .unwrap_or_default();
         (n, step)
     }

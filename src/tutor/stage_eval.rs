@@ -1,10 +1,11 @@
 //! What the course does with a stage that `run --auto` does too: apply its
 //! reference fix, check it (predicates and the symptom under a load run), and
 //! compare the runs before and after.
-use crate::lessons::{Change, FieldRef, Lang, Need, Place, StageSpec};
+use crate::engine::Side;
+use crate::lessons::{Change, FieldRef, Lang, Need, StageSpec};
 
 use super::grade::{self, Comparison, SymptomVerdict, Verdict};
-use crate::lab::{Facts, LabError, LabOps};
+use crate::lab::{ExecTarget, Facts, LabError, LabOps};
 
 /// The reference fix of a stage, applied as a learner's typed fix would be.
 /// With `need = "any"`, the first change that has a reference this host can
@@ -23,7 +24,11 @@ pub fn apply_reference(ops: &mut dyn LabOps, spec: &StageSpec) -> Result<Vec<Str
             true => match change.reference_for(live_value(ops, change)?) {
                 Some(v) => Some(v),
                 None if fix.need == Need::Any => continue,
-                None => return Err(LabError::NoReference(change.id.clone())),
+                None => {
+                    return Err(LabError::NoReference {
+                        change: change.id.clone(),
+                    })
+                }
             },
             false => None,
         };
@@ -41,7 +46,10 @@ pub fn live_value(ops: &mut dyn LabOps, change: &Change) -> Result<Option<u64>, 
     let Some(name) = change.target_sysctl() else {
         return Ok(None);
     };
-    let out = ops.exec(Place::Server, &format!("sysctl -n {name}"))?;
+    let out = ops.exec(
+        ExecTarget::Server(Side::Nginx),
+        &format!("sysctl -n {name}"),
+    )?;
     Ok(Some(out)
         .filter(|o| o.code == 0)
         .and_then(|o| o.stdout.trim().parse().ok()))

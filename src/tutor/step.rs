@@ -1,4 +1,4 @@
-//! Where a step leads, and the step names saved in the progress.
+//! Where a step leads.
 use crate::lessons::StepKind;
 
 /// What a step leads to: the step after it, or another one (a failed check
@@ -7,11 +7,4 @@ use crate::lessons::StepKind;
 pub enum Next {
     Following,
     Goto(StepKind),
-}
-
-/// The step name saved in the progress once a stage is through.
-pub const DONE: &str = "done";
-
-pub fn step_kind(name: &str) -> Option<StepKind> {
-    StepKind::from_name(name)
 }

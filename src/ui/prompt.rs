@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::io::BufRead;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum PromptError {
     /// Ctrl-C at a prompt: the same path as Ctrl-C anywhere else.
     #[error("interrupted")]
@@ -13,7 +13,10 @@ pub enum PromptError {
     #[error("no more answers (end of input)")]
     Eof,
     #[error("reading an answer: {0}")]
-    Io(String),
+    Io(#[source] std::io::Error),
+    /// An answer given in advance that is none of a menu's items.
+    #[error("reading an answer: scripted answer {answer:?} is not one of {items:?}")]
+    NotAChoice { answer: String, items: Vec<String> },
 }
 
 pub trait Prompter {
@@ -56,7 +59,7 @@ fn from_dialoguer(e: dialoguer::Error) -> PromptError {
     if io.kind() == std::io::ErrorKind::Interrupted {
         PromptError::Interrupted
     } else {
-        PromptError::Io(io.to_string())
+        PromptError::Io(io)
     }
 }
 
@@ -93,7 +96,7 @@ impl<R: BufRead> Prompter for LinePrompter<R> {
         match self.input.read_line(&mut line) {
             Ok(0) => Err(PromptError::Eof),
             Ok(_) => Ok(line.trim_end_matches(['\n', '\r']).to_string()),
-            Err(e) => Err(PromptError::Io(e.to_string())),
+            Err(e) => Err(PromptError::Io(e)),
         }
     }
 }
@@ -143,8 +146,9 @@ impl ScriptedPrompter {
 impl Prompter for ScriptedPrompter {
     fn select(&mut self, prompt: &str, items: &[String]) -> Result<usize, PromptError> {
         let a = self.next(prompt)?;
-        pick(&a, items).ok_or_else(|| {
-            PromptError::Io(format!("scripted answer {a:?} is not one of {items:?}"))
+        pick(&a, items).ok_or_else(|| PromptError::NotAChoice {
+            answer: a.clone(),
+            items: items.to_vec(),
         })
     }
 
@@ -189,17 +193,17 @@ mod tests {
     fn line_prompter_reprompts_and_ends_at_eof() {
         let mut p = LinePrompter::new(std::io::Cursor::new("9\n1\nsysctl -a\n"));
         let items = vec!["a".to_string(), "b".to_string()];
-        assert_eq!(p.select("pick", &items), Ok(0));
+        assert_eq!(p.select("pick", &items).unwrap(), 0);
         assert_eq!(p.input("cmd").unwrap(), "sysctl -a");
-        assert_eq!(p.input("cmd"), Err(PromptError::Eof));
+        assert!(matches!(p.input("cmd"), Err(PromptError::Eof)));
     }
 
     #[test]
     fn scripted_answers_and_ctrl_c() {
         let mut p = ScriptedPrompter::from_file_text("# stage 1\n2\n\n^C\n");
-        assert_eq!(p.select("q", &["x".into(), "y".into()]), Ok(1));
-        assert_eq!(p.input("cmd"), Err(PromptError::Interrupted));
-        assert_eq!(p.input("cmd"), Err(PromptError::Eof));
+        assert_eq!(p.select("q", &["x".into(), "y".into()]).unwrap(), 1);
+        assert!(matches!(p.input("cmd"), Err(PromptError::Interrupted)));
+        assert!(matches!(p.input("cmd"), Err(PromptError::Eof)));
         assert_eq!(p.asked.len(), 3);
     }
 }

@@ -1,14 +1,12 @@
 //! Shared by the class tests: a real `perflab class serve` child process on
 //! loopback, HTTP to it, and learners that run a whole course of events through
 //! the real queue and sender.
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::harness::{perflab, Running};
 
 use perflab::class::http::{Base, Client};
 use perflab::class::{Classroom, EventKind, Membership, StageOutcome};
@@ -22,7 +20,8 @@ pub fn temp_dir(name: &str) -> PathBuf {
 
 /// A class server in a child process, with its own state directory.
 pub struct ServerProc {
-    child: Child,
+    /// Gone after [`Self::kill9`].
+    child: Option<Running>,
     pub state: PathBuf,
     pub join_url: String,
     pub admin_url: String,
@@ -33,44 +32,26 @@ pub struct ServerProc {
 impl ServerProc {
     /// Starts `perflab class serve --bind <bind>` and waits for its URLs.
     pub fn start(state: &Path, bind: &str) -> ServerProc {
-        let mut child =
-            super::common::perflab(&["class", "serve", "--bind", bind, "--title", "test class"])
-                .state(state)
-                .into_command()
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("starting perflab class serve");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    // Nobody listens any more; keep draining so the server never blocks.
-                }
-            }
-        });
-        let (mut join_url, mut admin_url) = (None, None);
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while admin_url.is_none() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let line = rx
-                .recv_timeout(left)
-                .expect("perflab class serve printed its URLs within 20 s");
-            if let Some(u) = line.strip_prefix("join URL: ") {
-                join_url = Some(u.to_string());
-            }
-            if let Some(u) = line.strip_prefix("instructor URL: ") {
-                admin_url = Some(u.to_string());
-            }
-        }
-        let admin_url = admin_url.unwrap();
-        let join_url = join_url.expect("a join URL before the instructor URL");
+        let child = perflab(&["class", "serve", "--bind", bind, "--title", "test class"])
+            .state(state)
+            .spawn();
+        let url = |out: &str, label: &str| {
+            out.lines()
+                .find_map(|l| l.strip_prefix(label))
+                .map(str::to_string)
+        };
+        child.wait_for_stdout(
+            "perflab class serve to print its URLs",
+            |out| url(out, "instructor URL: ").is_some(),
+            Duration::from_secs(20),
+        );
+        let out = child.stdout();
+        let admin_url = url(&out, "instructor URL: ").unwrap();
+        let join_url = url(&out, "join URL: ").expect("a join URL before the instructor URL");
         let admin = admin_url.split("#admin=").nth(1).unwrap().to_string();
         let base = Base::parse(&join_url).unwrap().0;
         ServerProc {
-            child,
+            child: Some(child),
             state: state.to_path_buf(),
             join_url,
             admin_url,
@@ -83,14 +64,9 @@ impl ServerProc {
         self.base.port
     }
 
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
     /// `kill -9`: no chance to finish anything.
     pub fn kill9(&mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
+        self.child.take().expect("the server runs").kill();
     }
 
     pub fn db(&self) -> PathBuf {
@@ -113,14 +89,6 @@ impl ServerProc {
         let (status, body) = self.admin_get("/api/roster").await;
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
         serde_json::from_slice(&body).unwrap()
-    }
-}
-
-impl Drop for ServerProc {
-    fn drop(&mut self) {
-        // Already gone after kill9: nothing to do then.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

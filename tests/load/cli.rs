@@ -1,12 +1,12 @@
 //! The `perflab load` binary: its refusals (exit code and message) and a real run
 //! against a loopback server with no Docker at all.
 use super::servers::{self, Behaviour};
+use crate::harness::serial;
 
 fn perflab(args: &[&str]) -> (Option<i32>, String, String) {
     // No engine: the subnet of the lab cannot be known, so nothing but loopback passes.
-    let out = super::common::perflab(args).no_docker().output();
-    let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
-    (out.status.code(), text(out.stdout), text(out.stderr))
+    let out = crate::harness::perflab(args).no_docker().output();
+    (out.code, out.stdout, out.stderr)
 }
 
 #[test]
@@ -50,6 +50,7 @@ fn the_cli_refuses_bad_options_with_value_and_range() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cli_measures_a_loopback_server_without_docker() {
+    let _serial = serial();
     let srv = servers::start(Behaviour::Statuses(&[200, 502])).await;
     let url = srv.url.clone();
     let (code, out, err) = tokio::task::spawn_blocking(move || {

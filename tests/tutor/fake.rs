@@ -10,8 +10,8 @@ use std::rc::Rc;
 
 use perflab::engine::EngineError;
 use perflab::engine::{ExecOutput, Side};
-use perflab::lab::{Facts, LabError, LabOps, RunFacts};
-use perflab::lessons::{Change, Place, Service, Target};
+use perflab::lab::{ExecTarget, Facts, LabError, LabOps, RunFacts};
+use perflab::lessons::{Change, Service, Target};
 use perflab::load::{Latency, LoadReport};
 use perflab::ui::{Screen, Tone};
 use serde_json::json;
@@ -244,12 +244,12 @@ impl LabOps for FakeLab {
         })
     }
 
-    fn exec(&mut self, place: Place, command: &str) -> Result<ExecOutput, LabError> {
-        self.call(format!("exec {place:?} {command}"));
+    fn exec(&mut self, target: ExecTarget, command: &str) -> Result<ExecOutput, LabError> {
+        self.call(format!("exec {target:?} {command}"));
         ensure_running(self.running)?;
         let words: Vec<&str> = command.split_whitespace().collect();
-        Ok(match (place, words.as_slice()) {
-            (Place::Host, ["dmesg", ..]) => out(fixture("dmesg-tail.txt"), "", 0),
+        Ok(match (target, words.as_slice()) {
+            (ExecTarget::Host, ["dmesg", ..]) => out(fixture("dmesg-tail.txt"), "", 0),
             (_, ["dmesg", ..]) => out(
                 String::new(),
                 "dmesg: read kernel buffer failed: Operation not permitted\n",
@@ -286,11 +286,6 @@ impl LabOps for FakeLab {
             (_, [first, ..]) => out(String::new(), &format!("sh: 1: {first}: not found\n"), 127),
             (_, []) => out(String::new(), "", 0),
         })
-    }
-
-    fn exec_in(&mut self, side: Side, command: &str) -> Result<ExecOutput, LabError> {
-        self.call(format!("exec_in {side:?} {command}"));
-        self.exec(Place::Server, command)
     }
 
     fn logs(

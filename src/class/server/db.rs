@@ -43,8 +43,13 @@ pub enum DbError {
         path: PathBuf,
         source: rusqlite::Error,
     },
-    #[error("the class database {path} holds an event that does not parse ({reason}); was it edited by hand?")]
-    Corrupt { path: PathBuf, reason: String },
+    #[error("the class database {path} holds an event that does not parse (event {event}: {source}); was it edited by hand?")]
+    Corrupt {
+        path: PathBuf,
+        event: String,
+        #[source]
+        source: serde_json::Error,
+    },
 }
 
 pub struct Db {
@@ -234,9 +239,10 @@ impl Db {
         let mut out = Vec::new();
         for row in rows {
             let (mut e, kind) = row.map_err(self.q())?;
-            e.kind = serde_json::from_str(&kind).map_err(|err| DbError::Corrupt {
+            e.kind = serde_json::from_str(&kind).map_err(|source| DbError::Corrupt {
                 path: self.path.clone(),
-                reason: format!("event {}: {err}", e.id),
+                event: e.id.clone(),
+                source,
             })?;
             out.push(e);
         }

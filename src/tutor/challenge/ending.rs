@@ -13,9 +13,8 @@ use crate::tutor::stage_eval;
 
 use super::goal::{evaluate, reached, RunMeasure};
 use super::play::Play;
-use super::score::{clock_text, formula, score};
+use super::score::{clock_text, formula};
 use super::screens::goal_table;
-use super::state::Finished;
 use super::words as w;
 
 /// One measured run against the goal; the run's facts when it reaches it.
@@ -48,21 +47,16 @@ pub fn check(s: &mut Session, play: &mut Play) -> Flow<Option<Facts>> {
 /// The clock stopped at the goal, the debrief, and the score.
 pub fn finish(s: &mut Session, play: &mut Play, facts: &Facts) -> Flow<()> {
     let lang = s.lang();
-    let elapsed = play.elapsed();
-    let hints = play.c.hints;
-    play.c.elapsed_s = elapsed;
-    play.c.finished = Some(Finished {
-        elapsed_s: elapsed,
-        hints,
-        score: score(hints, elapsed),
-    });
+    play.stop_clock();
+    play.c.finished = true;
     play.save(s)?;
+    let (elapsed, hints) = (play.c.elapsed_s, play.c.hints());
     let text = w::GOAL_REACHED.fill(
         lang,
         &[
             ("time", &clock_text(elapsed)),
             ("hints", &hints.to_string()),
-            ("score", &score(hints, elapsed).to_string()),
+            ("score", &play.c.score().to_string()),
         ],
     );
     s.say(Tone::Good, &text);

@@ -11,7 +11,7 @@ use super::play::{Options, Outcome, Play};
 use super::score::clock_text;
 use super::screens::show_goal;
 use super::state::{self, ChallengeProgress, LabStep, Plan};
-use super::{lab, prompt, words as w};
+use super::{broken_server, prompt, words as w};
 
 /// Runs the challenge. A `quit` is a normal end; Ctrl-C and errors come back
 /// as `Err`, with the progress and the clock saved after the last line.
@@ -23,9 +23,9 @@ pub fn run(s: &mut Session, opts: Options) -> Flow<Outcome> {
 }
 
 fn begin(s: &mut Session, opts: Options) -> Flow<Outcome> {
-    s.progress.lang = Some(s.lang().code().to_string());
+    s.progress.lang = Some(s.lang());
     let lang = s.lang();
-    let found = lab::read_id(&mut *s.ops);
+    let found = broken_server::read_id(&mut *s.ops);
     let plan = state::plan(
         s.progress.challenge.as_ref(),
         &opts.request,
@@ -33,20 +33,20 @@ fn begin(s: &mut Session, opts: Options) -> Flow<Outcome> {
     );
     s.phrase(Tone::Heading, &w::TITLE);
     let mut play = match plan {
-        Plan::Finished(f) => {
+        Plan::Finished(c) => {
             let text = w::ALREADY_DONE.fill(
                 lang,
                 &[
-                    ("time", &clock_text(f.elapsed_s)),
-                    ("hints", &f.hints.to_string()),
-                    ("score", &f.score.to_string()),
+                    ("time", &clock_text(c.elapsed_s)),
+                    ("hints", &c.hints().to_string()),
+                    ("score", &c.score().to_string()),
                 ],
             );
             s.say(Tone::Good, &text);
             return Ok(Outcome::AlreadyDone);
         }
         Plan::Start(goal) => {
-            let c = ChallengeProgress::new(lab::new_id(), goal);
+            let c = ChallengeProgress::new(broken_server::new_id(), goal);
             let mut play = Play::build(&s.course, c, opts);
             start_lab(s, &mut play)?;
             baseline(s, &mut play)?;
@@ -71,7 +71,7 @@ fn begin(s: &mut Session, opts: Options) -> Flow<Outcome> {
                         lang,
                         &[
                             ("time", &clock_text(play.c.elapsed_s)),
-                            ("hints", &play.c.hints.to_string()),
+                            ("hints", &play.c.hints().to_string()),
                         ],
                     );
                     s.say(Tone::Note, &text);
@@ -97,7 +97,7 @@ fn begin(s: &mut Session, opts: Options) -> Flow<Outcome> {
 /// The broken server, afresh. A lab that holds the course's work is replaced
 /// only once the learner agrees.
 fn start_lab(s: &mut Session, play: &mut Play) -> Flow<()> {
-    if let Some(n) = lab::course_stage(&mut *s.ops) {
+    if let Some(n) = broken_server::course_stage(&mut *s.ops) {
         let q = w::REPLACES_COURSE_LAB.fill(s.lang(), &[("n", &n.to_string())]);
         if !s.confirm(&q)? {
             return Err(Stop::Quit);
@@ -108,7 +108,7 @@ fn start_lab(s: &mut Session, play: &mut Play) -> Flow<()> {
     // and the next `perflab challenge` starts it again.
     play.save(s)?;
     let id = play.c.lab_id.clone();
-    s.lab(|o| lab::start_broken(o, &id))
+    s.lab(|o| broken_server::start(o, &id))
 }
 
 /// The learner's fixes, applied again to a fresh broken server in their order;

@@ -83,7 +83,8 @@ pub fn counted_baseline(baseline_rps: f64) -> f64 {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunMeasure {
     pub goodput_rps: f64,
-    pub p99_ms: f64,
+    /// None when nothing was answered (a run saved before wrote 0 for it).
+    pub p99_ms: Option<f64>,
     /// Responses of any status plus requests that got none.
     pub requests: u64,
     /// Non-2xx responses plus requests that got none.
@@ -111,7 +112,7 @@ impl RunMeasure {
             .sum();
         RunMeasure {
             goodput_rps: r.goodput_rps,
-            p99_ms: r.latency_ms.p99,
+            p99_ms: (r.latency_ms.count > 0).then_some(r.latency_ms.p99),
             requests: ok + failed,
             failed,
             errors,
@@ -134,11 +135,12 @@ pub enum Figure {
     Errors,
 }
 
-/// One goal figure: observed against required.
+/// One goal figure: observed (none for the p99 of a run with no response)
+/// against required.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
     pub figure: Figure,
-    pub observed: f64,
+    pub observed: Option<f64>,
     pub required: f64,
     pub ok: bool,
 }
@@ -151,7 +153,7 @@ pub fn evaluate(goal: &Goal, baseline_rps: f64, run: &RunMeasure) -> Vec<Line> {
     vec![
         Line {
             figure: Figure::Goodput,
-            observed: run.goodput_rps,
+            observed: Some(run.goodput_rps),
             required,
             ok: run.goodput_rps >= required,
         },
@@ -159,11 +161,11 @@ pub fn evaluate(goal: &Goal, baseline_rps: f64, run: &RunMeasure) -> Vec<Line> {
             figure: Figure::P99,
             observed: run.p99_ms,
             required: p99,
-            ok: answered && run.p99_ms <= p99,
+            ok: answered && run.p99_ms.is_some_and(|p| p <= p99),
         },
         Line {
             figure: Figure::Errors,
-            observed: run.error_share() * 100.0,
+            observed: Some(run.error_share() * 100.0),
             required: ERROR_TOLERANCE * 100.0,
             ok: run.error_share() <= ERROR_TOLERANCE,
         },
@@ -181,7 +183,7 @@ mod tests {
     fn run(goodput: f64, p99: f64, requests: u64, failed: u64) -> RunMeasure {
         RunMeasure {
             goodput_rps: goodput,
-            p99_ms: p99,
+            p99_ms: Some(p99),
             requests,
             failed,
             errors: BTreeMap::new(),
@@ -216,7 +218,7 @@ mod tests {
         let g = Goal::default();
         let good = evaluate(&g, 0.0, &run(14000.0, 400.0, 140_000, 100));
         assert!(reached(&good), "{good:?}");
-        assert!((good[2].observed - 100.0 / 1400.0).abs() < 1e-9);
+        assert!((good[2].observed.unwrap() - 100.0 / 1400.0).abs() < 1e-9);
         let slow = evaluate(&g, 0.0, &run(9000.0, 1030.0, 90_000, 0));
         assert_eq!(
             slow.iter().map(|l| l.ok).collect::<Vec<_>>(),
@@ -232,8 +234,10 @@ mod tests {
     fn a_run_without_answers_fails_every_figure() {
         let lines = evaluate(&Goal::default(), 0.0, &run(0.0, 0.0, 5000, 5000));
         assert!(lines.iter().all(|l| !l.ok), "{lines:?}");
-        let nothing = evaluate(&Goal::default(), 0.0, &run(0.0, 0.0, 0, 0));
+        let nothing = RunMeasure::default();
+        let nothing = evaluate(&Goal::default(), 0.0, &nothing);
         assert!(!nothing[1].ok && !nothing[2].ok);
+        assert_eq!(nothing[1].observed, None, "no response, no p99");
     }
 
     #[test]
@@ -252,6 +256,6 @@ mod tests {
         let m = RunMeasure::from_report(&report);
         assert_eq!((m.requests, m.failed), (3050, 2050));
         assert_eq!(m.errors["http_502"], 2000);
-        assert_eq!(m.p99_ms, 30.0);
+        assert_eq!(m.p99_ms, Some(30.0));
     }
 }

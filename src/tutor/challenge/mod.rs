@@ -5,11 +5,11 @@
 //! and `check` measures the goal. The rules (goal, score, clock, which fault a
 //! hint is about, how a stopped challenge resumes) are pure and tested here;
 //! the rest drives the session.
+mod broken_server;
 mod ending;
 pub mod faults;
 mod flow;
 pub mod goal;
-mod lab;
 mod play;
 mod prompt;
 pub mod score;

@@ -82,11 +82,11 @@ impl Play {
 
     /// The clock's time into the state, and the state into the progress file.
     pub fn save(&mut self, s: &mut Session) -> Flow<()> {
-        if self.c.finished.is_none() {
+        if !self.c.finished {
             self.c.elapsed_s = self.elapsed();
         }
-        self.c.running_since_ms = match (&self.clock, &self.c.finished) {
-            (Some(_), None) => Some(super::state::now_ms()),
+        self.c.running_since_ms = match (&self.clock, self.c.finished) {
+            (Some(_), false) => Some(super::state::now_ms()),
             _ => None,
         };
         s.progress.challenge = Some(self.c.clone());

@@ -135,7 +135,6 @@ fn hint(s: &mut Session, play: &mut Play) -> Flow<()> {
     if !s.confirm(&ask)? {
         return Ok(());
     }
-    play.c.hints += 1;
     *play.c.hints_by_stage.entry(stage).or_default() += 1;
     play.save(s)?;
     let line = w::HINT_LINE.fill(

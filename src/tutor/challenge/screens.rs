@@ -63,8 +63,8 @@ pub fn clock_line(s: &mut Session, play: &Play) {
         s.lang(),
         &[
             ("time", &clock_text(t)),
-            ("hints", &play.c.hints.to_string()),
-            ("score", &score(play.c.hints, t).to_string()),
+            ("hints", &play.c.hints().to_string()),
+            ("score", &score(play.c.hints(), t).to_string()),
         ],
     );
     s.say(Tone::Note, &text);
@@ -83,7 +83,8 @@ pub fn goal_table(lines: &[Line], run: &RunMeasure, lang: Lang) -> String {
             let required = format!("{:.digits$}", l.required);
             vec![
                 name.get(lang).to_string(),
-                format!("{:.digits$}", l.observed),
+                l.observed
+                    .map_or_else(|| "–".to_string(), |o| format!("{o:.digits$}")),
                 bound.fill(lang, &[("value", &required)]),
                 match l.ok {
                     true => w::PASS.get(lang).to_string(),
@@ -142,7 +143,7 @@ mod tests {
     fn a_check_shows_each_figure_observed_against_required() {
         let run = RunMeasure {
             goodput_rps: 880.4,
-            p99_ms: 1032.0,
+            p99_ms: Some(1032.0),
             requests: 20_000,
             failed: 300,
             errors: [("request_timeout".to_string(), 300)].into(),

@@ -7,6 +7,9 @@
 //! else in a fresh broken server with the fixes the learner applied at the
 //! prompt applied again, in their order. The baseline, the goal, the clock and
 //! the hints are kept either way.
+//!
+//! Nothing is kept twice: the hints are counted by stage and summed, and a
+//! finished challenge's time and score are its clock's and the score of it.
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -21,12 +24,11 @@ pub struct ChallengeProgress {
     /// The broken server's run; absent until it is measured.
     #[serde(default)]
     pub baseline: Option<RunMeasure>,
-    /// Seconds on the clock so far.
+    /// Seconds on the clock so far (its final time once finished).
     #[serde(default)]
     pub elapsed_s: f64,
-    #[serde(default)]
-    pub hints: u32,
     /// Hints shown for each stage's fault, so the next is the one after them.
+    /// (A progress saved before kept their sum as `hints` too; it is ignored.)
     #[serde(default)]
     pub hints_by_stage: BTreeMap<u8, u32>,
     /// The fixes applied at the prompt, in order.
@@ -36,8 +38,9 @@ pub struct ChallengeProgress {
     pub checks: u32,
     #[serde(default)]
     pub last_check: Option<RunMeasure>,
-    #[serde(default)]
-    pub finished: Option<Finished>,
+    /// A `check` reached the goal: the clock stopped.
+    #[serde(default, deserialize_with = "finished_or_old")]
+    pub finished: bool,
     /// When `elapsed_s` was last saved with the clock running (Unix ms): a
     /// Ctrl-C at the prompt adds the time since (see [`Self::stopped_at`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -56,13 +59,6 @@ pub struct AppliedFix {
     pub typed: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Finished {
-    pub elapsed_s: f64,
-    pub hints: u32,
-    pub score: u32,
-}
-
 impl ChallengeProgress {
     pub fn new(lab_id: String, goal: Goal) -> ChallengeProgress {
         ChallengeProgress {
@@ -70,14 +66,23 @@ impl ChallengeProgress {
             goal,
             baseline: None,
             elapsed_s: 0.0,
-            hints: 0,
             hints_by_stage: BTreeMap::new(),
             fixes: Vec::new(),
             checks: 0,
             last_check: None,
-            finished: None,
+            finished: false,
             running_since_ms: None,
         }
+    }
+
+    /// Hints shown so far.
+    pub fn hints(&self) -> u32 {
+        self.hints_by_stage.values().sum()
+    }
+
+    /// The score of the time on the clock and the hints: the final one once finished.
+    pub fn score(&self) -> u32 {
+        super::score::score(self.hints(), self.elapsed_s)
     }
 
     /// The clock stopped at `now_ms` after a stop that could not save it (a
@@ -87,10 +92,25 @@ impl ChallengeProgress {
         let Some(at) = self.running_since_ms.take() else {
             return;
         };
-        if self.finished.is_none() {
+        if !self.finished {
             self.elapsed_s += now_ms.saturating_sub(at) as f64 / 1000.0;
         }
     }
+}
+
+/// `finished` as saved: `true`/`false`, or as a progress saved before it was
+/// one (`null`, or the time, hints and score it copied from the challenge).
+fn finished_or_old<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Saved {
+        Now(bool),
+        Before(Option<serde::de::IgnoredAny>),
+    }
+    Ok(match Saved::deserialize(d)? {
+        Saved::Now(done) => done,
+        Saved::Before(copy) => copy.is_some(),
+    })
 }
 
 /// Now, in Unix milliseconds.
@@ -113,7 +133,7 @@ pub struct Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Plan {
     /// A finished challenge and no `--new`: its result again.
-    Finished(Finished),
+    Finished(Box<ChallengeProgress>),
     /// A fresh broken server, its baseline, then the prompt.
     Start(Goal),
     Resume {
@@ -173,8 +193,8 @@ pub fn plan(saved: Option<&ChallengeProgress>, req: &Request, lab_id: Option<&st
             });
         }
     };
-    if let Some(f) = &saved.finished {
-        return Plan::Finished(f.clone());
+    if saved.finished {
+        return Plan::Finished(Box::new(saved.clone()));
     }
     let lab = match lab_id == Some(saved.lab_id.as_str()) {
         true => LabStep::Keep,
@@ -288,15 +308,13 @@ mod tests {
     #[test]
     fn a_finished_challenge_shows_its_result_until_a_new_one() {
         let mut c = saved();
-        c.finished = Some(Finished {
-            elapsed_s: 300.0,
-            hints: 1,
-            score: 870,
-        });
-        assert!(matches!(
-            plan(Some(&c), &Request::default(), None),
-            Plan::Finished(Finished { score: 870, .. })
-        ));
+        c.elapsed_s = 300.0;
+        c.hints_by_stage.insert(2, 1);
+        c.finished = true;
+        match plan(Some(&c), &Request::default(), None) {
+            Plan::Finished(f) => assert_eq!(f.score(), 870),
+            p => panic!("{p:?}"),
+        }
         let new = Request {
             new: true,
             ..Request::default()
@@ -318,13 +336,28 @@ mod tests {
         c.stopped_at(4_000);
         assert_eq!(c.elapsed_s, 72.5, "a clock behind adds nothing");
         c.running_since_ms = Some(0);
-        c.finished = Some(Finished {
-            elapsed_s: 72.5,
-            hints: 0,
-            score: 993,
-        });
+        c.finished = true;
         c.stopped_at(9_000);
         assert_eq!(c.elapsed_s, 72.5, "a finished clock stays");
+    }
+
+    #[test]
+    fn a_challenge_saved_with_its_copies_of_hints_and_the_finish_reads_as_one() {
+        let json = r#"{"lab_id": "c-9", "goal": {"factor": 10, "p99_ms": 1000},
+            "elapsed_s": 300.0, "hints": 1, "hints_by_stage": {"2": 1},
+            "finished": {"elapsed_s": 300.0, "hints": 1, "score": 870}}"#;
+        let c: ChallengeProgress = serde_json::from_str(json).unwrap();
+        assert!(c.finished);
+        assert_eq!((c.hints(), c.score()), (1, 870));
+        let running = json.replace(r#"{"elapsed_s": 300.0, "hints": 1, "score": 870}"#, "null");
+        let c: ChallengeProgress = serde_json::from_str(&running).unwrap();
+        assert!(!c.finished);
+        let saved = serde_json::to_value(&c).unwrap();
+        assert_eq!(saved["finished"], false);
+        assert!(
+            saved.get("hints").is_none(),
+            "the sum is not saved: {saved}"
+        );
     }
 
     #[test]

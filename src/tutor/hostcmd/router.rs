@@ -1,7 +1,7 @@
 //! The router itself: a typed line to its [`Route`], and a route run through
 //! the lab seam.
 use crate::engine::{ExecOutput, Side};
-use crate::lab::{LabError, LabOps};
+use crate::lab::{ExecTarget, LabError, LabOps};
 use crate::lessons::{Evidence, Place};
 
 use super::kernel::{classify, KernelLog};
@@ -39,12 +39,8 @@ pub fn route(line: &str, evidence: &[Evidence], lab: &str) -> Route {
 /// the reason on stderr, exit code 2.
 pub fn run(lab: &mut dyn LabOps, route: &Route) -> Result<ExecOutput, LabError> {
     match route {
-        Route::Server {
-            side: Side::Nginx,
-            command,
-        } => lab.exec(Place::Server, command),
-        Route::Server { side, command } => lab.exec_in(*side, command),
-        Route::Host(command) => lab.exec(Place::Host, command),
+        Route::Server { side, command } => lab.exec(ExecTarget::Server(*side), command),
+        Route::Host(command) => lab.exec(ExecTarget::Host, command),
         Route::Logs {
             side,
             tail,

@@ -275,14 +275,7 @@ fn a_refused_line_is_answered_like_a_failed_command() {
         }
         fn exec(
             &mut self,
-            _: crate::lessons::Place,
-            _: &str,
-        ) -> Result<crate::engine::ExecOutput, crate::lab::LabError> {
-            unreachable!()
-        }
-        fn exec_in(
-            &mut self,
-            _: Side,
+            _: crate::lab::ExecTarget,
             _: &str,
         ) -> Result<crate::engine::ExecOutput, crate::lab::LabError> {
             unreachable!()

@@ -1,4 +1,4 @@
-//! The challenge's lab: the broken server, and the marks that say whose it is.
+//! The challenge's broken server, and the marks on it that say whose it is.
 //!
 //! The broken server is stage 0's start with every stage's `on_start` change
 //! of `containers/stages.toml` on top, that is, stage 5's half-finished
@@ -9,8 +9,9 @@
 //! stages 5 and 6 would have no fault to find (with php-fpm closing first,
 //! tcp_tw_reuse changes nothing, measured in scenario.md).
 use crate::config::StagePlan;
-use crate::lab::{mark, LabError, LabOps};
-use crate::lessons::{Change, Place, Target, Text};
+use crate::engine::Side;
+use crate::lab::{mark, ExecTarget, LabError, LabOps};
+use crate::lessons::{Change, Target, Text};
 
 /// The challenge's id, in the server's config volume: it lives and dies with the lab.
 const FILE: &str = "/etc/perflab/challenge";
@@ -20,7 +21,7 @@ const FILE: &str = "/etc/perflab/challenge";
 const NO_COURSE_STAGE: u8 = u8::MAX;
 
 /// Starts the broken server afresh (a running lab is removed first) and marks it.
-pub fn start_broken(ops: &mut dyn LabOps, lab_id: &str) -> Result<(), LabError> {
+pub fn start(ops: &mut dyn LabOps, lab_id: &str) -> Result<(), LabError> {
     let plan = StagePlan::embedded()?;
     ops.start_stage(0, true)?;
     for stage in plan.stages() {
@@ -30,14 +31,14 @@ pub fn start_broken(ops: &mut dyn LabOps, lab_id: &str) -> Result<(), LabError> 
     }
     mark::write(ops, NO_COURSE_STAGE)?;
     let cmd = format!("echo {lab_id} > {FILE}");
-    ops.exec(Place::Server, &cmd)?
+    ops.exec(ExecTarget::Server(Side::Nginx), &cmd)?
         .ok(&format!("marking the lab as the challenge's ({cmd})"))?;
     Ok(())
 }
 
 /// The challenge id of the running lab; `None` without a lab or an id.
 pub fn read_id(ops: &mut dyn LabOps) -> Option<String> {
-    match ops.exec(Place::Server, &format!("cat {FILE}")) {
+    match ops.exec(ExecTarget::Server(Side::Nginx), &format!("cat {FILE}")) {
         Ok(out) if out.code == 0 => Some(out.stdout.trim().to_string()).filter(|s| !s.is_empty()),
         Ok(_) => None,
         // No lab, or none that answers: the challenge starts one.
