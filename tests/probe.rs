@@ -129,7 +129,14 @@ fn summary(stage: u8, when: &str, d: &Deltas, after: &Snapshot, r: &LoadReport) 
 
 async fn stage_evidence(lab: Lab, plan: StagePlan, stage: u8) {
     let server = lab
-        .up(&plan, &UpOptions { stage, ..Default::default() }, &CancellationToken::new())
+        .up(
+            &plan,
+            &UpOptions {
+                stage,
+                ..Default::default()
+            },
+            &CancellationToken::new(),
+        )
         .await
         .expect("perflab up");
     let kernel_log = stage == 1;

@@ -110,9 +110,14 @@ impl LabOps for RealLab {
         if running.is_some() {
             self.rt.block_on(self.lab.down())?;
         }
-        let server =
-            self.rt
-                .block_on(self.lab.up(&self.plan, &UpOptions { stage, ..Default::default() }, &self.cancel))?;
+        let server = self.rt.block_on(self.lab.up(
+            &self.plan,
+            &UpOptions {
+                stage,
+                ..Default::default()
+            },
+            &self.cancel,
+        ))?;
         self.server = Some(server);
         Ok(())
     }
