@@ -8,7 +8,7 @@
 # percent away from its target.
 #
 # Env: RATES ("1000 10000 50000"), DURATION (s, 5), RUNS (1), CONNS (1000),
-#      MAX_OFF_PCT (1).
+#      MAX_OFF_PCT (1), PERFLAB (a built perflab to use instead of building this tree).
 set -euo pipefail
 
 RATES=${RATES:-"1000 10000 50000"}
@@ -22,9 +22,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 start_local_nginx
-echo "building perflab (release)" >&2
-(cd "$ROOT" && nice -n 19 cargo build --release --locked --quiet)
-PERFLAB="$ROOT/target/release/perflab"
+if [ -z "${PERFLAB:-}" ]; then
+    echo "building perflab (release)" >&2
+    (cd "$ROOT" && nice -n 19 cargo build --release --locked --quiet)
+    PERFLAB="$ROOT/target/release/perflab"
+fi
 
 printf '%9s %4s %12s %8s %12s %7s %7s %9s %12s %15s %14s\n' target run achieved "off %" "responses/s" late unsent connects "p99 ms" "uncorr. p99 ms" "CPU ms/1k req"
 status=0

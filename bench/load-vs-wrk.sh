@@ -15,7 +15,8 @@
 #      BASE (another perflab binary, e.g. an older commit's: run in turn with the
 #      others, so that a change to the load path is compared side by side in one run),
 #      OHA_DIR (where `cargo install oha` puts oha; default ~/.cache/perflab-bench/oha;
-#      oha is skipped, with a message, if it cannot be built).
+#      oha is skipped, with a message, if it cannot be built),
+#      PERFLAB (a built perflab to use instead of building this tree).
 set -euo pipefail
 
 DURATION=${DURATION:-5}
@@ -53,9 +54,11 @@ fi
 
 start_local_nginx
 
-echo "building perflab (release)" >&2
-(cd "$ROOT" && nice -n 19 cargo build --release --locked --quiet)
-PERFLAB="$ROOT/target/release/perflab"
+if [ -z "${PERFLAB:-}" ]; then
+    echo "building perflab (release)" >&2
+    (cd "$ROOT" && nice -n 19 cargo build --release --locked --quiet)
+    PERFLAB="$ROOT/target/release/perflab"
+fi
 
 # Each runs one client under /usr/bin/time; prints "requests rps cpu_seconds max_rss_kb".
 run_wrk() { # conns mode

@@ -28,8 +28,12 @@ case "$runs" in
 esac
 if [ "$runs" -lt 2 ] || [ "$runs" -gt 20 ]; then echo "storm-rate: RUNS must be from 2 to 20, not $runs" >&2; exit 2; fi
 command -v jq >/dev/null || { echo "storm-rate: needs jq" >&2; exit 2; }
-nice -n 19 cargo build --release --locked -q
-bin="$PWD/target/release/perflab"
+# PERFLAB: a built perflab to use instead of building this tree.
+bin=${PERFLAB:-}
+if [ -z "$bin" ]; then
+  nice -n 19 cargo build --release --locked -q
+  bin="$PWD/target/release/perflab"
+fi
 work=$(mktemp -d)
 export PERFLAB_LAB=stormrate PERFLAB_STATE_DIR="$work/state"
 cleanup() { "$bin" down >/dev/null 2>&1 || true; rm -rf "$work"; }
