@@ -16,7 +16,7 @@ hand
 next
 nginx has too few worker processes
 A full connection-tracking table
-More pages get through
+More pages, yet far fewer than it could serve
 conntrack -F
 quit
 ";

@@ -18,7 +18,7 @@ fn stage_one_answers() -> String {
          hint\n\
          next\n\
          A full connection-tracking table\n\
-         More pages get through\n\
+         More pages, yet far fewer than it could serve\n\
          sysctl -w net.netfilter.nf_conntrack_max={value}\n\
          yes\n"
     )

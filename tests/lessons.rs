@@ -188,11 +188,11 @@ fn a_copy_without_one_language_fails() {
 fn a_copy_with_an_unknown_field_fails() {
     fails(
         LessonsCopy::new().replace(
-            "2-workers/stage.toml",
+            "4-workers/stage.toml",
             "[observe]\n",
             "[observe]\ncolour = \"red\"\n",
         ),
-        "2-workers/stage.toml",
+        "4-workers/stage.toml",
         &["[observe] colour", "unknown field `colour`"],
     );
 }
@@ -200,8 +200,8 @@ fn a_copy_with_an_unknown_field_fails() {
 #[test]
 fn a_fix_without_its_reference_fails() {
     fails(
-        LessonsCopy::new().replace("4-ports/stage.toml", "reference = \"10000 65535\"\n", ""),
-        "4-ports/stage.toml",
+        LessonsCopy::new().replace("2-ports/stage.toml", "reference = \"10000 65535\"\n", ""),
+        "2-ports/stage.toml",
         &["fix.change[0].reference", "missing"],
     );
 }
@@ -227,16 +227,16 @@ fn a_reference_that_disagrees_with_the_stage_plan_fails() {
     fails(
         LessonsCopy::new()
             .replace(
-                "2-workers/stage.toml",
+                "4-workers/stage.toml",
                 "reference = \"20\"",
                 "reference = \"40\"",
             )
             .replace(
-                "2-workers/stage.toml",
+                "4-workers/stage.toml",
                 "`pm.max_children = 20`",
                 "`pm.max_children = 40`",
             ),
-        "2-workers/stage.toml",
+        "4-workers/stage.toml",
         &["fix.change[0].reference", "pm_max_children = \"20\""],
     );
 }
@@ -317,14 +317,14 @@ fn lengthen_right_choice<'a>(
 fn a_right_choice_that_is_too_long_fails() {
     fails(
         LessonsCopy::new().edit(
-            "2-workers/stage.toml",
+            "4-workers/stage.toml",
             lengthen_right_choice("diagnose", "en"),
         ),
-        "2-workers/stage.toml",
+        "4-workers/stage.toml",
         &[
             "diagnose.choice[",
             "].text.en",
-            "more than 1.5 × the longest wrong one",
+            "more than 1.2 × the longest wrong one",
             "rule: balanced choices",
         ],
     );
@@ -377,7 +377,7 @@ fn a_brief_that_names_the_fix_or_the_counter_fails() {
         ],
     );
     edited(
-        "2-workers/stage.toml",
+        "4-workers/stage.toml",
         |s| s.replacen("title = { en = \"", "title = { en = \"max_children: ", 1),
         &["title.en", "names \"max_children\""],
     );
@@ -410,7 +410,7 @@ fn evidence_in_fewer_than_three_groups_fails() {
 #[test]
 fn a_literal_measured_figure_fails() {
     edited(
-        "2-workers/debrief.en.md",
+        "4-workers/debrief.en.md",
         |s| s + "\nOn our machine goodput went from 196 to 1146 2xx/s.\n",
         &["line", "1146 2xx/s", "no literal measured figures"],
     );
@@ -461,11 +461,11 @@ fn a_missing_stage_fails() {
 #[test]
 fn every_problem_gets_its_own_line() {
     let copy = LessonsCopy::new()
-        .replace("4-ports/stage.toml", "reference = \"10000 65535\"\n", "")
-        .remove("2-workers/brief.en.md");
+        .replace("2-ports/stage.toml", "reference = \"10000 65535\"\n", "")
+        .remove("4-workers/brief.en.md");
     let run = copy.check();
-    fails_naming(&run, &["4-ports/stage.toml", "fix.change[0].reference"]);
-    fails_naming(&run, &["2-workers/brief.en.md", "missing file"]);
+    fails_naming(&run, &["2-ports/stage.toml", "fix.change[0].reference"]);
+    fails_naming(&run, &["4-workers/brief.en.md", "missing file"]);
     assert!(run.stderr.contains("2 problem(s)"), "{}", run.stderr);
 }
 
@@ -557,4 +557,42 @@ fn every_lesson_renders_within_the_width() {
             }
         }
     }
+}
+
+#[test]
+fn a_stage_that_announces_a_later_one_fails() {
+    edited(
+        "4-workers/debrief.en.md",
+        |s| s + "\nThe queue in front of them is the next stage.\n",
+        &["line", "rule: a debrief closes its own stage"],
+    );
+    edited(
+        "3-listen-queues/stage.toml",
+        |s| s.replacen("why = { en = \"", "why = { en = \"(stage 4 shows why) ", 1),
+        &["rule: a stage announces nothing after it"],
+    );
+    edited(
+        "2-ports/debrief.zh.md",
+        |s| s + "\n慢在哪里，下一关见分晓。\n",
+        &["line", "rule: a debrief closes its own stage"],
+    );
+}
+
+#[test]
+fn a_course_whose_right_choices_are_mostly_the_longest_fails() {
+    let copy = [
+        ("1-conntrack/stage.toml", "diagnose"),
+        ("1-conntrack/stage.toml", "predict"),
+        ("2-ports/stage.toml", "diagnose"),
+        ("3-listen-queues/stage.toml", "diagnose"),
+        ("4-workers/stage.toml", "predict"),
+    ]
+    .into_iter()
+    .fold(LessonsCopy::new(), |copy, (path, question)| {
+        copy.edit(path, lengthen_right_choice(question, "en"))
+    });
+    fails_naming(
+        &copy.check(),
+        &["choices.en", "more than a third", "rule: balanced choices"],
+    );
 }

@@ -67,6 +67,12 @@ async fn counts_every_status_and_only_2xx_as_goodput() {
             && r.latency_ms.max >= r.latency_ms.p99
     );
     assert_eq!(r.connects, 6, "keep-alive: one connect a slot");
+    assert!(r.rate.is_none() && r.latency_uncorrected_ms.is_none());
+    assert_eq!(r.goodput_series.len(), 1, "0.8 s: one second begun");
+    assert_eq!(
+        r.goodput_series.iter().sum::<u64>() as f64,
+        (r.goodput_rps * r.duration_s).round()
+    );
 }
 
 #[tokio::test]
@@ -228,4 +234,100 @@ fn the_guard_refuses_other_networks_without_a_socket() {
         LoadConfig::new("http://example.com/", &lab, &STANDARD),
         Err(LoadError::HostName { .. })
     ));
+}
+
+#[tokio::test]
+async fn a_dead_kept_alive_connection_is_charged_to_the_request_that_met_it() {
+    let srv = servers::start(Behaviour::DiesOnSecond(Duration::from_millis(300))).await;
+    let r = load(&config(&srv.url, 1, 1500, 1000)).await;
+    assert!(
+        r.errors.is_empty(),
+        "sent again on a new connection: {:?}",
+        r.errors
+    );
+    assert!(r.reconnects >= 2, "{r:?}");
+    assert_eq!(r.status_counts[&200], srv.counts.sent.lock().unwrap()[&200]);
+    // Every second request waited 300 ms on a connection that then died, and those
+    // 300 ms are its own: half the responses took longer.
+    assert!(
+        r.latency_ms.max >= 300.0 && r.latency_ms.p90 >= 300.0,
+        "{:?}",
+        r.latency_ms
+    );
+}
+
+#[tokio::test]
+async fn open_loop_keeps_its_rate_on_the_connections_it_needs() {
+    let srv = servers::start(Behaviour::Statuses(&[200, 200, 200, 502])).await;
+    let mut cfg = config(&srv.url, 50, 2000, 1000);
+    cfg.rate = Some(500);
+    let r = load(&cfg).await;
+    let rate = r.rate.clone().expect("an open-loop run reports its rate");
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!((rate.target, rate.due), (500, 1000), "{rate:?}");
+    assert!(rate.unsent <= 10 && rate.late <= 10, "{rate:?}");
+    assert!((rate.achieved - 500.0).abs() <= 5.0, "{rate:?}");
+    let served = srv.counts.requests.load(Ordering::Relaxed);
+    assert_eq!(
+        r.requests, served,
+        "every request sent was answered and counted"
+    );
+    assert_eq!(r.requests, rate.due - rate.unsent);
+    assert!(
+        r.connects < 25,
+        "connections are opened as needed, not all 50: {}",
+        r.connects
+    );
+    // Each second holds about a second's worth of 2xx (3 of 4 responses).
+    assert_eq!(r.goodput_series.len(), 2);
+    assert!(
+        r.goodput_series.iter().all(|&n| (340..=410).contains(&n)),
+        "{:?}",
+        r.goodput_series
+    );
+    assert_eq!(
+        r.goodput_series.iter().sum::<u64>() as f64,
+        (r.goodput_rps * r.duration_s).round()
+    );
+    let un = r.latency_uncorrected_ms.expect("and both latencies");
+    assert_eq!(un.count, r.latency_ms.count);
+    assert!(r.latency_ms.p50 >= un.p50, "{:?} vs {un:?}", r.latency_ms);
+}
+
+/// Must show: open-loop arrivals at 200/s on 2 connections against a server that
+/// stalls for 1 s every 2 s. The requests due during a stall wait for it, those
+/// behind the two held ones for a free connection too, and each is charged from
+/// when it was due; measured from when it was sent, only the held ones look slow
+/// (4 of 1000), which is what a closed-loop client reports.
+#[tokio::test]
+async fn open_loop_charges_a_stall_to_every_request_it_delayed() {
+    let srv = servers::start(Behaviour::Stalling {
+        period: Duration::from_secs(2),
+        stall: Duration::from_secs(1),
+    })
+    .await;
+    let mut cfg = config(&srv.url, 2, 5000, 3000);
+    cfg.rate = Some(200);
+    let r = load(&cfg).await;
+    let rate = r.rate.clone().expect("an open-loop run reports its rate");
+    let un = r
+        .latency_uncorrected_ms
+        .clone()
+        .expect("and both latencies");
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(rate.due, 1000, "{rate:?}");
+    assert!(
+        r.latency_ms.p99 >= 500.0,
+        "corrected p99 {:?}",
+        r.latency_ms
+    );
+    assert!(un.p99 < 500.0, "uncorrected p99 {un:?}");
+    // Two stalls of 1 s: about 200 due in each, all but the two held ones late.
+    assert!((350..=700).contains(&rate.late), "{rate:?}");
+    assert_eq!(
+        r.requests,
+        srv.counts.requests.load(Ordering::Relaxed),
+        "the late ones were sent, not skipped"
+    );
+    assert_eq!(r.requests, rate.due - rate.unsent, "{rate:?}");
 }

@@ -231,7 +231,10 @@ fn stage_one_in_a_terminal_on_the_real_lab() {
     pane.wait_for("Right: the count equals the limit", 10);
 
     // Predict, then fix: a value out of range is refused, the typed fix applied.
-    pane.choose("What happens to goodput?", "More pages get through");
+    pane.choose(
+        "What happens to goodput?",
+        "More pages, yet far fewer than it could serve",
+    );
     pane.answer("Enter to continue", 10, |p, _| p.keys(&["Enter"]));
     pane.answer("fix", 10, |p, _| {
         p.type_line("sysctl -w net.netfilter.nf_conntrack_max=100")

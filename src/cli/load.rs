@@ -37,6 +37,11 @@ pub struct Args {
     /// A new connection for every request (sends `Connection: close`)
     #[arg(long)]
     close: bool,
+    /// Open loop: start R requests a second whatever the server does, on up to
+    /// --connections opened as needed; latency counts from when each was due
+    /// (1 to 1000000; default: closed loop, each connection sends again when answered)
+    #[arg(long, value_name = "R", value_parser = options::rate_arg)]
+    rate: Option<u32>,
     /// Load threads (default: one a core)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
@@ -59,14 +64,21 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     };
     let mut cfg = LoadConfig::new(&url, &subnets, &shape)?;
     cfg.connect_timeout = args.connect_timeout.unwrap_or(args.timeout);
+    cfg.rate = args.rate;
     if let Some(t) = args.threads {
         cfg.threads = usize::from(t);
     }
     if !args.json {
+        let shape = match cfg.rate {
+            None => format!("with {} connections", cfg.connections),
+            Some(rate) => format!(
+                "at {rate} requests/s on up to {} connections",
+                cfg.connections
+            ),
+        };
         ui::info(&format!(
-            "loading {} with {} connections for {} ({}, timeout {})",
+            "loading {} {shape} for {} ({}, timeout {})",
             cfg.url,
-            cfg.connections,
             options::show(cfg.duration),
             if cfg.keepalive {
                 "keep-alive"

@@ -273,8 +273,7 @@ impl LabOps for RealLab {
             Target::ServerSysctl(name) => match KnobsPatch::sysctl(name, value) {
                 Some(patch) => {
                     let patch = patch?;
-                    self.rt
-                        .block_on(server.apply(&patch))?;
+                    self.rt.block_on(server.apply(&patch))?;
                     Ok(format!("set {name} = {value} in the server's namespace"))
                 }
                 None => {
@@ -289,8 +288,7 @@ impl LabOps for RealLab {
             },
             Target::Knob(knob) => {
                 let patch = KnobsPatch::single(knob, value)?;
-                self.rt
-                    .block_on(server.apply(&patch))?;
+                self.rt.block_on(server.apply(&patch))?;
                 Ok(format!(
                     "set {knob} = {value}: the config was rendered again and the service reloaded"
                 ))

@@ -24,7 +24,8 @@ static AHEAD: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A stage named by its number: `stage 5`, `stages 4`, `第 5 关`, `第五关`.
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bstages? (\d+)\b|第\s*([0-9一二三四五六七八九十]+)\s*关").expect("valid regex")
+    Regex::new(r"(?i)\bstages? (\d+)\b|第\s*([0-9一二三四五六七八九十]+)\s*关")
+        .expect("valid regex")
 });
 
 fn numeral(s: &str) -> Option<u8> {
@@ -42,7 +43,10 @@ pub fn names_later(text: &str, n: u8) -> Option<String> {
         return Some(format!("{:?} announces a stage to come", m.as_str()));
     }
     NUMBERED.captures_iter(text).find_map(|c| {
-        let k = c.get(1).or_else(|| c.get(2)).and_then(|m| numeral(m.as_str()))?;
+        let k = c
+            .get(1)
+            .or_else(|| c.get(2))
+            .and_then(|m| numeral(m.as_str()))?;
         (k > n).then(|| format!("{:?} names stage {k}, after this one", &c[0]))
     })
 }
@@ -99,7 +103,10 @@ fn spec_texts(spec: &StageSpec) -> Vec<(String, String)> {
     for (i, e) in spec.investigate.evidence.iter().enumerate() {
         add(format!("investigate.evidence[{i}].means"), &e.means);
     }
-    let questions = [("diagnose", Some(&spec.diagnose)), ("predict", spec.predict.as_ref())];
+    let questions = [
+        ("diagnose", Some(&spec.diagnose)),
+        ("predict", spec.predict.as_ref()),
+    ];
     for (name, q) in questions {
         for (i, c) in q.into_iter().flat_map(|q| q.choices.iter()).enumerate() {
             add(format!("{name}.choice[{i}].text"), &c.text);
@@ -137,9 +144,12 @@ pub(crate) fn course(specs: &[&StageSpec], r: &mut Report<'_>) {
     let questions: Vec<(u8, &str, &Question)> = specs
         .iter()
         .flat_map(|s| {
-            [("diagnose", Some(&s.diagnose)), ("predict", s.predict.as_ref())]
-                .into_iter()
-                .filter_map(move |(name, q)| q.map(|q| (s.number, name, q)))
+            [
+                ("diagnose", Some(&s.diagnose)),
+                ("predict", s.predict.as_ref()),
+            ]
+            .into_iter()
+            .filter_map(move |(name, q)| q.map(|q| (s.number, name, q)))
         })
         .collect();
     for lang in Lang::ALL {
@@ -174,9 +184,15 @@ mod tests {
         assert!(names_later("这就是下一关的内容。", 2).is_some());
         assert!(names_later("第五关会讲。", 3).is_some());
         assert!(names_later("第 6 关", 5).is_some());
-        assert_eq!(names_later("The table has had room since stage 1.", 2), None);
+        assert_eq!(
+            names_later("The table has had room since stage 1.", 2),
+            None
+        );
         assert_eq!(names_later("和第五关结束时对比", 6), None);
-        assert_eq!(names_later("Start with the checklist from stage 0.", 3), None);
+        assert_eq!(
+            names_later("Start with the checklist from stage 0.", 3),
+            None
+        );
         assert_eq!(names_later("the next connect() picks a port", 2), None);
     }
 }

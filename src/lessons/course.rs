@@ -9,9 +9,9 @@ use std::path::Path;
 
 use crate::config::StagePlan;
 
+use super::ahead;
 use super::embedded;
 use super::figures::Figures;
-use super::ahead;
 use super::problem::{LessonError, Problem, Report};
 use super::schema::StageSpec;
 use super::source::read_dir;

@@ -114,7 +114,7 @@ fn a_long_right_choice_fails_in_either_language() {
         &[
             "4-workers/stage.toml: diagnose.choice[",
             "].text.en",
-            "1.5 × the longest wrong one",
+            "1.2 × the longest wrong one",
             "rule: balanced choices",
         ],
     );

@@ -417,8 +417,14 @@ impl Placeholder {
                     let names: Vec<&str> = QUOTED.iter().map(|(n, ..)| *n).collect();
                     format!("{name:?} is not a measured table: {}", names.join(", "))
                 })?;
-            if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
-                return Err(format!("{key:?} is not a key: letters, digits, `.`, `_` and `-`"));
+            if key.is_empty()
+                || !key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+            {
+                return Err(format!(
+                    "{key:?} is not a key: letters, digits, `.`, `_` and `-`"
+                ));
             }
             return Ok(Placeholder::Quoted {
                 table: QuotedTable(table),

@@ -32,6 +32,10 @@ pub struct LoadConfig {
     pub keepalive: bool,
     /// OS threads, each with its own single-threaded runtime; default: one a core.
     pub threads: usize,
+    /// Open loop: requests start at this many a second whatever the server does,
+    /// on up to `connections` opened as needed. None: closed loop, each connection
+    /// sends its next request when the last is answered.
+    pub rate: Option<u32>,
     /// The Host header and the request target.
     pub host_header: String,
     pub path: String,
@@ -58,6 +62,7 @@ impl LoadConfig {
             connect_timeout: shape.timeout,
             keepalive: shape.keepalive,
             threads: default_threads(),
+            rate: None,
             host_header: target.authority,
             path: target.path,
             allowed_subnets: allowed_subnets.to_vec(),
@@ -71,6 +76,9 @@ impl LoadConfig {
         options::check_duration("duration", self.duration, &options::DURATION)?;
         options::check_duration("timeout", self.timeout, &options::TIMEOUT)?;
         options::check_duration("connect timeout", self.connect_timeout, &options::TIMEOUT)?;
+        if let Some(rate) = self.rate {
+            options::check_rate(rate)?;
+        }
         if self.threads == 0 || self.threads > 1024 {
             return Err(LoadError::Threads {
                 threads: self.threads,
@@ -156,6 +164,14 @@ mod tests {
             .to_string()
             .contains("timeout 1ms"));
         c.timeout = Duration::from_secs(1);
+        c.rate = Some(0);
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("rate 0 requests/s"));
+        c.rate = Some(1);
+        assert!(c.validate().is_ok());
         c.addr = "8.8.8.8:80".parse().unwrap();
         assert!(c
             .validate()

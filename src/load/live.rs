@@ -1,11 +1,27 @@
-//! A run as it goes: goodput, 5xx and errors per second over the last second,
-//! sampled ~4×/s from the threads' counters (read without locks).
+//! A run as it goes: goodput, 5xx, errors and (open loop) late requests per second
+//! over the last second, sampled ~4×/s from the threads' counters (read without locks).
 use std::collections::VecDeque;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::conn::Counters;
+/// Counts a live view reads while the run goes on; one writer thread each.
+#[derive(Default)]
+#[repr(align(64))]
+pub struct Counters {
+    pub ok: AtomicU64,
+    pub responses: AtomicU64,
+    /// Responses with a 5xx status (the 502s and 504s the lessons are about).
+    pub server_errors: AtomicU64,
+    pub errors: AtomicU64,
+    /// Open loop: requests due while every connection of the thread was busy.
+    pub late: AtomicU64,
+}
+
+pub fn bump(c: &AtomicU64) {
+    // Only this thread writes: a plain load and store, no locked instruction.
+    c.store(c.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+}
 
 pub const TICK: Duration = Duration::from_millis(250);
 const WINDOW: Duration = Duration::from_secs(1);
@@ -17,6 +33,7 @@ pub struct Sample {
     pub responses: u64,
     pub server_errors: u64,
     pub errors: u64,
+    pub late: u64,
 }
 
 pub fn sample(counters: &[Arc<Counters>], at: Duration) -> Sample {
@@ -30,6 +47,7 @@ pub fn sample(counters: &[Arc<Counters>], at: Duration) -> Sample {
             responses: s.responses + c.responses.load(Ordering::Relaxed),
             server_errors: s.server_errors + c.server_errors.load(Ordering::Relaxed),
             errors: s.errors + c.errors.load(Ordering::Relaxed),
+            late: s.late + c.late.load(Ordering::Relaxed),
             ..s
         },
     )
@@ -41,6 +59,8 @@ pub struct Rates {
     pub responses: f64,
     pub server_errors: f64,
     pub errors: f64,
+    /// Open loop: requests due while every connection was busy.
+    pub late: f64,
 }
 
 /// The last second of samples, for rates that do not jitter at 4 frames a second.
@@ -68,6 +88,7 @@ impl Window {
                     responses: r(a.responses, b.responses),
                     server_errors: r(a.server_errors, b.server_errors),
                     errors: r(a.errors, b.errors),
+                    late: r(a.late, b.late),
                 }
             }
             _ => Rates::default(),
@@ -80,6 +101,8 @@ impl Window {
 pub struct LiveTick {
     pub elapsed: Duration,
     pub planned: Duration,
+    /// The open-loop target in requests a second; None in a closed-loop run.
+    pub target: Option<u32>,
     pub rates: Rates,
 }
 
@@ -89,6 +112,7 @@ pub struct LiveTick {
 pub async fn watch<T>(
     start: Instant,
     planned: Duration,
+    target: Option<u32>,
     counters: &[Arc<Counters>],
     mut each: impl FnMut(LiveTick),
     done: impl std::future::Future<Output = T>,
@@ -102,7 +126,7 @@ pub async fn watch<T>(
             _ = tick.tick() => {
                 let elapsed = start.elapsed();
                 window.push(sample(counters, elapsed));
-                each(LiveTick { elapsed, planned, rates: window.rates() });
+                each(LiveTick { elapsed, planned, target, rates: window.rates() });
             }
         }
     }
@@ -119,6 +143,7 @@ mod tests {
             responses: ok + 10,
             server_errors: ok / 100,
             errors,
+            late: 2 * errors,
         }
     }
 
@@ -146,9 +171,11 @@ mod tests {
             ok,
             server_errors,
             errors: err,
+            late,
             ..
         } = w.rates();
         assert!((ok - 1500.0).abs() < 1.0, "{ok}");
+        assert!((late - 100.0).abs() < 1.0, "{late}");
         assert!((server_errors - 15.0).abs() < 1.0, "{server_errors}");
         assert!((err - 50.0).abs() < 1.0, "{err}");
     }

@@ -5,14 +5,22 @@
 //! the server logs 499 during the run, not after), keeps every slot retrying when
 //! connects fail, and ends within duration + timeout whatever the server does.
 //!
+//!
+//! Two ways to send: closed loop (each connection sends its next request when the
+//! last is answered, as wrk does) and open loop (`rate`: requests fall due at a
+//! fixed rate whatever the server does, latency measured from when each was due,
+//! as wrk2 does; [`pace`]).
+//!
 //! Speed: one OS thread a core, each a single-threaded runtime with its own slots
 //! and counters ([`runner`]); one worker loop ([`conn`]); the request built once and
-//! responses parsed in a reused buffer ([`parser`]); histograms merged at the end.
+//! responses parsed in the thread's one read buffer ([`parser`]); histograms merged
+//! at the end.
 mod config;
 mod conn;
 mod error;
 mod live;
 pub mod options;
+mod pace;
 mod parser;
 mod report;
 mod runner;
@@ -26,7 +34,7 @@ use tokio_util::sync::CancellationToken;
 pub use config::{LoadConfig, Shape};
 pub use error::LoadError;
 pub use live::{LiveTick, Rates};
-pub use report::{Latency, LoadReport};
+pub use report::{Latency, LoadReport, RateReport};
 
 /// Runs the load and returns what was measured.
 pub async fn run_load(
@@ -64,10 +72,14 @@ async fn run(
         end,
         hard: end + cfg.timeout,
     });
-    let running = runner::start(plan, cfg.connections, cfg.threads, cancel)?;
+    let drive = cfg.rate.map_or(runner::Drive::Closed, runner::Drive::Rate);
+    let running = runner::start(plan, cfg.connections, cfg.threads, drive, cancel)?;
     let counters = running.counters.clone();
     let (stats, last, cancelled) = match each {
-        Some(each) => live::watch(start, cfg.duration, &counters, each, running.finish()).await?,
+        Some(each) => {
+            let done = running.finish();
+            live::watch(start, cfg.duration, cfg.rate, &counters, each, done).await?
+        }
         None => running.finish().await?,
     };
     let shape = report::RunShape {
@@ -76,6 +88,7 @@ async fn run(
         keepalive: cfg.keepalive,
         timeout_ms: u64::try_from(cfg.timeout.as_millis()).unwrap_or(u64::MAX),
         planned_s: cfg.duration.as_secs_f64(),
+        rate: cfg.rate,
     };
     let times = report::RunTimes {
         window_s: (last.min(end) - start).as_secs_f64(),

@@ -8,6 +8,8 @@ pub const CONNECTIONS: RangeInclusive<usize> = 1..=100_000;
 pub const DURATION: RangeInclusive<Duration> =
     Duration::from_millis(100)..=Duration::from_secs(3600);
 pub const TIMEOUT: RangeInclusive<Duration> = Duration::from_millis(10)..=Duration::from_secs(60);
+/// Requests a second of an open-loop run (`--rate`).
+pub const RATE: RangeInclusive<u32> = 1..=1_000_000;
 
 /// A load option that is not what it must be, naming the value and what is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,6 +33,8 @@ pub enum OptionError {
     Connections { n: usize, lo: usize, hi: usize },
     #[error("`{text}` is not a whole number; accepted: {lo} to {hi}")]
     NotAWholeNumber { text: String, lo: usize, hi: usize },
+    #[error("rate {rate} requests/s is out of range; accepted: {lo} to {hi}")]
+    Rate { rate: u64, lo: u32, hi: u32 },
 }
 
 /// Parses `10` (seconds), `10s`, `500ms`, `1m`, `1.5s`.
@@ -119,6 +123,37 @@ pub fn connections_arg(text: &str) -> Result<usize, OptionError> {
     check_connections(n)
 }
 
+pub fn check_rate(rate: u32) -> Result<u32, OptionError> {
+    if RATE.contains(&rate) {
+        Ok(rate)
+    } else {
+        Err(rate_error(u64::from(rate)))
+    }
+}
+
+fn rate_error(rate: u64) -> OptionError {
+    OptionError::Rate {
+        rate,
+        lo: *RATE.start(),
+        hi: *RATE.end(),
+    }
+}
+
+/// clap value parser for `--rate`: whole requests a second.
+pub fn rate_arg(text: &str) -> Result<u32, OptionError> {
+    let n: u64 = text
+        .trim()
+        .parse()
+        .map_err(|_| OptionError::NotAWholeNumber {
+            text: text.to_string(),
+            lo: *RATE.start() as usize,
+            hi: *RATE.end() as usize,
+        })?;
+    u32::try_from(n)
+        .map_err(|_| rate_error(n))
+        .and_then(check_rate)
+}
+
 /// clap value parser for `--duration`.
 pub fn duration_arg(text: &str) -> Result<Duration, OptionError> {
     check_duration("duration", parse_duration(text)?, &DURATION)
@@ -175,5 +210,27 @@ mod tests {
             .to_string()
             .contains("whole number"));
         assert_eq!(connections_arg("1000"), Ok(1000));
+    }
+
+    #[test]
+    fn rates_name_value_and_bounds() {
+        assert_eq!(rate_arg("1"), Ok(1));
+        assert_eq!(rate_arg("1000000"), Ok(1_000_000));
+        for (text, needle) in [
+            (
+                "0",
+                "rate 0 requests/s is out of range; accepted: 1 to 1000000",
+            ),
+            ("1000001", "rate 1000001 requests/s is out of range"),
+            ("99999999999", "rate 99999999999 requests/s is out of range"),
+            (
+                "fast",
+                "`fast` is not a whole number; accepted: 1 to 1000000",
+            ),
+            ("2.5", "`2.5` is not a whole number"),
+        ] {
+            let e = rate_arg(text).unwrap_err().to_string();
+            assert!(e.contains(needle), "{text}: {e}");
+        }
     }
 }

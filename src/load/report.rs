@@ -33,6 +33,23 @@ impl Latency {
     }
 }
 
+/// The arrivals of an open-loop run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RateReport {
+    /// Requests a second asked for.
+    pub target: u32,
+    /// Requests started a second within the window (a connect or a write for them began).
+    pub achieved: f64,
+    /// Requests whose intended time fell within the window.
+    pub due: u64,
+    /// Requests due while every connection (of their load thread) was busy: each
+    /// waited for one, and its wait is in its latency.
+    pub late: u64,
+    /// Due within the window and never started: the window ended first (mostly
+    /// late ones still waiting for a connection).
+    pub unsent: u64,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoadReport {
     pub url: String,
@@ -40,11 +57,19 @@ pub struct LoadReport {
     pub goodput_rps: f64,
     /// Every response (any status) per second.
     pub total_rps: f64,
+    /// Open loop only: the rate asked for and what came of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<RateReport>,
     pub status_counts: BTreeMap<u16, u64>,
     /// Requests that got no response, by class.
     pub errors: BTreeMap<String, u64>,
-    /// Time to a complete response, connect included on a fresh connection.
+    /// Time to a complete response, connect included on a fresh connection; in an
+    /// open-loop run from each request's intended time (corrected).
     pub latency_ms: Latency,
+    /// Open loop only: from when each request really started (uncorrected: what a
+    /// closed-loop client would report).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_uncorrected_ms: Option<Latency>,
     pub connect_ms: Latency,
     /// The measurement window: the rates count responses completed within it.
     pub duration_s: f64,
@@ -63,6 +88,10 @@ pub struct LoadReport {
     pub reconnects: u64,
     /// Stopped by Ctrl-C (or the caller) before its duration.
     pub interrupted: bool,
+    /// 2xx completed in each second of the window from its start, the last
+    /// (partial) second included: a second without any is 0.
+    #[serde(default)]
+    pub goodput_series: Vec<u64>,
     /// Server-side counter deltas over the run, attached by the caller.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deltas: Option<serde_json::Value>,
@@ -82,6 +111,8 @@ pub struct RunShape<'a> {
     pub keepalive: bool,
     pub timeout_ms: u64,
     pub planned_s: f64,
+    /// Open loop: the target rate; None for a closed-loop run.
+    pub rate: Option<u32>,
 }
 
 impl LoadReport {
@@ -94,13 +125,24 @@ impl LoadReport {
         interrupted: bool,
     ) -> LoadReport {
         let secs = window.window_s;
+        let arrivals = &stats.arrivals;
         LoadReport {
             url: shape.url.to_string(),
             goodput_rps: rate(stats.window_ok, secs),
             total_rps: rate(stats.window_responses, secs),
+            rate: shape.rate.map(|target| RateReport {
+                target,
+                achieved: rate(arrivals.started, secs),
+                due: arrivals.due,
+                late: arrivals.late,
+                unsent: arrivals.due.saturating_sub(arrivals.started),
+            }),
             status_counts: stats.status_counts(),
             errors: stats.errors(),
             latency_ms: Latency::from_histogram(&stats.latency),
+            latency_uncorrected_ms: shape
+                .rate
+                .map(|_| Latency::from_histogram(&stats.uncorrected)),
             connect_ms: Latency::from_histogram(&stats.connect),
             duration_s: secs,
             settle_s: window.settle_s,
@@ -112,6 +154,7 @@ impl LoadReport {
             connects: stats.connects,
             reconnects: stats.reconnects,
             interrupted,
+            goodput_series: stats.goodput_series(secs),
             deltas: None,
         }
     }

@@ -1,7 +1,7 @@
 //! The threads of a run: one OS thread a core, each with its own single-threaded
-//! tokio runtime running its share of the connection slots, so nothing the hot loop
-//! touches is shared or locked. Counts come back once, at the end, and are merged.
-use std::cell::RefCell;
+//! tokio runtime running its share of the connection slots (and, in an open-loop
+//! run, its share of the arrivals), so nothing the hot loop touches is shared or
+//! locked. Counts come back once, at the end, and are merged.
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
-use super::conn::{connection, Counters, Plan, Worker};
+use super::conn::{connection, Plan, Worker};
+use super::live::Counters;
+use super::pace::Pace;
 use super::stats::Stats;
 use super::LoadError;
 
@@ -35,22 +37,41 @@ pub fn split(connections: usize, threads: usize) -> Vec<usize> {
         .collect()
 }
 
+/// How a thread's slots are driven.
+#[derive(Debug, Clone, Copy)]
+pub enum Drive {
+    /// Every slot sends its next request as soon as the last is answered.
+    Closed,
+    /// Requests fall due at this many a second, on slots opened as needed.
+    Rate(u32),
+}
+
 pub fn start(
     plan: Arc<Plan>,
     connections: usize,
     threads: usize,
+    drive: Drive,
     cancel: &CancellationToken,
 ) -> Result<Running, LoadError> {
     let mut counters = Vec::new();
     let mut results = Vec::new();
-    for (i, slots) in split(connections, threads).into_iter().enumerate() {
+    let shares = split(connections, threads);
+    let threads = shares.len();
+    for (i, slots) in shares.into_iter().enumerate() {
         let live = Arc::new(Counters::default());
         let (tx, rx) = oneshot::channel();
         let (plan, live2, cancel) = (plan.clone(), live.clone(), cancel.clone());
         std::thread::Builder::new()
             .name(format!("perflab-load-{i}"))
             .spawn(move || {
-                if let Some(result) = thread_main(plan, live2, slots, cancel) {
+                // Built on its thread: a pace holds the thread's own slots.
+                let pace = match drive {
+                    Drive::Closed => None,
+                    Drive::Rate(rate) => {
+                        Some(Pace::new(plan.start, plan.end, rate, (i, threads), slots))
+                    }
+                };
+                if let Some(result) = thread_main(plan, live2, slots, pace, cancel) {
                     let _ = tx.send(result);
                 }
             })
@@ -87,6 +108,7 @@ fn thread_main(
     plan: Arc<Plan>,
     live: Arc<Counters>,
     slots: usize,
+    pace: Option<Pace>,
     cancel: CancellationToken,
 ) -> Option<ThreadResult> {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -94,18 +116,26 @@ fn thread_main(
         .build()
         .ok()?;
     let local = tokio::task::LocalSet::new();
-    let worker = Rc::new(Worker {
-        plan: plan.clone(),
-        stats: RefCell::new(Stats::default()),
-        live,
-    });
+    let worker = Rc::new(Worker::new(plan.clone(), live, pace));
     // Every slot settles by `hard` on its own timers; the extra second is a backstop.
     let backstop = plan.hard + Duration::from_secs(1);
     let cancelled = local.block_on(&rt, async {
-        let handles: Vec<_> = (0..slots)
-            .map(|_| tokio::task::spawn_local(connection(worker.clone())))
-            .collect();
         let all = async {
+            let mut handles = Vec::with_capacity(slots);
+            match &worker.pace {
+                None => handles.extend(
+                    (0..slots).map(|_| tokio::task::spawn_local(connection(worker.clone(), None))),
+                ),
+                Some(pace) => {
+                    pace.dispatch(&worker.live, |first| {
+                        handles.push(tokio::task::spawn_local(connection(
+                            worker.clone(),
+                            Some(first),
+                        )));
+                    })
+                    .await
+                }
+            }
             for h in handles {
                 let _ = h.await;
             }
@@ -118,7 +148,10 @@ fn thread_main(
     });
     let finished = Instant::now();
     drop(local); // aborts whatever is still in flight
-    let stats = worker.stats.take();
+    let mut stats = worker.stats.take();
+    if let Some(pace) = &worker.pace {
+        stats.arrivals = pace.arrivals();
+    }
     Some(ThreadResult {
         stats,
         finished,

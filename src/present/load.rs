@@ -11,11 +11,17 @@ pub fn summary(r: &LoadReport) -> String {
     } else {
         "a new connection per request"
     };
+    let shape = match &r.rate {
+        None => format!("{} connections", r.connections),
+        Some(rate) => format!(
+            "{} requests/s on up to {} connections",
+            rate.target, r.connections
+        ),
+    };
     let _ = writeln!(
         s,
-        "load on {}: {} connections, {mode}, {:.1} s (+{:.2} s settling), timeout {}{}",
+        "load on {}: {shape}, {mode}, {:.1} s (+{:.2} s settling), timeout {}{}",
         r.url,
-        r.connections,
         r.duration_s,
         r.settle_s,
         options::show(std::time::Duration::from_millis(r.timeout_ms)),
@@ -34,6 +40,23 @@ pub fn summary(r: &LoadReport) -> String {
         "  all         {:>10.1} responses/s ({} responses)",
         r.total_rps, r.requests
     );
+    if let Some(rate) = &r.rate {
+        let _ = writeln!(
+            s,
+            "  sent        {:>10.1} requests/s started of {} due ({}/s asked)",
+            rate.achieved, rate.due, rate.target
+        );
+        let _ = writeln!(
+            s,
+            "  late        {:>10} requests due while every connection was busy{}",
+            rate.late,
+            if rate.unsent > 0 {
+                format!("; {} never sent before the end", rate.unsent)
+            } else {
+                String::new()
+            }
+        );
+    }
     let statuses: Vec<String> = r
         .status_counts
         .iter()
@@ -60,7 +83,23 @@ pub fn summary(r: &LoadReport) -> String {
             let _ = writeln!(s, "    {:<28} {n}", label(class));
         }
     }
-    let _ = writeln!(s, "  latency     {}", percentiles(&r.latency_ms, true));
+    match &r.latency_uncorrected_ms {
+        None => {
+            let _ = writeln!(s, "  latency     {}", percentiles(&r.latency_ms, true));
+        }
+        Some(uncorrected) => {
+            let _ = writeln!(
+                s,
+                "  latency     {}  (from when each request was due)",
+                percentiles(&r.latency_ms, true)
+            );
+            let _ = writeln!(
+                s,
+                "  uncorrected {}  (from when it was sent)",
+                percentiles(uncorrected, true)
+            );
+        }
+    }
     let _ = writeln!(s, "  connect     {}", percentiles(&r.connect_ms, false));
     let _ = write!(
         s,
@@ -77,6 +116,7 @@ pub fn live_line(t: &LiveTick) -> String {
         responses: all,
         server_errors: fivexx,
         errors,
+        late,
     } = t.rates;
     let secs = t
         .elapsed
@@ -87,8 +127,12 @@ pub fn live_line(t: &LiveTick) -> String {
     } else {
         ""
     };
+    let late = match t.target {
+        Some(_) => format!("  late {late:.0}/s"),
+        None => String::new(),
+    };
     format!(
-        "load {secs:.1}/{} s  goodput {ok:.0} 2xx/s  all {all:.0}/s  5xx {fivexx:.0}/s  errors {errors:.0}/s{tail}",
+        "load {secs:.1}/{} s  goodput {ok:.0} 2xx/s  all {all:.0}/s  5xx {fivexx:.0}/s  errors {errors:.0}/s{late}{tail}",
         trim(t.planned.as_secs_f64())
     )
 }
@@ -186,6 +230,33 @@ mod tests {
     }
 
     #[test]
+    fn an_open_loop_summary_names_rate_late_and_both_latencies() {
+        let closed = summary(&report(serde_json::json!({})));
+        assert!(
+            closed.starts_with("load on http://127.0.0.1:8080/: 10 connections, keep-alive"),
+            "{closed}"
+        );
+        assert!(
+            !closed.contains("every connection was busy") && !closed.contains("uncorrected"),
+            "{closed}"
+        );
+        let r = report(serde_json::json!({
+            "rate": {"target": 200, "achieved": 199.5, "due": 400, "late": 37, "unsent": 2},
+            "latency_uncorrected_ms": {"p50": 0.5, "p90": 0.9, "p99": 3.0, "max": 1000.0, "count": 98},
+        }));
+        let s = summary(&r);
+        for needle in [
+            "200 requests/s on up to 10 connections",
+            "199.5 requests/s started of 400 due (200/s asked)",
+            "37 requests due while every connection was busy; 2 never sent",
+            "p99 99 ms · max 100 ms  (from when each request was due)",
+            "uncorrected p50 0.50 ms · p90 0.90 ms · p99 3.00 ms",
+        ] {
+            assert!(s.contains(needle), "{needle}: {s}");
+        }
+    }
+
+    #[test]
     fn an_empty_run_has_no_samples() {
         let empty = serde_json::json!({"p50": 0.0, "p90": 0.0, "p99": 0.0, "max": 0.0, "count": 0});
         let r = report(serde_json::json!({"latency_ms": empty, "connect_ms": empty}));
@@ -194,14 +265,16 @@ mod tests {
 
     #[test]
     fn the_line_names_elapsed_goodput_and_errors() {
-        let tick = LiveTick {
+        let mut tick = LiveTick {
             elapsed: Duration::from_millis(2500),
             planned: Duration::from_secs(10),
+            target: None,
             rates: Rates {
                 ok: 500.0,
                 responses: 510.0,
                 server_errors: 5.0,
                 errors: 7.0,
+                late: 30.0,
             },
         };
         let l = live_line(&tick);
@@ -209,8 +282,11 @@ mod tests {
             l.contains("2.5/10 s")
                 && l.contains("500 2xx/s")
                 && l.contains("5xx 5/s")
-                && l.contains("errors 7/s"),
+                && l.contains("errors 7/s")
+                && !l.contains("late"),
             "{l}"
         );
+        tick.target = Some(600);
+        assert!(live_line(&tick).ends_with("errors 7/s  late 30/s"));
     }
 }

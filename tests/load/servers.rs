@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
@@ -24,6 +24,12 @@ pub enum Behaviour {
     Reset,
     /// Sends the head and then one body byte every 100 ms, forever.
     Trickle,
+    /// Answers 200 at once, except in the last `stall` of every `period` from the
+    /// server's start: a request that arrives then is answered when it ends.
+    Stalling { period: Duration, stall: Duration },
+    /// Answers the first request of a connection; after the next, waits this long
+    /// and closes it unanswered (a kept-alive connection that died under a request).
+    DiesOnSecond(Duration),
 }
 
 #[derive(Default)]
@@ -47,10 +53,11 @@ pub async fn start(b: Behaviour) -> TestServer {
     let url = format!("http://{}/", listener.local_addr().unwrap());
     let counts = Arc::new(Counts::default());
     let c = counts.clone();
+    let epoch = Instant::now();
     tokio::spawn(async move {
         while let Ok((s, _)) = listener.accept().await {
             let n = c.accepted.fetch_add(1, Ordering::Relaxed);
-            tokio::spawn(serve(s, b, c.clone(), n));
+            tokio::spawn(serve(s, b, c.clone(), n, epoch));
         }
     });
     TestServer { url, counts }
@@ -82,7 +89,13 @@ pub async fn late_accept(after: Duration) -> String {
         drop(fillers);
         let c = Arc::new(Counts::default());
         while let Ok((s, _)) = listener.accept().await {
-            tokio::spawn(serve(s, Behaviour::Statuses(&[200]), c.clone(), 0));
+            tokio::spawn(serve(
+                s,
+                Behaviour::Statuses(&[200]),
+                c.clone(),
+                0,
+                Instant::now(),
+            ));
         }
     });
     url
@@ -110,7 +123,7 @@ async fn read_request(s: &mut TcpStream, buf: &mut Vec<u8>) -> bool {
     }
 }
 
-async fn serve(mut s: TcpStream, b: Behaviour, c: Arc<Counts>, conn_no: u64) {
+async fn serve(mut s: TcpStream, b: Behaviour, c: Arc<Counts>, conn_no: u64, epoch: Instant) {
     let mut buf = Vec::new();
     let mut i = 0usize;
     while read_request(&mut s, &mut buf).await {
@@ -121,7 +134,22 @@ async fn serve(mut s: TcpStream, b: Behaviour, c: Arc<Counts>, conn_no: u64) {
         };
         i += 1;
         let ok = match b {
-            Behaviour::Statuses(_) => {
+            Behaviour::Stalling { period, stall } => {
+                let into = epoch.elapsed().as_nanos() % period.as_nanos();
+                let open = period - stall;
+                if into >= open.as_nanos() {
+                    let left = period.as_nanos() - into;
+                    tokio::time::sleep(Duration::from_nanos(left as u64)).await;
+                }
+                s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                    .await
+                    .is_ok()
+            }
+            Behaviour::DiesOnSecond(after) if i > 1 => {
+                tokio::time::sleep(after).await;
+                return;
+            }
+            Behaviour::Statuses(_) | Behaviour::DiesOnSecond(_) => {
                 let body = format!("status {status}\n");
                 let head = format!(
                     "HTTP/1.1 {status} X\r\nContent-Length: {}\r\n\r\n",

@@ -15,7 +15,7 @@ use super::fake::{Event, FakeLab, Log, Recorder};
 /// Stage 1's right answers, chosen by the start of their text as an answers
 /// file may (the menu's order puts the right one anywhere but first).
 pub const DIAGNOSIS: &str = "A full connection-tracking table";
-pub const PREDICTION: &str = "More pages get through";
+pub const PREDICTION: &str = "More pages, yet far fewer than it could serve";
 
 /// Stage 1 up to its fix: a hint opens the diagnosis, then the right answers.
 pub const TO_THE_FIX: [&str; 4] = ["hint", "next", DIAGNOSIS, PREDICTION];

@@ -204,6 +204,7 @@ impl LabOps for FakeLab {
             url: "http://172.28.0.2/".into(),
             goodput_rps: goodput,
             total_rps: total,
+            rate: None,
             status_counts: statuses.into_iter().collect(),
             errors: errors
                 .into_iter()
@@ -216,6 +217,7 @@ impl LabOps for FakeLab {
                 max: 2001.0,
                 count: 2000,
             },
+            latency_uncorrected_ms: None,
             connect_ms: Latency::default(),
             duration_s: 10.0,
             settle_s: 0.5,
@@ -227,6 +229,7 @@ impl LabOps for FakeLab {
             connects: 1000,
             reconnects: 0,
             interrupted: false,
+            goodput_series: Vec::new(),
             deltas: None,
         };
         let after = self.snapshot();
