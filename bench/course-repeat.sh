@@ -20,8 +20,10 @@ if [ "$runs" -lt 1 ] || [ "$runs" -gt 50 ]; then
   echo "course-repeat: N must be from 1 to 50, not $runs" >&2; exit 2
 fi
 cargo build --release --locked -q
-bin="$PWD/target/release/perflab"
 work=$(mktemp -d)
+# A copy, so that a build during the runs does not change the binary under them.
+bin="$work/perflab"
+cp target/release/perflab "$bin"
 export PERFLAB_LAB=repeat PERFLAB_STATE_DIR="$work/state"
 cleanup() { "$bin" down >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT

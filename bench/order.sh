@@ -18,14 +18,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
 secs="${SECONDS_EACH:-10}"
+# The states from the flame-graph stage's start on are measured as that stage is:
+# longer runs, for TIME_WAIT on nginx's ports to build up (its [observe] seconds).
+long="${SECONDS_LONG:-30}"
 waits="${WAITS:-0 2000}"
-for v in "$runs" "$secs" $waits; do
+for v in "$runs" "$secs" "$long" $waits; do
   case "$v" in
     ''|*[!0-9]*) echo "order: RUNS, SECONDS_EACH and WAITS must be whole numbers, not ${v:-nothing}" >&2; exit 2 ;;
   esac
 done
 if [ "$runs" -lt 2 ] || [ "$runs" -gt 20 ]; then echo "order: RUNS must be from 2 to 20, not $runs" >&2; exit 2; fi
-if [ "$secs" -lt 5 ] || [ "$secs" -gt 60 ]; then echo "order: SECONDS_EACH must be from 5 to 60, not $secs" >&2; exit 2; fi
+for v in "$secs" "$long"; do
+  if [ "$v" -lt 5 ] || [ "$v" -gt 60 ]; then echo "order: SECONDS_EACH and SECONDS_LONG must be from 5 to 60, not $v" >&2; exit 2; fi
+done
 cargo build --release --locked -q
 bin="$PWD/target/release/perflab"
 work=$(mktemp -d)
@@ -49,7 +54,7 @@ declare -A states=(
   [four]="$ct $ports $workers $listen"
   [flame]="$ct $ports $workers $listen fastcgi_keep_conn=true"
   [flame+reuse]="$ct $ports $workers $listen fastcgi_keep_conn=true tcp_tw_reuse=1"
-  [pool]="$ct $ports $workers $listen fastcgi_keep_conn=true tcp_tw_reuse=1 upstream_keepalive=8"
+  [pool]="$ct $ports $workers $listen fastcgi_keep_conn=true tcp_tw_reuse=1 upstream_keepalive=2"
 )
 read -r -a order <<<"${STATES:-all ct ct+workers ct+workers+listen ct+ports ct+ports+workers ct+ports+listen four flame flame+reuse pool}"
 for s in "${order[@]}"; do
@@ -68,15 +73,16 @@ for w in $waits; do
     "$bin" down >/dev/null
     mapfile -d '' args < <(set_args "${states[$s]} backend_wait_us=$w")
     "$bin" up --stage 0 "${args[@]}" >/dev/null
+    case "$s" in flame|flame+reuse|pool) d="$long" ;; *) d="$secs" ;; esac
     for i in $(seq 1 "$runs"); do
       echo "order: wait ${w} us, state $s, run $i of $runs" >&2
       out="$work/run.json"
       if [ "$i" = "$runs" ]; then
         # The seed's `ss -ltn` in the middle of the last run.
-        ( sleep $((secs / 2)); "$bin" shell -- ss -Hltn >"$work/ss.txt" 2>/dev/null || true ) &
+        ( sleep $((d / 2)); "$bin" shell -- ss -Hltn >"$work/ss.txt" 2>/dev/null || true ) &
         sampler=$!
       fi
-      "$bin" load --settle --json -d "${secs}s" >"$out" 2>/dev/null
+      "$bin" load --settle --json -d "${d}s" >"$out" 2>/dev/null
       [ "$i" = "$runs" ] && wait "$sampler"
       python3 - "$out" "$w" "$s" "$i" >>"$work/runs.jsonl" <<'PY'
 import json, sys
@@ -110,4 +116,4 @@ print(json.dumps({"wait_us": w, "state": s, "seed": seen}))
 PY
   done
 done
-python3 bench/order.py "$work/runs.jsonl" "$runs" "$secs"
+python3 bench/order.py "$work/runs.jsonl" "$runs" "$secs" "$long"

@@ -313,6 +313,54 @@ fn lengthen_right_choice<'a>(
     }
 }
 
+/// The right choice of a question (English), padded to 1.3 times the length
+/// of the longest wrong one: just past the rule's 1.2.
+fn right_choice_at_1_3(question: &str) -> impl FnOnce(String) -> String + '_ {
+    move |s| {
+        let start = s.find(&format!("[[{question}.choice]]")).unwrap();
+        let text = regex::Regex::new(r#"text = \{ en = "((?:[^"\\]|\\.)*)""#).unwrap();
+        let head = format!("{question}.choice]]");
+        let blocks: Vec<&str> = s[start..]
+            .split("[[")
+            .filter(|b| b.starts_with(&head))
+            .collect();
+        let mut longest_wrong = 0;
+        let mut right = None;
+        for b in &blocks {
+            let t = text.captures(b).unwrap().get(1).unwrap().as_str();
+            match b.contains("correct = true") {
+                true => right = Some(t.to_string()),
+                false => longest_wrong = longest_wrong.max(t.chars().count()),
+            }
+        }
+        let right = right.unwrap();
+        let target = (longest_wrong as f64 * 1.3).ceil() as usize;
+        let pad = target.saturating_sub(right.chars().count());
+        let padded = format!("{right}{}", " and so on".repeat(pad / 10 + 1));
+        let padded: String = padded.chars().take(target).collect();
+        let at = start + s[start..].find(&format!("en = \"{right}\"")).unwrap();
+        format!(
+            "{}en = \"{padded}\"{}",
+            &s[..at],
+            &s[at + right.len() + 7..]
+        )
+    }
+}
+
+#[test]
+fn a_right_choice_1_3_times_the_longest_wrong_one_fails() {
+    fails(
+        LessonsCopy::new().edit("1-conntrack/stage.toml", right_choice_at_1_3("diagnose")),
+        "1-conntrack/stage.toml",
+        &[
+            "diagnose.choice[",
+            "].text.en",
+            "more than 1.2 × the longest wrong one",
+            "rule: balanced choices",
+        ],
+    );
+}
+
 #[test]
 fn a_right_choice_that_is_too_long_fails() {
     fails(

@@ -267,6 +267,7 @@ fn skip_applies_the_reference_fix_and_marks_the_stage_skipped() {
         p99_ms: Some(180.0),
         errors: Default::default(),
         symptom_delta: Some(0.0),
+        ..RunFigures::default()
     };
     assert_eq!(p.stages[&1].after, Some(after));
 }

@@ -80,6 +80,32 @@ impl Pane {
         }
     }
 
+    /// A second window running `command`, as a learner's second terminal.
+    fn window(&self, name: &str, command: &str) {
+        self.tmux(&["new-window", "-d", "-n", name, command]);
+    }
+
+    /// Everything window `name` has shown so far.
+    fn text_of(&self, name: &str) -> String {
+        self.tmux(&["capture-pane", "-p", "-J", "-S", "-", "-t", name])
+    }
+
+    /// Polls window `name` until `needle` shows, or fails showing it.
+    fn wait_in(&self, name: &str, needle: &str, secs: u64) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let text = self.text_of(name);
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited {secs} s for {needle:?} in window {name}; it shows:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+
     fn wait_for(&self, needle: &str, secs: u64) -> String {
         self.wait(needle, secs, |t| t.contains(needle))
     }
@@ -286,4 +312,95 @@ fn stage_one_in_a_terminal_on_the_real_lab() {
     assert!(text.contains("EXIT=0"), "{text}");
     assert!(text.contains("resumes at the start of stage 2"), "{text}");
     // Flushing the table leaves the host as it was: the fixture checks it.
+}
+
+/// The words that would give a stage's cause away before its diagnosis.
+fn names_any<'a>(text: &str, words: &[&'a str]) -> Option<&'a str> {
+    let lower = text.to_lowercase();
+    words
+        .iter()
+        .copied()
+        .find(|w| lower.contains(&w.to_lowercase()))
+}
+
+const CONNTRACK_WORDS: &[&str] = &["conntrack", "table full", "connection tracking"];
+const PORT_WORDS: &[&str] = &[
+    "port range",
+    "ip_local_port_range",
+    "ephemeral",
+    "eaddrnotavail",
+    "cannot assign",
+    "errno 99",
+    "time_wait",
+];
+
+/// The course at the start of stages 0, 1 and 2 in one window, and the
+/// second terminal the course asks for in another: at stage 0 the checklist
+/// has `dmesg | tail` and the right answer names a software resource; at the
+/// start of stages 1 and 2, `perflab load -d 20s` (no `probe`) shows goodput
+/// and names neither conntrack nor the port range, and neither does the course.
+#[test]
+fn the_second_terminal_gives_nothing_away() {
+    let lab = LabFixture::new("tmux2");
+    let env = format!(
+        "env PERFLAB_LAB={} PERFLAB_STATE_DIR={} PERFLAB_LOAD_DURATION=3s NO_COLOR=1",
+        lab.name,
+        lab.state.display(),
+    );
+    let bin = env!("CARGO_BIN_EXE_perflab");
+    let pane = Pane::start(&format!(
+        "{env} {bin} --stage 0 --lang en; echo EXIT=$?; sleep 3600"
+    ));
+
+    // Stage 0: the checklist in the brief, then the USE diagnosis.
+    pane.wait("the brief", 240, |t| {
+        Pane::active(t)
+            .is_some_and(|a| a.contains("Enter for more") || a.contains("Enter to continue"))
+    });
+    while Pane::active(&pane.text()).is_some_and(|a| a.contains("Enter for more")) {
+        pane.answer("Enter for more", 10, |p, _| p.keys(&["Enter"]));
+    }
+    assert!(pane.text().contains("`dmesg | tail`"), "{}", pane.text());
+    pane.answer("Enter to continue", 10, |p, _| p.keys(&["Enter"]));
+    pane.answer("Enter to continue", 120, |p, _| p.keys(&["Enter"]));
+    pane.answer("lab", 30, |p, _| p.type_line("hint"));
+    pane.answer("lab", 30, |p, _| p.type_line("next"));
+    let question = "Which resource is this server short of?";
+    pane.choose(question, "A kernel table: it is full and drops packets");
+    let text = pane.wait_for("Right. The hardware has room", 30);
+    assert!(
+        text.contains("a software resource used to its limit"),
+        "{text}"
+    );
+    pane.keys(&["C-c"]);
+    pane.wait_for("EXIT=", 60);
+
+    for (stage, words) in [
+        (1, CONNTRACK_WORDS),
+        (2, &[CONNTRACK_WORDS, PORT_WORDS].concat()[..]),
+    ] {
+        let course = format!("course{stage}");
+        pane.window(
+            &course,
+            &format!("{env} {bin} --stage {stage} --lang en --yes; echo EXIT=$?; sleep 3600"),
+        );
+        pane.wait_in(&course, "Enter", 240);
+        let load = format!("load{stage}");
+        pane.window(
+            &load,
+            &format!("{env} {bin} load -d 20s; echo LOADEXIT=$?; sleep 3600"),
+        );
+        let shown = pane.wait_in(&load, "LOADEXIT=", 120);
+        assert!(shown.contains("LOADEXIT=0"), "{shown}");
+        assert!(shown.contains("goodput"), "{shown}");
+        if let Some(w) = names_any(&shown, words) {
+            panic!("perflab load at stage {stage}'s start names {w:?}:\n{shown}");
+        }
+        let course_text = pane.text_of(&course);
+        if let Some(w) = names_any(&course_text, words) {
+            panic!("the course at stage {stage}'s start names {w:?}:\n{course_text}");
+        }
+        pane.tmux(&["send-keys", "-t", &course, "C-c"]);
+        pane.wait_in(&course, "EXIT=", 60);
+    }
 }

@@ -10,8 +10,11 @@ use anyhow::Context as _;
 use super::Ctx;
 use crate::engine::Server;
 use crate::lab::{defaults, measured_run, Extras, LabEvent, LoadShape};
+use crate::lessons::Course;
 use crate::load::{options, run_load_watched, target, LoadConfig, LoadError};
 use crate::present;
+use crate::tutor::progress::Progress;
+use crate::tutor::reveal::Reveal;
 use crate::ui;
 
 #[derive(Debug, clap::Args)]
@@ -52,6 +55,10 @@ pub struct Args {
     /// TIME_WAIT sockets it left (as the course does before every run)
     #[arg(long)]
     settle: bool,
+    /// Show every server counter and gauge, also while a course is in progress
+    /// (then, by default, only those of the stages already solved)
+    #[arg(long)]
+    evidence: bool,
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
@@ -89,11 +96,16 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         ));
     }
     // Against the lab, the server's evidence is probed around the run (deltas)
-    // and its gauges shown live; against a loopback server there is none.
-    let sink = ctx.sink(!args.json);
+    // and its gauges shown live; against a loopback server there is none. During
+    // a course, only what the learner has already found out.
+    let reveal = reveal(args.evidence, ctx);
+    let sink: std::sync::Arc<dyn crate::lab::LabSink> = match reveal.is_neutral() {
+        true => std::sync::Arc::new(present::TermSink::neutral(!args.json)),
+        false => ctx.sink(!args.json),
+    };
     let (report, deltas) = match &server {
         Some(server) => {
-            before_the_run(server, args.settle, &sink).await?;
+            before_the_run(server, args.settle, &reveal, &sink).await?;
             let m = measured_run(server, &cfg, &Extras::default(), &ctx.cancel, &sink)
                 .await
                 .with_context(|| format!("running load against {}", cfg.url))?;
@@ -125,8 +137,13 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         if let Some(d) = &deltas {
             ui::out(&format!(
                 "server evidence over the run:\n{}",
-                present::deltas::deltas(d)
+                present::deltas::deltas(d, |name| reveal.shows(name))
             ));
+            if reveal.is_neutral() {
+                ui::info(
+                    "while your course is in progress, only the server counters of the stages you have solved show here (`--evidence` shows them all)",
+                );
+            }
         }
     }
     if report.interrupted {
@@ -136,11 +153,24 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// What this run may show: everything with `--evidence` or outside a course.
+/// A progress that cannot be read is no course in progress.
+fn reveal(evidence: bool, ctx: &Ctx) -> Reveal {
+    if evidence {
+        return Reveal::everything();
+    }
+    match (Course::load(), Progress::load(&ctx.settings.state_dir)) {
+        (Ok(course), Ok(progress)) => Reveal::for_course(&course, &progress),
+        _ => Reveal::everything(),
+    }
+}
+
 /// Settles the server, or says in a line what an earlier run left that this run
 /// will measure too.
 async fn before_the_run(
     server: &Server,
     settle: bool,
+    reveal: &Reveal,
     sink: &std::sync::Arc<dyn crate::lab::LabSink>,
 ) -> anyhow::Result<()> {
     if settle {
@@ -148,14 +178,25 @@ async fn before_the_run(
         let settled = crate::lab::settle(server).await;
         sink.event(LabEvent::Settled);
         let settled = settled.context("settling the server before the run")?;
-        ui::info(&present::probe::settled_line(&settled));
+        ui::info(&match reveal.is_neutral() {
+            true => present::probe::settled_line_neutral(&settled),
+            false => present::probe::settled_line(&settled),
+        });
         return Ok(());
     }
     let snap = crate::lab::collect(server, false)
         .await
         .context("looking for what an earlier run left in the server")?;
-    for left in crate::probe::leftovers(&snap) {
-        ui::warn(&present::probe::leftover_line(&left));
+    let left = crate::probe::leftovers(&snap);
+    match reveal.is_neutral() {
+        // One line that names nothing, however many things were left.
+        true if !left.is_empty() => ui::warn(present::probe::LEFTOVER_NEUTRAL),
+        true => {}
+        false => {
+            for l in &left {
+                ui::warn(&present::probe::leftover_line(l));
+            }
+        }
     }
     Ok(())
 }

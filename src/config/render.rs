@@ -114,7 +114,7 @@ mod tests {
     fn stage_six_fix_renders_an_upstream_pool() {
         let k = StagePlan::embedded().unwrap().knobs_after_fix(6);
         let nginx = render_nginx(&k);
-        assert!(nginx.contains("keepalive 8;"));
+        assert!(nginx.contains("keepalive 2;"));
         assert!(nginx.contains("fastcgi_pass php;"));
         assert!(nginx.contains("fastcgi_keep_conn on;"));
         let fpm = render_phpfpm(&k);

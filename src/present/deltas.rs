@@ -2,8 +2,8 @@
 use crate::probe::Deltas;
 
 /// The deltas of a run: every counter that moved, and the gauges as they were
-/// at the end.
-pub fn deltas(d: &Deltas) -> String {
+/// at the end; of those, the ones `shows` lets through (by name).
+pub fn deltas(d: &Deltas, shows: impl Fn(&str) -> bool) -> String {
     let mut moved: Vec<(String, String)> = Vec::new();
     let mut counter = |name: &str, v: u64| {
         if v > 0 {
@@ -38,6 +38,7 @@ pub fn deltas(d: &Deltas) -> String {
             d.tcp.time_wait, d.tcp.time_wait_ephemeral, d.tcp.time_wait_9000
         ),
     ));
+    moved.retain(|(k, _)| shows(k));
     let width = moved.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     moved
         .iter()

@@ -141,6 +141,19 @@ pub fn leftover_line(l: &Leftover) -> String {
     }
 }
 
+/// What an earlier run left, in words that name no cause (during a course).
+pub const LEFTOVER_NEUTRAL: &str =
+    "an earlier run left the server busy, so this run measures it too: \
+     `perflab load --settle` waits for it and clears what it left";
+
+/// How the server was settled, in words that name no cause (during a course).
+pub fn settled_line_neutral(s: &Settled) -> String {
+    match s.quiet {
+        true => format!("settled the server: quiet after {:.1} s", s.waited_s),
+        false => format!("settled the server: still busy after {:.0} s", s.waited_s),
+    }
+}
+
 /// How the server was settled.
 pub fn settled_line(s: &Settled) -> String {
     let wait = match s.quiet {

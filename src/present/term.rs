@@ -35,6 +35,15 @@ impl TermSink {
         }
     }
 
+    /// `perflab load` during a course: as the course's sink, live only if asked.
+    pub fn neutral(live: bool) -> TermSink {
+        TermSink {
+            live,
+            discovery: true,
+            state: Mutex::new(State::default()),
+        }
+    }
+
     /// The course's sink: live runs with the load's own line only, and no
     /// fault named.
     pub fn for_course() -> TermSink {
@@ -112,6 +121,10 @@ impl LabSink for TermSink {
                 Self::spin(&mut st, "recording the kernel's stacks under load (perf)")
             }
             LabEvent::RecordingDone | LabEvent::Settled => st.spinner = None,
+            LabEvent::Settling if self.discovery => Self::spin(
+                &mut st,
+                "settling the server: waiting for the previous run to end",
+            ),
             LabEvent::Settling => Self::spin(
                 &mut st,
                 "settling the server: the previous run's connections and TIME_WAIT",

@@ -1,6 +1,6 @@
 //! The report as one self-contained HTML page: the table, and the goodput chart
 //! as inline SVG (no script, no outside file).
-use super::{cells, words, Report};
+use super::{cells, words, Report, StageRow};
 
 pub fn html(r: &Report) -> String {
     let w = words::of(r.lang);
@@ -46,7 +46,79 @@ fn course(r: &Report) -> String {
     } else {
         o.push_str(&format!("<p>{}</p>\n", esc(w.no_chart)));
     }
+    let series: Vec<&StageRow> = r
+        .rows
+        .iter()
+        .filter(|row| {
+            [&row.before, &row.after]
+                .iter()
+                .any(|f| f.as_ref().is_some_and(|f| !f.goodput_series.is_empty()))
+        })
+        .collect();
+    if !series.is_empty() {
+        o.push_str(&format!("<h2>{}</h2>\n", esc(w.each_second)));
+        for row in series {
+            o.push_str(&format!("<h3>{} {}</h3>\n", row.number, esc(&row.title)));
+            o.push_str(&each_second(row, w));
+        }
+    }
     o.push_str(&format!("<p class=\"note\">{}</p>\n", esc(w.how)));
+    o
+}
+
+/// A stage's 2xx of each second, before its fix and after, as two lines on one
+/// scale: a run that flapped between two regimes shows as a saw.
+fn each_second(row: &StageRow, w: &words::Words) -> String {
+    const STEP: usize = 20;
+    const HEIGHT: f64 = 80.0;
+    const LEFT: usize = 60;
+    let sides: Vec<(&str, &str, &[u64])> = [
+        (w.before, "#c0392b", &row.before),
+        (w.after, "#3b7dd8", &row.after),
+    ]
+    .into_iter()
+    .filter_map(|(label, colour, f)| {
+        f.as_ref()
+            .filter(|f| !f.goodput_series.is_empty())
+            .map(|f| (label, colour, &f.goodput_series[..]))
+    })
+    .collect();
+    let max = sides
+        .iter()
+        .flat_map(|(_, _, s)| s.iter())
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let seconds = sides.iter().map(|(_, _, s)| s.len()).max().unwrap_or(0);
+    let right = LEFT + STEP * seconds.max(1);
+    let mut o = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" role=\"img\">\n<text x=\"0\" y=\"14\">{max:.0}</text><text x=\"0\" y=\"{}\">0</text>\n",
+        right + 120,
+        HEIGHT as usize + 24,
+        HEIGHT as usize + 10
+    );
+    for (i, (label, colour, s)) in sides.iter().enumerate() {
+        let points: Vec<String> = s
+            .iter()
+            .enumerate()
+            .map(|(x, v)| {
+                format!(
+                    "{},{:.1}",
+                    LEFT + x * STEP,
+                    6.0 + HEIGHT - *v as f64 / max * HEIGHT
+                )
+            })
+            .collect();
+        o.push_str(&format!(
+            "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{}\"/><text x=\"{}\" y=\"{}\" fill=\"{colour}\">{}</text>\n",
+            points.join(" "),
+            right + 10,
+            20 + 18 * i,
+            esc(label)
+        ));
+    }
+    o.push_str("</svg>\n");
     o
 }
 
@@ -124,6 +196,12 @@ mod tests {
         assert!(page.contains("<td>0 → 186</td>"), "{page}");
         assert_eq!(page.matches("<rect ").count(), 2, "baseline and stage 1");
         assert!(page.contains(">186</text>"), "{page}");
+        assert!(page.contains("<h2>2xx each second"), "{page}");
+        assert_eq!(
+            page.matches("<polyline ").count(),
+            3,
+            "stage 0 before, stage 1 both: {page}"
+        );
         assert!(page.trim_end().ends_with("</html>"));
     }
 

@@ -141,6 +141,7 @@ pub(crate) mod tests {
             p99_ms: Some(p99),
             errors: BTreeMap::new(),
             symptom_delta: symptom,
+            goodput_series: vec![goodput as u64; 3],
         }
     }
 

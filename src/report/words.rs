@@ -11,6 +11,9 @@ pub struct Words {
     pub in_progress: &'static str,
     pub chart: &'static str,
     pub no_chart: &'static str,
+    pub each_second: &'static str,
+    pub before: &'static str,
+    pub after: &'static str,
     pub how: &'static str,
     pub challenge: ChallengeWords,
 }
@@ -53,6 +56,9 @@ const EN: Words = Words {
     in_progress: "in progress",
     chart: "Goodput across the course (2xx/s): the baseline, then each stage after its fix",
     no_chart: "No stage has been measured after its fix yet.",
+    each_second: "2xx each second of each run, before the fix and after",
+    before: "before",
+    after: "after",
     how: "Every figure is a real load run against the lab on this machine; runs on a busy machine differ by several per cent.",
     challenge: ChallengeWords {
         heading: "Challenge",
@@ -92,6 +98,9 @@ const ZH: Words = Words {
     in_progress: "进行中",
     chart: "整个课程中的有效吞吐（2xx/秒）：基线，以及每个阶段修复之后",
     no_chart: "还没有哪个阶段在修复之后测量过。",
+    each_second: "每次压测中每秒的 2xx，修复前与修复后",
+    before: "修复前",
+    after: "修复后",
     how:
         "每个数字都来自在这台机器上对实验环境的真实压测；机器繁忙时，两次运行相差几个百分点很正常。",
     challenge: ChallengeWords {

@@ -68,7 +68,23 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
                     continue;
                 }
             },
-            _ => run_line(s, spec, &line, &seen)?,
+            _ => {
+                if is_probe(&line) {
+                    // perflab's probe reads every counter it watches, the cause's
+                    // among them: typed at the prompt it is a hint, as `show` is.
+                    s.stage(spec.number).hints_used += 1;
+                    s.save()?;
+                    s.event(
+                        crate::class::EventKind::Hint {
+                            level: (shown_hints + shown + 1) as u32,
+                        },
+                        spec.number,
+                        "investigate",
+                    );
+                    s.phrase(Tone::Note, &p::PROBE_COSTS);
+                }
+                run_line(s, spec, &line, &seen)?
+            }
         };
         let groups_before = spec.investigate.groups_seen(&seen);
         for ev in found {
@@ -81,6 +97,12 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
             s.phrase(Tone::Good, &p::ENOUGH);
         }
     }
+}
+
+/// `perflab probe`, with or without arguments.
+fn is_probe(line: &str) -> bool {
+    let mut words = line.split_whitespace();
+    words.next() == Some("perflab") && words.next() == Some("probe")
 }
 
 /// Independent pieces of evidence (distinct groups) after which `next` goes

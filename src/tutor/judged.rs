@@ -113,7 +113,7 @@ pub fn before_after(
     {
         rows.push(row(s.field.text.clone(), b, a));
     }
-    table::table(
+    let table = table::table(
         &[
             "",
             p::BEFORE.get(lang),
@@ -121,7 +121,34 @@ pub fn before_after(
             p::CHANGE.get(lang),
         ],
         &rows,
-    )
+    );
+    match each_second(before, after, lang) {
+        Some(line) => format!("{table}\n{line}"),
+        None => table,
+    }
+}
+
+/// The sparkline line under the table: each side's 2xx a second, on one scale,
+/// so that a run that flapped shows as such and the two sides compare.
+fn each_second(before: &RunFigures, after: &RunFigures, lang: Lang) -> Option<String> {
+    if before.goodput_series.is_empty() && after.goodput_series.is_empty() {
+        return None;
+    }
+    let both: Vec<u64> = [&before.goodput_series[..], &after.goodput_series[..]].concat();
+    let line = crate::ui::sparkline(&both);
+    let (b, a) = line.split_at(
+        line.char_indices()
+            .nth(before.goodput_series.len())
+            .map_or(line.len(), |(i, _)| i),
+    );
+    let dash = |s: &str| {
+        if s.is_empty() {
+            "–".to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    Some(p::EACH_SECOND.fill(lang, &[("before", &dash(b)), ("after", &dash(a))]))
 }
 
 /// The measure step's comparisons, each with its outcome.
@@ -198,6 +225,36 @@ mod tests {
             .unwrap();
         let cells: Vec<&str> = p99.split_whitespace().skip(3).collect();
         assert_eq!(cells, ["–", "180", "–"], "{table}");
+    }
+
+    #[test]
+    fn each_second_shows_under_the_table_on_one_scale() {
+        let spec = crate::lessons::Course::load().unwrap().stages[2]
+            .spec
+            .clone();
+        let flapping = RunFigures {
+            goodput_series: vec![900, 40, 50, 880],
+            ..RunFigures::default()
+        };
+        let steady = RunFigures {
+            goodput_series: vec![1000, 1000],
+            ..RunFigures::default()
+        };
+        let table = before_after(&spec, &flapping, &steady, Lang::En);
+        let last = table.lines().last().unwrap();
+        assert_eq!(last, "2xx each second: before ▇▁▁▇  after ██", "{table}");
+        let none = before_after(&spec, &RunFigures::default(), &steady, Lang::Zh);
+        assert!(none.ends_with("修复前 –  修复后 ██"), "{none}");
+        let old = before_after(
+            &spec,
+            &RunFigures::default(),
+            &RunFigures::default(),
+            Lang::En,
+        );
+        assert!(
+            !old.contains("each second"),
+            "a progress saved before has no series"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod judged;
 pub mod phrases;
 pub mod position;
 pub mod progress;
+pub mod reveal;
 mod questions;
 mod results;
 pub mod runs;

@@ -80,6 +80,7 @@ phrases! {
     RUN_INTERRUPTED = "The load run was interrupted before its end; its figures are not kept.", "压测在结束前被中断了，这次的数字不会保存。";
     GOODPUT = "goodput (2xx/s)", "有效吞吐（2xx/秒）";
     ALL_RPS = "all responses/s", "全部响应/秒";
+    EACH_SECOND = "2xx each second: before {before}  after {after}", "每秒的 2xx：修复前 {before}  修复后 {after}";
     P99 = "p99 latency (ms)", "p99 延迟（毫秒）";
     ERRORS = "errors", "错误";
     NO_ERRORS = "none", "无";
@@ -88,7 +89,7 @@ phrases! {
     SYMPTOM_FLAT = "{field} did not grow in this run: {explain}", "这次压测中 {field} 没有增加：{explain}";
     LAB_INTRO = "Type commands at the lab prompt: they run inside the server. `show` runs the next suggested command, `hint` gives a hint, `help` lists the rest.", "在实验提示符下输入命令，它们会在服务器里执行。`show` 运行下一条建议的命令，`hint` 给出提示，`help` 列出其余的内置命令。";
     LAB = "lab", "lab";
-    LAB_HELP = "At the lab prompt:\n  <command>      runs inside the server's container (as root there) and shows its output;\n                 `dmesg` (alone, or piped into tail, head, grep, wc, sort or uniq) runs in\n                 perflab's host helper instead, since the kernel log belongs to the host\n  perflab probe  perflab's snapshot of the server's counters\n  perflab flame  a flame graph of the kernel's stacks under load (about half a minute)\n  show [id]      runs the next suggested command, or the one named\n  evidence       what you have found so far\n  hint           the next hint (counted)\n  next           on to the diagnosis\n  quit           stop here; `perflab` resumes\nNothing you type is refused for being dangerous: it runs only inside the lab's server container, never on your host, so `rm -rf /` there breaks only the lab (`perflab reset` brings it back).", "实验提示符下可以输入：\n  <命令>          在服务器容器里执行（在容器里是 root），并显示输出；\n                 `dmesg`（单独使用，或者通过管道接 tail、head、grep、wc、sort、uniq）\n                 改在 perflab 的主机辅助容器里执行，因为内核日志属于主机\n  perflab probe  perflab 对服务器各项计数器的快照\n  perflab flame  在压力下录制内核调用栈的火焰图（约半分钟）\n  show [id]      运行下一条建议的命令，或者指定的那一条\n  evidence       到目前为止找到的证据\n  hint           下一条提示（会被记录）\n  next           进入诊断\n  quit           先停在这里，之后运行 `perflab` 继续\n你输入的任何命令都不会被拒绝：它只在实验环境的服务器容器里执行，不会碰到你的主机。所以就算在里面执行 `rm -rf /`，坏掉的也只是实验环境（`perflab reset` 可以恢复）。";
+    LAB_HELP = "At the lab prompt:\n  <command>      runs inside the server's container (as root there) and shows its output;\n                 `dmesg` (alone, or piped into tail, head, grep, wc, sort or uniq) runs in\n                 perflab's host helper instead, since the kernel log belongs to the host\n  perflab probe  perflab's snapshot of the server's counters (counted as a hint)\n  perflab flame  a flame graph of the kernel's stacks under load (about half a minute)\n  show [id]      runs the next suggested command, or the one named\n  evidence       what you have found so far\n  hint           the next hint (counted)\n  next           on to the diagnosis\n  quit           stop here; `perflab` resumes\nNothing you type is refused for being dangerous: it runs only inside the lab's server container, never on your host, so `rm -rf /` there breaks only the lab (`perflab reset` brings it back).", "实验提示符下可以输入：\n  <命令>          在服务器容器里执行（在容器里是 root），并显示输出；\n                 `dmesg`（单独使用，或者通过管道接 tail、head、grep、wc、sort、uniq）\n                 改在 perflab 的主机辅助容器里执行，因为内核日志属于主机\n  perflab probe  perflab 对服务器各项计数器的快照（算一次提示）\n  perflab flame  在压力下录制内核调用栈的火焰图（约半分钟）\n  show [id]      运行下一条建议的命令，或者指定的那一条\n  evidence       到目前为止找到的证据\n  hint           下一条提示（会被记录）\n  next           进入诊断\n  quit           先停在这里，之后运行 `perflab` 继续\n你输入的任何命令都不会被拒绝：它只在实验环境的服务器容器里执行，不会碰到你的主机。所以就算在里面执行 `rm -rf /`，坏掉的也只是实验环境（`perflab reset` 可以恢复）。";
     EXIT_CODE = "(exit code {code})", "（退出码 {code}）";
     COMMAND_FAILED = "the command could not run: {error}", "命令没能执行：{error}";
     PERFLAB_ELSEWHERE = "At the lab prompt only `perflab probe` and `perflab flame` run; run other perflab commands in another terminal.", "实验提示符下只能运行 `perflab probe` 和 `perflab flame`；其他 perflab 命令请在另一个终端里运行。";
@@ -108,6 +109,7 @@ phrases! {
     HAND_DOWN = "Your hand is down.", "手已放下。";
     CLASS_TROUBLE = "The class will miss this course's events: {error}", "课堂将收不到这门课的事件：{error}";
     SHOW_COSTS = "`show` counts as a hint.", "`show` 也算用了一次提示。";
+    PROBE_COSTS = "`perflab probe` counts as a hint: it reads every counter perflab watches.", "`perflab probe` 也算用了一次提示：它会读出 perflab 关注的所有计数器。";
     NO_MORE_HINTS = "No more hints for this step.", "这一步没有更多提示了。";
     HINT = "Hint: {text}", "提示：{text}";
     HINT_ITEM = "(a hint, please)", "（给个提示）";

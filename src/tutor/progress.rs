@@ -37,6 +37,9 @@ pub struct RunFigures {
     pub errors: BTreeMap<String, u64>,
     /// The stage's symptom counter's growth over the run.
     pub symptom_delta: Option<f64>,
+    /// 2xx of each whole second of the run: a run that flapped shows here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub goodput_series: Vec<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -41,6 +41,7 @@ pub fn figures(spec: &StageSpec, facts: &Facts) -> RunFigures {
             .symptom
             .as_ref()
             .and_then(|s| super::grade::symptom_growth(s, facts)),
+        goodput_series: r.goodput_series.clone(),
     }
 }
 
