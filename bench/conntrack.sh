@@ -12,17 +12,10 @@
 # (Docker Engine on Linux). Uses its own lab (PERFLAB_LAB=ctmem), removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 rounds="${1:-3}"
-case "$rounds" in
-  ''|*[!0-9]*) echo "conntrack: ROUNDS must be a whole number from 1 to 10, not ${rounds:-nothing}" >&2; exit 2 ;;
-esac
-if [ "$rounds" -lt 1 ] || [ "$rounds" -gt 10 ]; then echo "conntrack: ROUNDS must be from 1 to 10, not $rounds" >&2; exit 2; fi
-cargo build --release --locked -q
-bin="$PWD/target/release/perflab"
-work=$(mktemp -d)
-export PERFLAB_LAB=ctmem PERFLAB_STATE_DIR="$work/state"
-cleanup() { "$bin" down >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
+whole_in "conntrack: ROUNDS" "$rounds" 1 10
+own_lab ctmem
 sunreclaim() { sync; sleep 2; awk '/^SUnreclaim:/ {print $2}' /proc/meminfo; }
 count() { "$bin" shell -- cat /proc/sys/net/netfilter/nf_conntrack_count; }
 : >"$work/rounds.txt"

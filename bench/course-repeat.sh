@@ -12,21 +12,10 @@
 # progress is not touched. Needs a Docker Engine (scripts/engine.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 runs="${1:-5}"
-case "$runs" in
-  ''|*[!0-9]*) echo "course-repeat: N must be a whole number from 1 to 50, not ${runs:-nothing}" >&2; exit 2 ;;
-esac
-if [ "$runs" -lt 1 ] || [ "$runs" -gt 50 ]; then
-  echo "course-repeat: N must be from 1 to 50, not $runs" >&2; exit 2
-fi
-cargo build --release --locked -q
-work=$(mktemp -d)
-# A copy, so that a build during the runs does not change the binary under them.
-bin="$work/perflab"
-cp target/release/perflab "$bin"
-export PERFLAB_LAB=repeat PERFLAB_STATE_DIR="$work/state"
-cleanup() { "$bin" down >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
+whole_in "course-repeat: N" "$runs" 1 50
+own_lab repeat
 for i in $(seq 1 "$runs"); do
   echo "course-repeat: run $i of $runs" >&2
   # A run whose stages did not all behave still goes into the table: it is data.

@@ -21,13 +21,9 @@ for v in "$rounds" $sizes; do
     ''|*[!0-9]*) echo "pool: ROUNDS and SIZES must be whole numbers, not ${v:-nothing}" >&2; exit 2 ;;
   esac
 done
-if [ "$rounds" -lt 1 ] || [ "$rounds" -gt 20 ]; then echo "pool: ROUNDS must be from 1 to 20, not $rounds" >&2; exit 2; fi
-cargo build --release --locked -q
-bin="$PWD/target/release/perflab"
-work=$(mktemp -d)
-export PERFLAB_LAB=pool PERFLAB_STATE_DIR="$work/state"
-cleanup() { "$bin" down >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
+source bench/lib.sh
+whole_in "pool: ROUNDS" "$rounds" 1 20
+own_lab pool
 last=$(( $(grep -c "^\[\[stage\]\]" containers/stages.toml) - 1 ))
 : >"$work/runs.jsonl"
 for r in $(seq 1 "$rounds"); do

@@ -9,22 +9,11 @@
 #   bash bench/states.sh 5      (after bash bench/course-repeat.sh 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 runs="${1:-5}"
-case "$runs" in
-  ''|*[!0-9]*) echo "states: N must be a whole number from 2 to 50, not ${runs:-nothing}" >&2; exit 2 ;;
-esac
-if [ "$runs" -lt 2 ] || [ "$runs" -gt 50 ]; then
-  echo "states: N must be from 2 to 50, not $runs" >&2; exit 2
-fi
+whole_in "states: N" "$runs" 2 50
 [ -f bench/results/course-repeat.json ] || { echo "states: run bash bench/course-repeat.sh first" >&2; exit 2; }
-cargo build --release --locked -q
-work=$(mktemp -d)
-# A copy, so that a build during the runs does not change the binary under them.
-bin="$work/perflab"
-cp target/release/perflab "$bin"
-export PERFLAB_LAB=states PERFLAB_STATE_DIR="$work/state"
-cleanup() { "$bin" down >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
+own_lab states
 for n in 0 1 2 3 4 5 6; do
   "$bin" down >/dev/null
   "$bin" up --stage "$n" >/dev/null

@@ -17,6 +17,9 @@ fn load_under_way(lab: &LabFixture, args: &[&str]) -> Running {
     let since = lab.responses_logged().expect("the lab runs");
     let child = lab.spawn(args);
     lab.wait_for_responses(since, Duration::from_secs(60));
+    // The server answers from the first connection on, but the measured window
+    // opens once the run's connections are up: signal well inside it.
+    std::thread::sleep(Duration::from_secs(3));
     child
 }
 
