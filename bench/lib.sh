@@ -21,5 +21,17 @@ own_lab() {
   bin="$work/perflab"
   cp target/release/perflab "$bin"
   export PERFLAB_LAB="$1" PERFLAB_STATE_DIR="$work/state"
-  trap '"$bin" down >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+  trap own_lab_down EXIT
+}
+
+# The lab removed and the host put back; if `down` cannot do it (the lab still in
+# use by a run this script started, say), the state folder with its host journal
+# is kept and named, never deleted with the journal in it.
+own_lab_down() {
+  if "$bin" down >/dev/null 2>&1; then
+    rm -rf "$work"
+  else
+    echo "perflab down failed: the lab's state and host journal are kept in $work/state;" \
+      "run PERFLAB_LAB=$PERFLAB_LAB PERFLAB_STATE_DIR=$work/state perflab down" >&2
+  fi
 }
