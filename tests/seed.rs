@@ -200,7 +200,16 @@ fn the_seed_s_commands_show_the_seed_s_evidence_at_each_stage() {
             seed.phpfpm()
         )),
         "www.conf",
-        r"; Set listen\(2\) backlog\.\n; Default Value: 511 \(-1 on Linux, FreeBSD and OpenBSD\)\nlisten\.backlog = 10",
+        r"; Set listen\(2\) backlog\.\n;listen\.backlog = 511",
+    );
+    // The stock comment above the commented-out line gives Linux's default, -1.
+    has(
+        &host(&format!(
+            "docker exec {} grep -B1 '^;listen.backlog' /etc/php/8.2/fpm/pool.d/www.conf",
+            seed.phpfpm()
+        )),
+        "www.conf",
+        r"; Default Value: 511 \(-1 on Linux, FreeBSD and OpenBSD\)\n;listen\.backlog = 511",
     );
     has(
         &seed.server("sysctl net.core.somaxconn"),
