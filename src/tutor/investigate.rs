@@ -51,15 +51,7 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
                 Ok(ev) => {
                     // `show` is a hint that runs its command: it counts as one.
                     shown += 1;
-                    s.stage(spec.number).hints_used += 1;
-                    s.save()?;
-                    let level = (shown_hints + shown) as u32;
-                    s.event(
-                        crate::class::EventKind::Hint { level },
-                        spec.number,
-                        "investigate",
-                    );
-                    s.phrase(Tone::Note, &p::SHOW_COSTS);
+                    charge_hint(s, spec, shown_hints + shown, &p::SHOW_COSTS)?;
                     s.say(Tone::Plain, &format!("$ {}", ev.command));
                     run_line(s, spec, &ev.command, &seen)?
                 }
@@ -72,16 +64,7 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
                 if is_probe(&line) {
                     // perflab's probe reads every counter it watches, the cause's
                     // among them: typed at the prompt it is a hint, as `show` is.
-                    s.stage(spec.number).hints_used += 1;
-                    s.save()?;
-                    s.event(
-                        crate::class::EventKind::Hint {
-                            level: (shown_hints + shown + 1) as u32,
-                        },
-                        spec.number,
-                        "investigate",
-                    );
-                    s.phrase(Tone::Note, &p::PROBE_COSTS);
+                    charge_hint(s, spec, shown_hints + shown + 1, &p::PROBE_COSTS)?;
                 }
                 run_line(s, spec, &line, &seen)?
             }
@@ -97,6 +80,22 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
             s.phrase(Tone::Good, &p::ENOUGH);
         }
     }
+}
+
+/// A command that shows what a hint would: counted as a hint of `level`,
+/// saved, sent to the class, and said with `why`.
+fn charge_hint(s: &mut Session, spec: &StageSpec, level: usize, why: &p::Phrase) -> Flow<()> {
+    s.stage(spec.number).hints_used += 1;
+    s.save()?;
+    s.event(
+        crate::class::EventKind::Hint {
+            level: level as u32,
+        },
+        spec.number,
+        "investigate",
+    );
+    s.phrase(Tone::Note, why);
+    Ok(())
 }
 
 /// `perflab probe`, with or without arguments.
