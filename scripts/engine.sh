@@ -40,6 +40,12 @@ start_engine() {
   need_root "start dockerd"
   # Containers inherit dockerd's open-file limit: give it room for the lab's connections.
   ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
+  # A machine restarted under a dead dockerd keeps containerd's pid file; when
+  # that pid is reused by another process, dockerd waits on it and never starts
+  # its own containerd. No dockerd runs here, so the file is stale.
+  if ! pgrep -x dockerd >/dev/null 2>&1 && ! pgrep -x containerd >/dev/null 2>&1; then
+    rm -f /var/run/docker/containerd/containerd.pid
+  fi
   log "starting dockerd in the background (log: /var/log/perflab-dockerd.log)"
   nohup dockerd >/var/log/perflab-dockerd.log 2>&1 &
   for _ in $(seq 1 60); do
