@@ -130,3 +130,4 @@ with open("bench/results/course-repeat.md", "w") as f:
     f.write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY
+python3 bench/felt.py >/dev/null

@@ -43,6 +43,12 @@ pub const QUOTED: &[(&str, &str, &str, &str)] = &[
         "bash bench/pool.sh 5",
         include_str!("../../bench/results/pool.json"),
     ),
+    (
+        "storm_rate",
+        "bench/results/storm-rate.json",
+        "bash bench/storm-rate.sh 5",
+        include_str!("../../bench/results/storm-rate.json"),
+    ),
 ];
 
 /// One quoted table: its `figures`, key to value.
@@ -400,7 +406,7 @@ pub enum Placeholder {
 }
 
 /// The placeholders lessons may write, for messages.
-pub const SYNTAX: &str = "{{runs}}, {{N.gain}}, {{N.before|after.goodput|p99_ms|symptom|flame_share|request_timeouts|error_pct.median|min|max}} with N from 0 to 6, or {{TABLE:key}} with TABLE conntrack or pool";
+pub const SYNTAX: &str = "{{runs}}, {{N.gain}}, {{N.before|after.goodput|p99_ms|symptom|flame_share|request_timeouts|error_pct.median|min|max}} with N from 0 to 6, or {{TABLE:key}} with TABLE conntrack, pool or storm_rate";
 
 impl Placeholder {
     /// The text between the braces: `1.before.goodput.median`.
