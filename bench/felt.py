@@ -11,6 +11,8 @@ passes when at least one such figure moved; the stage's own counter does not cou
 """
 import json
 
+import order  # bench/order.py: the rule "beyond the noise"
+
 FELT = [  # key in the table, what the note calls it, higher is better
     ("goodput", "goodput", True),
     ("p99_ms", "p99", False),
@@ -23,12 +25,11 @@ runs = table["runs"]
 
 
 def moved(before, after, higher):
-    """Beyond the noise: every run after better than every run before."""
+    """Beyond the noise, by bench/order.py's rule, on the table's min and max of each side."""
     if not before or not after:
         return None
-    if higher:
-        return after["min"] > before["max"]
-    return after["max"] < before["min"]
+    runs = lambda side: {"runs": [side["min"], side["max"]]}
+    return order.moved(runs(before), runs(after), "higher" if higher else "lower")
 
 
 lines = [

@@ -30,11 +30,16 @@ def storm(target):
     return STORM if target is None else min(STORM, target / 2)
 
 
-def row(mode):
+def of_mode(mode):
+    """A mode's runs, the rate it asked (none closed loop) and all its whole seconds."""
     rs = [r for r in runs if r["mode"] == mode]
     target = rs[0]["rate"]["target"] if "rate" in rs[0] else None
+    return rs, target, [s for r in rs for s in whole(r)]
+
+
+def row(mode):
+    rs, target, secs = of_mode(mode)
     g = [r["goodput_rps"] for r in rs]
-    secs = [s for r in rs for s in whole(r)]
     un = [r.get("latency_uncorrected_ms", r["latency_ms"])["p99"] for r in rs]
     f0 = lambda xs: ", ".join(f"{x:.0f}" for x in xs)
     below_half = f"{sum(s < target / 2 for s in secs)} of {len(secs)}" if target else "—"
@@ -68,12 +73,11 @@ out += [row(m) for m in ("closed", "rate=total", "rate=goodput")]
 
 
 def figures(mode):
-    rs = [r for r in runs if r["mode"] == mode]
+    rs, target, secs = of_mode(mode)
     g = [r["goodput_rps"] for r in rs]
-    secs = [s for r in rs for s in whole(r)]
     key = mode.removeprefix("rate=")
     return {
-        f"{key}.rate": rs[0]["rate"]["target"] if "rate" in rs[0] else None,
+        f"{key}.rate": target,
         f"{key}.goodput": statistics.median(g),
         f"{key}.goodput_min": min(g),
         f"{key}.goodput_max": max(g),
@@ -81,7 +85,7 @@ def figures(mode):
         f"{key}.fivexx_pct_min": min(fivexx_share(r) for r in rs),
         f"{key}.fivexx_pct_max": max(fivexx_share(r) for r in rs),
         f"{key}.p99_ms": statistics.median(r["latency_ms"]["p99"] for r in rs),
-        f"{key}.storm_seconds": sum(s < storm(rs[0]["rate"]["target"] if "rate" in rs[0] else None) for s in secs),
+        f"{key}.storm_seconds": sum(s < storm(target) for s in secs),
         f"{key}.seconds": len(secs),
     }
 
