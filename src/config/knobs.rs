@@ -95,27 +95,103 @@ pub struct KnobsPatch {
     pub backend_wait_us: Option<u32>,
 }
 
-impl Knobs {
-    pub fn apply(&mut self, patch: &KnobsPatch) {
-        macro_rules! take {
-            ($($f:ident),*) => { $( if let Some(v) = &patch.$f { self.$f = v.clone(); } )* };
-        }
-        take!(
-            conntrack_fill,
-            nginx_workers,
-            nginx_backlog,
-            phpfpm_backlog,
-            pm,
-            pm_max_children,
-            somaxconn,
-            ip_local_port_range,
-            tcp_tw_reuse,
-            fastcgi_keep_conn,
-            upstream_keepalive,
-            backend_wait_us
-        );
-    }
+/// Every knob once, by its field name (which is also its name in
+/// `containers/stages.toml` and in a learner's fix): what applies a patch and what
+/// reads a knob by name are generated from this one list, so a renamed field
+/// renames both.
+macro_rules! by_name {
+    ($($f:ident),* $(,)?) => {
+        impl Knobs {
+            pub fn apply(&mut self, patch: &KnobsPatch) {
+                $( if let Some(v) = &patch.$f { self.$f = v.clone(); } )*
+            }
 
+            /// The value of the knob named `knob`, if there is one.
+            pub fn get(&self, knob: &str) -> Option<KnobValue> {
+                match knob {
+                    $( stringify!($f) => Some(self.$f.clone().into()), )*
+                    _ => None,
+                }
+            }
+        }
+
+        impl KnobsPatch {
+            /// The knobs the patch sets, by name in alphabetical order.
+            pub fn set(&self) -> Vec<(&'static str, KnobValue)> {
+                let mut set = Vec::new();
+                $( if let Some(v) = &self.$f { set.push((stringify!($f), v.clone().into())); } )*
+                set.sort_by_key(|(name, _)| *name);
+                set
+            }
+        }
+    };
+}
+
+by_name!(
+    conntrack_fill,
+    nginx_workers,
+    nginx_backlog,
+    phpfpm_backlog,
+    pm,
+    pm_max_children,
+    somaxconn,
+    ip_local_port_range,
+    tcp_tw_reuse,
+    fastcgi_keep_conn,
+    upstream_keepalive,
+    backend_wait_us,
+);
+
+/// One knob's value: shown as a learner types it (`20`, `true`, `default`),
+/// and read as a number by a lesson's setting field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KnobValue {
+    Number(u64),
+    Flag(bool),
+    Text(String),
+}
+
+impl From<u32> for KnobValue {
+    fn from(n: u32) -> Self {
+        KnobValue::Number(n.into())
+    }
+}
+
+impl From<u8> for KnobValue {
+    fn from(n: u8) -> Self {
+        KnobValue::Number(n.into())
+    }
+}
+
+impl From<bool> for KnobValue {
+    fn from(b: bool) -> Self {
+        KnobValue::Flag(b)
+    }
+}
+
+impl From<String> for KnobValue {
+    fn from(t: String) -> Self {
+        KnobValue::Text(t)
+    }
+}
+
+impl From<Backlog> for KnobValue {
+    fn from(b: Backlog) -> Self {
+        KnobValue::Text(b.into())
+    }
+}
+
+impl std::fmt::Display for KnobValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KnobValue::Number(n) => write!(f, "{n}"),
+            KnobValue::Flag(b) => write!(f, "{b}"),
+            KnobValue::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+impl Knobs {
     /// The per-namespace sysctls of the server, set when its namespace is created.
     pub fn sysctls(&self) -> Vec<(&'static str, String)> {
         vec![
@@ -255,5 +331,31 @@ mod tests {
             .unwrap()
             .is_ok());
         assert!(KnobsPatch::sysctl("kernel.panic", "1").is_none());
+    }
+
+    /// The names `get` and `set` know are the names on disk.
+    #[test]
+    fn knobs_by_name_are_their_serialized_names() {
+        let knobs = crate::config::StagePlan::embedded()
+            .unwrap()
+            .knobs_at_start(0);
+        let json = serde_json::to_string(&knobs).unwrap();
+        let on_disk: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&json).unwrap();
+        for (name, value) in &on_disk {
+            let shown = match value {
+                serde_json::Value::String(t) => t.clone(),
+                other => other.to_string(),
+            };
+            assert_eq!(
+                knobs.get(name).map(|v| v.to_string()),
+                Some(shown),
+                "{name}"
+            );
+            let patch = KnobsPatch::single(name, &knobs.get(name).unwrap().to_string()).unwrap();
+            assert_eq!(patch.set(), [(name.as_str(), knobs.get(name).unwrap())]);
+        }
+        assert_eq!(knobs.get("no_such_knob"), None);
+        assert_eq!(KnobsPatch::default().set(), []);
     }
 }

@@ -6,7 +6,7 @@ mod render;
 mod settings;
 mod stages;
 
-pub use knobs::{Backlog, Knobs, KnobsError, KnobsPatch};
+pub use knobs::{Backlog, KnobValue, Knobs, KnobsError, KnobsPatch};
 pub use render::{render_nginx, render_phpfpm, PhpFpmConfig};
 pub use settings::{Settings, SettingsError, DEFAULT_LAB_NAME};
 pub use stages::{Stage, StageError, StagePlan, StagesError};

@@ -140,6 +140,31 @@ impl Snapshot {
     pub fn listener(&self, port: u16) -> Option<&Listen> {
         self.listen.iter().find(|l| l.port == port)
     }
+
+    /// A counter or gauge by its dotted JSON name (`tcp.listen_overflows`), as
+    /// lessons name it; `None` for a name that is not one, or a count not read.
+    pub fn count(&self, name: &str) -> Option<u64> {
+        let n = match name {
+            "conntrack.count" => self.conntrack.count,
+            "conntrack.max" => self.conntrack.max,
+            "conntrack.drops" => self.conntrack.drops,
+            "conntrack.insert_failed" => self.conntrack.insert_failed,
+            "tcp.time_wait" => self.tcp.time_wait,
+            "tcp.time_wait_ephemeral" => self.tcp.time_wait_ephemeral,
+            "tcp.time_wait_9000" => self.tcp.time_wait_9000,
+            "tcp.listen_overflows" => self.tcp.listen_overflows,
+            "tcp.listen_drops" => self.tcp.listen_drops,
+            "tcp.syn_retrans" => self.tcp.syn_retrans,
+            "tcp.active_opens" => self.tcp.active_opens,
+            "tcp.passive_opens" => self.tcp.passive_opens,
+            "nginx.eaddrnotavail" => self.nginx.eaddrnotavail,
+            "nginx.unparsed_lines" => self.nginx.unparsed_lines,
+            "phpfpm.max_children_warnings" => self.phpfpm.max_children_warnings,
+            "kernel.conntrack_full_lines" => return self.kernel.conntrack_full_lines,
+            _ => return None,
+        };
+        Some(n)
+    }
 }
 
 #[cfg(test)]
@@ -185,6 +210,30 @@ mod tests {
         assert_eq!(v["listen"][0]["send_q"], 10);
         assert_eq!(v["nginx"]["status_counts"]["502"], 7);
         assert!(v["kernel"]["conntrack_full_lines"].is_null());
+        // `count` reads each counter and gauge under its name in the JSON.
+        let mut numbered = Snapshot::default();
+        numbered.kernel.conntrack_full_lines = Some(0);
+        let json = serde_json::to_value(&numbered).unwrap();
+        let mut names = Vec::new();
+        for section in ["conntrack", "tcp", "nginx", "phpfpm", "kernel"] {
+            for (key, value) in json[section].as_object().unwrap() {
+                if value.is_u64() {
+                    names.push((section, key.clone()));
+                }
+            }
+        }
+        assert_eq!(names.len(), 16, "{names:?}");
+        for (n, (section, key)) in (1u64..).zip(&names) {
+            let mut one = json.clone();
+            one[section][key] = n.into();
+            let read: Snapshot = serde_json::from_value(one).unwrap();
+            assert_eq!(read.count(&format!("{section}.{key}")), Some(n), "{key}");
+        }
+        assert_eq!(
+            Snapshot::default().count("kernel.conntrack_full_lines"),
+            None
+        );
+        assert_eq!(s.count("listen"), None);
         let back: Snapshot = serde_json::from_value(v).unwrap();
         assert_eq!(back, s);
         // Older or hand-written JSON without the extra fields still reads.

@@ -63,17 +63,11 @@ pub fn on_start(stage: u8) -> Result<Vec<(String, String)>, StagesError> {
         .stage(stage)
         .map(|s| s.on_start.clone())
         .unwrap_or_default();
-    let json = serde_json::to_value(&patch).expect("a knobs patch serializes");
-    let mut out = Vec::new();
-    for (knob, v) in json.as_object().into_iter().flatten() {
-        let value = match v {
-            serde_json::Value::Null => continue,
-            serde_json::Value::String(t) => t.clone(),
-            other => other.to_string(),
-        };
-        out.push((knob.clone(), value));
-    }
-    Ok(out)
+    Ok(patch
+        .set()
+        .into_iter()
+        .map(|(knob, value)| (knob.to_string(), value.to_string()))
+        .collect())
 }
 
 /// One knob a stage begins with, as a change the lab applies like a learner's fix.

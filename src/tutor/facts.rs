@@ -1,8 +1,10 @@
 //! The lesson's field names resolved against what the lab layer measured
 //! ([`Facts`]). Counters read under load are their growth over
 //! the run (the probe's deltas); read now, their running total.
+use crate::config::KnobValue;
 pub use crate::lab::{Facts, RunFacts};
 use crate::lessons::{At, FieldKind, FieldRef};
+use crate::probe::Snapshot;
 
 /// A field's value: a number, or a text for settings such as a port range.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,8 +47,6 @@ pub enum Unreadable {
     Unknown(String),
     #[error("{0} is not a figure of a load run")]
     NotALoadFigure(String),
-    #[error("{field}: {reason}")]
-    Encode { field: String, reason: String },
 }
 
 /// The value of `field` read `at`, or why it cannot be read.
@@ -58,10 +58,6 @@ pub fn resolve(field: &FieldRef, at: At, facts: &Facts) -> Result<Value, Unreada
             .run
             .as_ref()
             .ok_or_else(|| Unreadable::NoRun(field.to_string()))
-    };
-    let encode = |e: serde_json::Error| Unreadable::Encode {
-        field: field.to_string(),
-        reason: e.to_string(),
     };
     if name.starts_with("load.") {
         return load_figure(field, run()?);
@@ -79,22 +75,23 @@ pub fn resolve(field: &FieldRef, at: At, facts: &Facts) -> Result<Value, Unreada
             .knobs
             .as_ref()
             .ok_or_else(|| not_read(field, "the server's settings were"))?;
-        let v = serde_json::to_value(knobs).map_err(encode)?;
-        return Ok(json_value(&v[knob]));
+        return match knobs.get(knob) {
+            Some(KnobValue::Number(n)) => Ok(Value::Number(n as f64)),
+            Some(KnobValue::Flag(b)) => Ok(Value::Number(if b { 1.0 } else { 0.0 })),
+            Some(KnobValue::Text(t)) => Ok(Value::Text(t)),
+            None => Err(Unreadable::Unknown(field.to_string())),
+        };
     }
     // A counter under load is its growth; everything else is a snapshot value.
-    let snapshot_json = match (field.kind(), at) {
-        (FieldKind::Counter, At::Load) => serde_json::to_value(&run()?.deltas),
-        (_, At::Load) => serde_json::to_value(&run()?.after),
-        (_, At::Now) => serde_json::to_value(
-            facts
-                .now
-                .as_ref()
-                .ok_or_else(|| not_read(field, "the server's snapshot was"))?,
-        ),
-    }
-    .map_err(encode)?;
-    snapshot_field(field, &snapshot_json)
+    let snapshot = match (field.kind(), at) {
+        (FieldKind::Counter, At::Load) => &run()?.deltas,
+        (_, At::Load) => &run()?.after,
+        (_, At::Now) => facts
+            .now
+            .as_ref()
+            .ok_or_else(|| not_read(field, "the server's snapshot was"))?,
+    };
+    snapshot_field(field, snapshot)
 }
 
 fn not_read(field: &FieldRef, what: &str) -> Unreadable {
@@ -104,57 +101,41 @@ fn not_read(field: &FieldRef, what: &str) -> Unreadable {
     }
 }
 
-fn snapshot_field(field: &FieldRef, s: &serde_json::Value) -> Result<Value, Unreadable> {
+fn snapshot_field(field: &FieldRef, s: &Snapshot) -> Result<Value, Unreadable> {
     let name = field.info.name;
     let key = field.key.as_deref().unwrap_or_default();
+    let count = |n: u64| Value::Number(n as f64);
     match name {
-        "sysctl" => s["sysctl"]
+        "sysctl" => s
+            .sysctl
             .get(key)
-            .and_then(|v| v.as_str())
             .map(|t| Value::Text(t.split_whitespace().collect::<Vec<_>>().join(" ")))
             .ok_or_else(|| not_read(field, &format!("{key} was"))),
-        "listen.recv_q" | "listen.send_q" => {
-            let col = &name["listen.".len()..];
-            s["listen"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|l| l["port"].as_u64().map(|p| p.to_string()).as_deref() == Some(key))
-                .map(|l| json_value(&l[col]))
-                .ok_or_else(|| Unreadable::NotListening {
-                    field: field.to_string(),
-                    port: key.to_string(),
-                })
-        }
-        "phpfpm.by_limit" => Ok(Value::Number(
-            s["phpfpm"]["by_limit"]
-                .get(key)
-                .and_then(|n| n.as_u64())
-                .unwrap_or(0) as f64,
-        )),
-        "nginx.status_counts" => {
-            let counts = s["nginx"]["status_counts"]
-                .as_object()
-                .cloned()
-                .unwrap_or_default();
-            let sum: u64 = counts
+        "listen.recv_q" | "listen.send_q" => s
+            .listen
+            .iter()
+            .find(|l| l.port.to_string() == key)
+            .map(|l| match name {
+                "listen.recv_q" => count(l.recv_q),
+                _ => count(l.send_q),
+            })
+            .ok_or_else(|| Unreadable::NotListening {
+                field: field.to_string(),
+                port: key.to_string(),
+            }),
+        "phpfpm.by_limit" => Ok(count(s.phpfpm.by_limit.get(key).copied().unwrap_or(0))),
+        "nginx.status_counts" => Ok(count(
+            s.nginx
+                .status_counts
                 .iter()
                 .filter(|(code, _)| status_matches(code, key))
-                .filter_map(|(_, n)| n.as_u64())
-                .sum();
-            Ok(Value::Number(sum as f64))
-        }
-        _ => {
-            let mut v = s;
-            for part in name.split('.') {
-                v = &v[part];
-            }
-            if v.is_null() {
-                Err(Unreadable::Unknown(field.to_string()))
-            } else {
-                Ok(json_value(v))
-            }
-        }
+                .map(|(_, n)| *n)
+                .sum(),
+        )),
+        _ => s
+            .count(name)
+            .map(count)
+            .ok_or_else(|| Unreadable::Unknown(field.to_string())),
     }
 }
 
@@ -163,15 +144,6 @@ fn status_matches(code: &str, key: &str) -> bool {
     match key.strip_suffix("xx") {
         Some(class) => code.starts_with(class),
         None => code == key,
-    }
-}
-
-fn json_value(v: &serde_json::Value) -> Value {
-    match v {
-        serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
-        serde_json::Value::String(s) => Value::Text(s.clone()),
-        serde_json::Value::Bool(b) => Value::Number(if *b { 1.0 } else { 0.0 }),
-        other => Value::Text(other.to_string()),
     }
 }
 
@@ -204,3 +176,7 @@ fn load_figure(field: &FieldRef, run: &RunFacts) -> Result<Value, Unreadable> {
     };
     Ok(Value::Number(n))
 }
+
+#[cfg(test)]
+#[path = "facts_tests.rs"]
+mod tests;

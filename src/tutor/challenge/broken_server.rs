@@ -25,8 +25,8 @@ pub fn start(ops: &mut dyn LabOps, lab_id: &str) -> Result<(), LabError> {
     let plan = StagePlan::embedded()?;
     ops.start_stage(0, true)?;
     for stage in plan.stages() {
-        for (knob, value) in patch_fields(&stage.on_start) {
-            ops.apply(&knob_change(&knob), Some(&value))?;
+        for (knob, value) in stage.on_start.set() {
+            ops.apply(&knob_change(knob), Some(&value.to_string()))?;
         }
     }
     mark::write(ops, NO_COURSE_STAGE)?;
@@ -62,24 +62,6 @@ pub fn new_id() -> String {
     format!("challenge-{ms}")
 }
 
-/// The knobs a patch sets, each with its value as a learner would type it.
-fn patch_fields(patch: &crate::config::KnobsPatch) -> Vec<(String, String)> {
-    let json = serde_json::to_value(patch).unwrap_or_default();
-    let Some(map) = json.as_object() else {
-        return Vec::new();
-    };
-    map.iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| {
-            let value = match v {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            (k.clone(), value)
-        })
-        .collect()
-}
-
 /// A change of one knob, as the lab applies a lesson's knob change.
 fn knob_change(knob: &str) -> Change {
     Change {
@@ -96,20 +78,19 @@ fn knob_change(knob: &str) -> Change {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::KnobValue;
 
     #[test]
     fn the_broken_server_begins_with_the_keep_alive_change() {
         let plan = StagePlan::embedded().unwrap();
-        let fields: Vec<(String, String)> = plan
+        let fields: Vec<_> = plan
             .stages()
             .iter()
-            .flat_map(|s| patch_fields(&s.on_start))
+            .flat_map(|s| s.on_start.set())
             .collect();
-        assert_eq!(
-            fields,
-            [("fastcgi_keep_conn".to_string(), "true".to_string())]
-        );
-        let patch = crate::config::KnobsPatch::single(&fields[0].0, &fields[0].1).unwrap();
+        assert_eq!(fields, [("fastcgi_keep_conn", KnobValue::Flag(true))]);
+        let patch =
+            crate::config::KnobsPatch::single(fields[0].0, &fields[0].1.to_string()).unwrap();
         assert_eq!(patch.fastcgi_keep_conn, Some(true));
         assert!(!crate::lessons::STAGES.contains(&NO_COURSE_STAGE));
     }

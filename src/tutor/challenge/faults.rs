@@ -146,14 +146,10 @@ impl Fault {
 fn target_accepted(c: &Change, facts: &Facts) -> Option<bool> {
     let rule = c.value.as_ref()?;
     let value = match &c.target {
-        Target::Knob(k) => {
-            let knobs = serde_json::to_value(facts.knobs.as_ref()?).ok()?;
-            match &knobs[k.as_str()] {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Null => return Some(false),
-                other => other.to_string(),
-            }
-        }
+        Target::Knob(k) => match facts.knobs.as_ref()?.get(k) {
+            Some(value) => value.to_string(),
+            None => return Some(false),
+        },
         Target::ServerSysctl(n) | Target::HostSysctl(n) => {
             let field = FieldRef::parse(&format!("sysctl.{n}")).ok()?;
             match resolve(&field, At::Now, facts) {

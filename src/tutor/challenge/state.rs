@@ -352,7 +352,8 @@ mod tests {
         let running = json.replace(r#"{"elapsed_s": 300.0, "hints": 1, "score": 870}"#, "null");
         let c: ChallengeProgress = serde_json::from_str(&running).unwrap();
         assert!(!c.finished);
-        let saved = serde_json::to_value(&c).unwrap();
+        let saved: serde_json::Value =
+            serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
         assert_eq!(saved["finished"], false);
         assert!(
             saved.get("hints").is_none(),
