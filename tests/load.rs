@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::harness::serial;
 use perflab::lab::STANDARD;
-use perflab::load::{run_load, run_load_watched, LoadConfig, LoadError, LoadReport};
+use perflab::load::{run_load, run_load_watched, Failure, LoadConfig, LoadError, LoadReport};
 use servers::Behaviour;
 use tokio_util::sync::CancellationToken;
 
@@ -40,8 +40,8 @@ async fn load(cfg: &LoadConfig) -> LoadReport {
     r
 }
 
-fn err(r: &LoadReport, class: &str) -> u64 {
-    r.errors.get(class).copied().unwrap_or(0)
+fn err(r: &LoadReport, class: Failure) -> u64 {
+    r.errors.get(&class).copied().unwrap_or(0)
 }
 
 #[tokio::test]
@@ -98,12 +98,12 @@ async fn a_server_that_never_answers_gives_request_timeouts_and_the_run_ends_on_
     assert_eq!(r.requests, 0);
     // 3 slots, each timing out every 300 ms for ~1 s (the last ones after the end).
     assert!(
-        (9..=15).contains(&err(&r, "request_timeout")),
+        (9..=15).contains(&err(&r, Failure::RequestTimeout)),
         "{:?}",
         r.errors
     );
     // Each timeout closed its connection: the server sees every close.
-    let timeouts = err(&r, "request_timeout");
+    let timeouts = err(&r, Failure::RequestTimeout);
     let t = Instant::now();
     while srv.counts.aborted.load(Ordering::Relaxed) < timeouts {
         assert!(t.elapsed() < Duration::from_secs(5), "{:?}", r.errors);
@@ -117,7 +117,7 @@ async fn a_trickling_body_is_cut_at_the_timeout() {
     let srv = servers::start(Behaviour::Trickle).await;
     let r = load(&config(&srv.url, 2, 500, 400)).await;
     assert_eq!(r.requests, 0);
-    assert!(err(&r, "request_timeout") >= 2, "{:?}", r.errors);
+    assert!(err(&r, Failure::RequestTimeout) >= 2, "{:?}", r.errors);
 }
 
 #[tokio::test]
@@ -125,7 +125,7 @@ async fn dropped_syns_are_connect_timeouts_and_the_run_ends_on_time() {
     let (_listener, url, _fillers) = servers::black_hole().await;
     let r = load(&config(&url, 4, 600, 250)).await;
     assert_eq!(r.requests, 0);
-    assert!(err(&r, "connect_timeout") >= 4, "{:?}", r.errors);
+    assert!(err(&r, Failure::ConnectTimeout) >= 4, "{:?}", r.errors);
 }
 
 #[tokio::test]
@@ -151,7 +151,7 @@ async fn a_port_without_listener_is_refused() {
     let url = servers::closed_port().await;
     let r = load(&config(&url, 2, 300, 500)).await;
     assert_eq!(r.requests, 0);
-    assert!(err(&r, "refused") > 10, "{:?}", r.errors);
+    assert!(err(&r, Failure::Refused) > 10, "{:?}", r.errors);
     assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
 }
 
@@ -176,9 +176,9 @@ async fn resets_are_counted() {
     let srv = servers::start(Behaviour::Reset).await;
     let r = load(&config(&srv.url, 2, 400, 500)).await;
     assert_eq!(r.requests, 0);
-    assert!(err(&r, "reset") > 5, "{:?}", r.errors);
+    assert!(err(&r, Failure::Reset) > 5, "{:?}", r.errors);
     assert_eq!(
-        err(&r, "reset"),
+        err(&r, Failure::Reset),
         srv.counts.requests.load(Ordering::Relaxed)
     );
 }

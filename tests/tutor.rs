@@ -10,6 +10,7 @@ use crate::harness::Ran;
 use case::{answers, why, Case, DIAGNOSIS, PREDICTION, TO_THE_FIX};
 use fake::Event;
 use perflab::lessons::{Course, Lang, StepKind};
+use perflab::load::Failure;
 use perflab::tutor::position::Position::At;
 use perflab::tutor::progress::{RunFigures, StageStatus};
 use perflab::tutor::runs::{self, Which};
@@ -97,7 +98,10 @@ fn a_whole_stage_with_wrong_answers_explained_and_asked_again() {
     assert_eq!(st.attempts, 2);
     assert_eq!(st.before.as_ref().unwrap().goodput_rps, 40.0);
     assert_eq!(st.before.as_ref().unwrap().symptom_delta, Some(3890.0));
-    assert_eq!(st.before.as_ref().unwrap().errors["connect_timeout"], 7000);
+    assert_eq!(
+        st.before.as_ref().unwrap().errors[&Failure::ConnectTimeout],
+        7000
+    );
     assert_eq!(st.after.as_ref().unwrap().goodput_rps, 200.0);
     assert_eq!(st.after.as_ref().unwrap().symptom_delta, Some(0.0));
     assert!(

@@ -24,6 +24,7 @@ mod pace;
 mod parser;
 mod report;
 mod runner;
+mod failure;
 mod stats;
 pub mod target;
 
@@ -33,6 +34,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use config::{LoadConfig, Shape};
 pub use error::LoadError;
+pub use failure::Failure;
 pub use live::{LiveTick, Rates};
 pub use report::{Latency, LoadReport, RateReport};
 

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
+use super::failure::Failure;
 use super::stats::{rate, Stats};
 
 /// Latency percentiles in milliseconds; `count` says how many samples they rest on.
@@ -62,7 +63,7 @@ pub struct LoadReport {
     pub rate: Option<RateReport>,
     pub status_counts: BTreeMap<u16, u64>,
     /// Requests that got no response, by class.
-    pub errors: BTreeMap<String, u64>,
+    pub errors: BTreeMap<Failure, u64>,
     /// Time to a complete response, connect included on a fresh connection; in an
     /// open-loop run from each request's intended time (corrected).
     pub latency_ms: Latency,

@@ -1,71 +1,12 @@
 //! What each load thread counts, and how threads are merged. Pure and cheap: a
 //! thread records into its own [`Stats`] with no lock; the merge happens once, at the end.
 use std::collections::BTreeMap;
-use std::io;
 use std::time::Duration;
 
 use hdrhistogram::Histogram;
 
-/// Why a request did not get a response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Failure {
-    ConnectTimeout,
-    Refused,
-    AddrNotAvail,
-    Reset,
-    /// Aborted at the request timeout, its connection closed (nginx logs 499).
-    RequestTimeout,
-    /// The server closed the connection before the response was complete.
-    ClosedEarly,
-    BadResponse,
-    /// Anything else, by errno (0 when the error carried none).
-    Other(i32),
-}
-
-const FIXED: [Failure; 7] = [
-    Failure::ConnectTimeout,
-    Failure::Refused,
-    Failure::AddrNotAvail,
-    Failure::Reset,
-    Failure::RequestTimeout,
-    Failure::ClosedEarly,
-    Failure::BadResponse,
-];
-
-impl Failure {
-    /// The error as the kernel reported it, by errno.
-    pub fn from_io(err: &io::Error) -> Failure {
-        match err.raw_os_error() {
-            Some(libc::ECONNREFUSED) => Failure::Refused,
-            Some(libc::EADDRNOTAVAIL) => Failure::AddrNotAvail,
-            // EPIPE is what a write sees once the peer has reset the connection.
-            Some(libc::ECONNRESET) | Some(libc::EPIPE) => Failure::Reset,
-            Some(libc::ETIMEDOUT) => Failure::ConnectTimeout,
-            Some(n) => Failure::Other(n),
-            None if err.kind() == io::ErrorKind::UnexpectedEof => Failure::ClosedEarly,
-            None => Failure::Other(0),
-        }
-    }
-
-    /// The key in the report's `errors` map.
-    pub fn key(self) -> String {
-        match self {
-            Failure::ConnectTimeout => "connect_timeout".into(),
-            Failure::Refused => "refused".into(),
-            Failure::AddrNotAvail => "eaddrnotavail".into(),
-            Failure::Reset => "reset".into(),
-            Failure::RequestTimeout => "request_timeout".into(),
-            Failure::ClosedEarly => "closed_early".into(),
-            Failure::BadResponse => "bad_response".into(),
-            Failure::Other(0) => "other".into(),
-            Failure::Other(n) => format!("errno_{n}"),
-        }
-    }
-
-    fn slot(self) -> Option<usize> {
-        FIXED.iter().position(|&f| f == self)
-    }
-}
+pub use super::failure::Failure;
+use super::failure::FIXED;
 
 /// Latencies are recorded in microseconds up to 10 minutes (longer ones saturate:
 /// timeouts are at most 60 s each).
@@ -250,13 +191,10 @@ impl Stats {
             .collect()
     }
 
-    pub fn errors(&self) -> BTreeMap<String, u64> {
+    pub fn errors(&self) -> BTreeMap<Failure, u64> {
         let fixed = FIXED.iter().zip(self.failures).filter(|(_, n)| *n > 0);
         let other = self.other.iter().map(|(&e, &n)| (Failure::Other(e), n));
-        fixed
-            .map(|(f, n)| (f.key(), n))
-            .chain(other.map(|(f, n)| (f.key(), n)))
-            .collect()
+        fixed.map(|(f, n)| (*f, n)).chain(other).collect()
     }
 }
 
@@ -277,6 +215,7 @@ pub fn rate(count: u64, secs: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io;
 
     #[test]
     fn errno_classes() {
@@ -285,10 +224,7 @@ mod tests {
         assert_eq!(e(libc::EADDRNOTAVAIL), Failure::AddrNotAvail);
         assert_eq!(e(libc::ECONNRESET), Failure::Reset);
         assert_eq!(e(libc::EPIPE), Failure::Reset);
-        assert_eq!(
-            e(libc::EHOSTUNREACH).key(),
-            format!("errno_{}", libc::EHOSTUNREACH)
-        );
+        assert_eq!(e(libc::EHOSTUNREACH), Failure::Other(libc::EHOSTUNREACH));
         assert_eq!(
             Failure::from_io(&io::ErrorKind::UnexpectedEof.into()),
             Failure::ClosedEarly
@@ -327,7 +263,7 @@ mod tests {
         assert_eq!((a.arrivals.due, a.arrivals.late), (10, 2));
         assert_eq!(
             a.errors(),
-            BTreeMap::from([("reset".into(), 2), ("errno_113".into(), 2)])
+            BTreeMap::from([(Failure::Reset, 2), (Failure::Other(113), 2)])
         );
         assert_eq!(a.latency.len(), 4);
         assert_eq!(

@@ -2,6 +2,8 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use super::failure;
+use crate::lessons::Lang;
 use crate::load::{options, Latency, LiveTick, LoadReport, Rates};
 
 pub fn summary(r: &LoadReport) -> String {
@@ -80,7 +82,7 @@ pub fn summary(r: &LoadReport) -> String {
             r.error_total()
         );
         for (class, n) in &r.errors {
-            let _ = writeln!(s, "    {:<28} {n}", label(class));
+            let _ = writeln!(s, "    {:<28} {n}", failure::name(*class, Lang::En));
         }
     }
     match &r.latency_uncorrected_ms {
@@ -167,31 +169,6 @@ fn ms(v: f64) -> String {
         format!("{v:.2} ms")
     } else {
         format!("{v:.0} ms")
-    }
-}
-
-/// A readable name for an error class key.
-pub fn label(key: &str) -> String {
-    match key {
-        "connect_timeout" => "connect timeout".into(),
-        "refused" => "connection refused".into(),
-        "eaddrnotavail" => "no local port (EADDRNOTAVAIL)".into(),
-        "reset" => "reset by the server".into(),
-        "request_timeout" => "request timeout (aborted)".into(),
-        "closed_early" => "closed before the response".into(),
-        "bad_response" => "not a valid HTTP response".into(),
-        other => match other.strip_prefix("errno_").and_then(|n| n.parse().ok()) {
-            Some(n) => {
-                let text = std::io::Error::from_raw_os_error(n).to_string();
-                let text = text
-                    .split(" (os error")
-                    .next()
-                    .unwrap_or_default()
-                    .to_lowercase();
-                format!("errno {n}: {text}")
-            }
-            None => other.into(),
-        },
     }
 }
 

@@ -4,6 +4,7 @@
 //! them knows how anything looks.
 pub mod deltas;
 pub mod engine;
+pub mod failure;
 pub mod flame;
 pub mod load;
 pub mod probe;

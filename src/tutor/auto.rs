@@ -71,7 +71,7 @@ pub struct StageResult {
 pub struct RunSummary {
     pub when: &'static str,
     pub status_counts: std::collections::BTreeMap<u16, u64>,
-    pub errors: std::collections::BTreeMap<String, u64>,
+    pub errors: std::collections::BTreeMap<crate::load::Failure, u64>,
 }
 
 fn summary(when: &'static str, f: &Facts) -> RunSummary {

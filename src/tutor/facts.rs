@@ -4,6 +4,7 @@
 use crate::config::KnobValue;
 pub use crate::lab::{Facts, RunFacts};
 use crate::lessons::{At, FieldKind, FieldRef};
+use crate::load::Failure;
 use crate::probe::Snapshot;
 
 /// A field's value: a number, or a text for settings such as a port range.
@@ -149,15 +150,15 @@ fn status_matches(code: &str, key: &str) -> bool {
 
 fn load_figure(field: &FieldRef, run: &RunFacts) -> Result<Value, Unreadable> {
     let r = &run.report;
-    let error = |class: &str| r.errors.get(class).copied().unwrap_or(0) as f64;
+    let error = |class: Failure| r.errors.get(&class).copied().unwrap_or(0) as f64;
     let n = match field.info.name {
         "load.goodput_rps" => r.goodput_rps,
         "load.rps" => r.total_rps,
-        "load.errors.connect_timeout" => error("connect_timeout"),
-        "load.errors.refused" => error("refused"),
-        "load.errors.eaddrnotavail" => error("eaddrnotavail"),
-        "load.errors.reset" => error("reset"),
-        "load.errors.request_timeout" => error("request_timeout"),
+        "load.errors.connect_timeout" => error(Failure::ConnectTimeout),
+        "load.errors.refused" => error(Failure::Refused),
+        "load.errors.eaddrnotavail" => error(Failure::AddrNotAvail),
+        "load.errors.reset" => error(Failure::Reset),
+        "load.errors.request_timeout" => error(Failure::RequestTimeout),
         "load.errors.http_5xx" => r
             .status_counts
             .iter()

@@ -2,10 +2,12 @@
 //! judged, the symptom before and after, the before/after table, the
 //! comparisons and the chart of the course so far. Pure, like `screens`.
 use crate::lessons::{Expect, Lang, StageSpec};
+use crate::load::Failure;
+use crate::present::failure;
 use crate::ui::{table, Tone};
 
 use super::grade::{Comparison, Outcome, SymptomVerdict, Verdict};
-use super::phrases::{self as p, error_class};
+use super::phrases as p;
 use super::progress::{Progress, RunFigures};
 use super::screens::{num, num_or_dash};
 
@@ -98,13 +100,18 @@ pub fn before_after(
         ),
         p99,
     ];
-    let mut classes: Vec<&String> = before.errors.keys().chain(after.errors.keys()).collect();
+    let mut classes: Vec<Failure> = before
+        .errors
+        .keys()
+        .chain(after.errors.keys())
+        .copied()
+        .collect();
     classes.sort();
     classes.dedup();
     for class in classes {
-        let get = |f: &RunFigures| f.errors.get(class).copied().unwrap_or(0) as f64;
+        let get = |f: &RunFigures| f.errors.get(&class).copied().unwrap_or(0) as f64;
         rows.push(row(
-            format!("{}: {}", p::ERRORS.get(lang), error_class(class, lang)),
+            format!("{}: {}", p::ERRORS.get(lang), failure::name(class, lang)),
             get(before),
             get(after),
         ));

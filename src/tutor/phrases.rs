@@ -175,13 +175,6 @@ phrases! {
     NO_CHECK = "Stage {n} has no fix to check.", "第 {n} 关没有需要检查的修复。";
     NOT_JUDGED = "not judged: {field} needs the run before the fix (take the observe step of the course: `perflab`)", "无法判断：{field} 需要修复前的那次压测（先在课程里完成「观察」这一步：`perflab`）";
     SYMPTOM_NOT_JUDGED = "not judged: the symptom {field} needs the run before the fix", "无法判断：症状 {field} 需要修复前的那次压测";
-    ERR_CONNECT_TIMEOUT = "connect timeout", "连接超时";
-    ERR_REFUSED = "connection refused", "连接被拒绝";
-    ERR_EADDRNOTAVAIL = "no local port (EADDRNOTAVAIL)", "没有可用的本地端口（EADDRNOTAVAIL）";
-    ERR_RESET = "reset by the server", "被服务器重置";
-    ERR_REQUEST_TIMEOUT = "request timeout (aborted)", "请求超时（已中止）";
-    ERR_CLOSED_EARLY = "closed before the response", "响应之前连接被关闭";
-    ERR_BAD_RESPONSE = "not a valid HTTP response", "无效的 HTTP 响应";
 }
 
 /// The name of a step in the learner's language.
@@ -200,26 +193,6 @@ pub fn step_name(step: crate::lessons::StepKind) -> Phrase {
     }
 }
 
-/// An error class of the load report (`connect_timeout`, `http_502`), named.
-pub fn error_class(key: &str, lang: Lang) -> String {
-    let p = match key {
-        "connect_timeout" => ERR_CONNECT_TIMEOUT,
-        "refused" => ERR_REFUSED,
-        "eaddrnotavail" => ERR_EADDRNOTAVAIL,
-        "reset" => ERR_RESET,
-        "request_timeout" => ERR_REQUEST_TIMEOUT,
-        "closed_early" => ERR_CLOSED_EARLY,
-        "bad_response" => ERR_BAD_RESPONSE,
-        other => {
-            return match other.strip_prefix("http_") {
-                Some(code) => format!("HTTP {code}"),
-                None => other.replace('_', " "),
-            }
-        }
-    };
-    p.get(lang).to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,7 +208,5 @@ mod tests {
             STAGE.fill(Lang::Zh, &[("n", "1"), ("title", "连接跟踪")]),
             "第 1 关：连接跟踪"
         );
-        assert_eq!(error_class("http_502", Lang::En), "HTTP 502");
-        assert_eq!(error_class("connect_timeout", Lang::Zh), "连接超时");
     }
 }

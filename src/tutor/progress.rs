@@ -34,7 +34,7 @@ pub struct RunFigures {
     /// None when nothing was answered: such a run has no latency (a progress
     /// saved before wrote 0 for it).
     pub p99_ms: Option<f64>,
-    pub errors: BTreeMap<String, u64>,
+    pub errors: BTreeMap<crate::load::Failure, u64>,
     /// The stage's symptom counter's growth over the run.
     pub symptom_delta: Option<f64>,
     /// 2xx of each whole second of the run: a run that flapped shows here.

@@ -4,8 +4,10 @@ use crate::lessons::{At, FieldKind, Lang, StageSpec};
 use crate::ui::{table, Tone};
 
 use super::facts::{resolve, Facts};
-use super::phrases::{self as p, error_class};
+use super::phrases as p;
 use super::progress::RunFigures;
+use crate::load::Failure;
+use crate::present::failure;
 
 /// A figure: whole numbers without decimals, others with one.
 pub fn num(n: f64) -> String {
@@ -30,7 +32,7 @@ pub fn figures(spec: &StageSpec, facts: &Facts) -> RunFigures {
     let r = &run.report;
     let mut errors = r.errors.clone();
     for (code, n) in r.status_counts.iter().filter(|(c, _)| **c >= 500) {
-        errors.insert(format!("http_{code}"), *n);
+        errors.insert(Failure::Status(*code), *n);
     }
     RunFigures {
         goodput_rps: r.goodput_rps,
@@ -62,7 +64,7 @@ pub fn run_summary(spec: &StageSpec, facts: &Facts, lang: Lang) -> String {
     }
     for (class, n) in &f.errors {
         rows.push(vec![
-            format!("{}: {}", p::ERRORS.get(lang), error_class(class, lang)),
+            format!("{}: {}", p::ERRORS.get(lang), failure::name(*class, lang)),
             n.to_string(),
         ]);
     }

@@ -208,7 +208,7 @@ impl LabOps for FakeLab {
             status_counts: statuses.into_iter().collect(),
             errors: errors
                 .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
+                .map(|(k, v)| (k.parse().expect("a failure class"), v))
                 .collect(),
             latency_ms: Latency {
                 p50: 0.2,

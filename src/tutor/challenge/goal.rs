@@ -13,7 +13,7 @@ use std::ops::RangeInclusive;
 use serde::{Deserialize, Serialize};
 
 use crate::lab::STANDARD;
-use crate::load::LoadReport;
+use crate::load::{Failure, LoadReport};
 
 /// Low enough that the fully fixed server reaches it on a busy 2-core machine
 /// (`--goal` asks for more).
@@ -90,7 +90,7 @@ pub struct RunMeasure {
     /// Non-2xx responses plus requests that got none.
     pub failed: u64,
     /// The failures by class (`connect_timeout`, `http_502`).
-    pub errors: BTreeMap<String, u64>,
+    pub errors: BTreeMap<Failure, u64>,
 }
 
 impl RunMeasure {
@@ -101,7 +101,7 @@ impl RunMeasure {
             .iter()
             .filter(|(c, _)| !(200..300).contains(*c))
         {
-            errors.insert(format!("http_{code}"), *n);
+            errors.insert(Failure::Status(*code), *n);
         }
         let failed = errors.values().sum();
         let ok: u64 = r
@@ -255,7 +255,7 @@ mod tests {
         .unwrap();
         let m = RunMeasure::from_report(&report);
         assert_eq!((m.requests, m.failed), (3050, 2050));
-        assert_eq!(m.errors["http_502"], 2000);
+        assert_eq!(m.errors[&Failure::Status(502)], 2000);
         assert_eq!(m.p99_ms, Some(30.0));
     }
 }

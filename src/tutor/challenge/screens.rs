@@ -2,7 +2,7 @@
 //! goal figures observed against required.
 use crate::lessons::figures::MISSING;
 use crate::lessons::{Figures, Lang};
-use crate::tutor::phrases::error_class;
+use crate::present::failure;
 use crate::tutor::session::Session;
 use crate::ui::{table, Tone};
 
@@ -99,7 +99,7 @@ pub fn goal_table(lines: &[Line], run: &RunMeasure, lang: Lang) -> String {
         let classes: Vec<String> = run
             .errors
             .iter()
-            .map(|(class, n)| format!("{} {n}", error_class(class, lang)))
+            .map(|(class, n)| format!("{} {n}", failure::name(*class, lang)))
             .collect();
         let line = w::ERROR_CLASSES.fill(lang, &[("classes", &classes.join(", "))]);
         out.push('\n');
@@ -146,7 +146,7 @@ mod tests {
             p99_ms: Some(1032.0),
             requests: 20_000,
             failed: 300,
-            errors: [("request_timeout".to_string(), 300)].into(),
+            errors: [(crate::load::Failure::RequestTimeout, 300)].into(),
         };
         let lines = evaluate(&Goal::default(), 0.0, &run);
         let text = goal_table(&lines, &run, Lang::En);
