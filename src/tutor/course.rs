@@ -3,16 +3,16 @@
 //! Ctrl-C, an error, the end of the answers) resumes at the step it was in.
 use crate::class::EventKind;
 use crate::lab::mark;
-use crate::lessons::{Lesson, StepKind, STAGES};
-use crate::ui::{render_markdown, Tone};
+use crate::lessons::{StepKind, STAGES};
+use crate::ui::Tone;
 
 use super::phrases as p;
 use super::position::Position;
 use super::progress::StageStatus;
 use super::runs::{self, Which};
 use super::session::{Flow, Session, Stop};
-use super::step::Next;
-use super::{advance, fixstep, investigate, judged, questions, results, screens, verify};
+use super::steps::{self, Next};
+use super::{advance, judged};
 
 /// How the course ended this time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,17 +118,7 @@ fn stage(s: &mut Session, n: u8) -> Flow<()> {
             Position::At(_) => StepKind::Brief,
         };
         s.event(EventKind::StepStarted, n, kind.name());
-        let next = match kind {
-            StepKind::Brief => brief(s, &lesson)?,
-            StepKind::Observe => observe(s, &lesson)?,
-            StepKind::Investigate => investigate::run(s, &lesson)?,
-            StepKind::Diagnose => questions::diagnose(s, &lesson)?,
-            StepKind::Predict => questions::predict(s, &lesson)?,
-            StepKind::Fix => fixstep::run(s, &lesson)?,
-            StepKind::Check => verify::run(s, &lesson)?,
-            StepKind::Measure => results::run(s, &lesson)?,
-            StepKind::Debrief => debrief(s, &lesson)?,
-        };
+        let next = steps::run(kind, s, &lesson)?;
         s.event(EventKind::StepDone, n, kind.name());
         let following = match next {
             Next::Goto(k) => Some(k),
@@ -137,68 +127,4 @@ fn stage(s: &mut Session, n: u8) -> Flow<()> {
         s.stage(n).position = following.map_or(Position::Done, Position::At);
         s.save()?;
     }
-}
-
-/// Brief: the stage's ticket (what users see, the goal), never its cause.
-fn brief(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
-    prose(s, lesson.brief(s.lang()))?;
-    s.pause()?;
-    Ok(Next::Following)
-}
-
-/// Debrief: what was wrong and why the fix works, then the title that names it.
-fn debrief(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
-    let lang = s.lang();
-    prose(s, lesson.debrief(lang))?;
-    let solved = p::SOLVED.fill(lang, &[("title", lesson.spec.solved_title.get(lang))]);
-    s.say(Tone::Good, &solved);
-    s.pause()?;
-    Ok(Next::Following)
-}
-
-/// Markdown wrapped to the terminal, a screenful at a time when the learner
-/// presses Enter between them.
-fn prose(s: &mut Session, md: &str) -> Flow<()> {
-    let text = render_markdown(md, s.screen.width());
-    let rows = match s.screen.height() {
-        Some(h) if s.opts.pauses && !s.opts.yes => h.saturating_sub(3),
-        _ => usize::MAX,
-    };
-    let pages = screens::pages(&text, rows);
-    for (i, page) in pages.iter().enumerate() {
-        s.say(Tone::Prose, page);
-        if i + 1 < pages.len() {
-            s.input(&p::MORE)?;
-        }
-    }
-    Ok(())
-}
-
-/// Observe: the standard load at the server as it is; its figures become the
-/// stage's "before".
-fn observe(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
-    let spec = &lesson.spec;
-    let n = spec.number;
-    let lang = s.lang();
-    s.say(Tone::Note, spec.observe.say.get(lang));
-    s.phrase(Tone::Note, &p::OBSERVE_RUN);
-    let live = s.opts.live;
-    // A symptom read from a flame graph needs one under this load too.
-    let flame = super::stage_eval::flame_function(spec);
-    let facts = s.lab(|o| o.run_load(live, flame.as_deref(), spec.observe.seconds))?;
-    if facts.run.as_ref().is_some_and(|r| r.report.interrupted) {
-        s.phrase(Tone::Warn, &p::RUN_INTERRUPTED);
-        return Err(Stop::Interrupted);
-    }
-    s.say(Tone::Plain, &screens::run_summary(spec, &facts, lang));
-    // The symptom counter is not shown here: its name and explanation give the
-    // cause away before the learner has investigated (the check shows it).
-    runs::save(&s.dir, n, Which::Before, &facts)?;
-    s.stage(n).before = Some(screens::figures(spec, &facts));
-    s.stage(n).after = None;
-    s.before = Some(facts);
-    s.after = None;
-    s.save()?;
-    s.pause()?;
-    Ok(Next::Following)
 }

@@ -7,10 +7,10 @@
 use crate::lessons::{Change, Input};
 use crate::ui::Tone;
 
-use crate::tutor::fixstep::{self, Applied};
-use crate::tutor::investigate;
 use crate::tutor::phrases as p;
 use crate::tutor::session::{Flow, Session, Stop};
+use crate::tutor::steps::fix::{self, Applied};
+use crate::tutor::steps::investigate;
 
 use super::faults::{choose_hint, Fault, HintChoice};
 use super::play::{Outcome, Play};
@@ -90,7 +90,7 @@ fn apply(
     value: Option<String>,
     line: &str,
 ) -> Flow<()> {
-    let Applied::Done(done) = fixstep::apply_accepted(s, change, value.as_deref())? else {
+    let Applied::Done(done) = fix::apply_accepted(s, change, value.as_deref())? else {
         return Ok(());
     };
     s.say(
@@ -104,7 +104,7 @@ fn apply(
         typed: line.to_string(),
     });
     play.save(s)?;
-    fixstep::restart(s, &fault.fix().restart)
+    fix::restart(s, &fault.fix().restart)
 }
 
 /// The next hint about the first fault still in the server, once the learner

@@ -1,68 +1,14 @@
-//! Diagnose and predict: multiple-choice questions with the lesson's feedback.
-//! A wrong diagnosis is explained and asked again (each try counted); a
-//! prediction gets its feedback, right or wrong, and the course goes on.
-use crate::lessons::{Lesson, Question, StageSpec, StepKind};
-use crate::ui::Tone;
+//! A multiple-choice question of the diagnose and predict steps: its choices
+//! in the learner's order, a hint as the last item while hints are left.
+use crate::lessons::{Question, StageSpec, StepKind};
 
-use super::hints;
-use super::phrases as p;
-use super::progress::splitmix;
-use super::session::{Flow, Session};
-use super::step::Next;
-
-pub fn diagnose(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
-    let spec = &lesson.spec;
-    let q = &spec.diagnose;
-    let mut shown_hints = 0;
-    loop {
-        let Some(i) = ask(s, spec, q, StepKind::Diagnose, &mut shown_hints)? else {
-            continue;
-        };
-        let choice = &q.choices[i];
-        let why = choice.why.get(s.lang()).to_string();
-        answered(s, spec.number, "diagnose", choice.correct);
-        if choice.correct {
-            s.say(Tone::Good, &why);
-            return Ok(Next::Following);
-        }
-        s.say(Tone::Bad, &why);
-        s.stage(spec.number).attempts += 1;
-        s.save()?;
-        s.phrase(Tone::Note, &p::TRY_AGAIN);
-    }
-}
-
-pub fn predict(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
-    let spec = &lesson.spec;
-    let Some(q) = &spec.predict else {
-        return Ok(Next::Following);
-    };
-    let mut shown_hints = 0;
-    let i = loop {
-        if let Some(i) = ask(s, spec, q, StepKind::Predict, &mut shown_hints)? {
-            break i;
-        }
-    };
-    let lang = s.lang();
-    let choice = &q.choices[i];
-    answered(s, spec.number, "predict", choice.correct);
-    if choice.correct {
-        s.say(Tone::Good, choice.why.get(lang));
-    } else {
-        s.say(Tone::Bad, choice.why.get(lang));
-        let right = &q.choices[q.correct()];
-        let line = p::THE_ANSWER.fill(
-            lang,
-            &[("text", right.text.get(lang)), ("why", right.why.get(lang))],
-        );
-        s.say(Tone::Note, &line);
-    }
-    s.pause()?;
-    Ok(Next::Following)
-}
+use crate::tutor::hints;
+use crate::tutor::phrases as p;
+use crate::tutor::progress::splitmix;
+use crate::tutor::session::{Flow, Session};
 
 /// An answer, right or wrong, for the class's roster.
-fn answered(s: &mut Session, stage: u8, question: &str, right: bool) {
+pub(super) fn answered(s: &mut Session, stage: u8, question: &str, right: bool) {
     let kind = crate::class::EventKind::Answer {
         question: question.to_string(),
         right,
@@ -97,7 +43,7 @@ pub fn order(q: &Question, stage: u8, step: StepKind, seed: u64) -> Vec<usize> {
 
 /// One round of a question: the index (in the lesson) of the choice picked, or
 /// `None` when the learner asked for a hint (a last item while hints are left).
-fn ask(
+pub(super) fn ask(
     s: &mut Session,
     spec: &StageSpec,
     q: &Question,

@@ -4,13 +4,13 @@
 use crate::lessons::{Lesson, StepKind};
 use crate::ui::Tone;
 
-use super::grade::Outcome;
-use super::phrases as p;
-use super::runs::{self, Which};
-use super::session::{Flow, Session, Stop};
-use super::stage_eval;
-use super::step::Next;
-use super::{judged, screens};
+use super::Next;
+use crate::tutor::grade::Outcome;
+use crate::tutor::phrases as p;
+use crate::tutor::runs::{self, Which};
+use crate::tutor::session::{Flow, Session, Stop};
+use crate::tutor::stage_eval;
+use crate::tutor::{judged, screens};
 
 /// Reruns offered at most, so that `--yes` cannot loop on a noisy lab.
 const RERUNS: usize = 2;

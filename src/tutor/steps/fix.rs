@@ -6,12 +6,12 @@ use crate::lessons::{Change, Fix, Input, Lesson, Need, Service, StageSpec, StepK
 use crate::lessons::{Target, ValueRule};
 use crate::ui::Tone;
 
-use super::hints;
-use super::phrases as p;
-use super::progress::StageStatus;
-use super::session::{Flow, Session, Stop};
-use super::stage_eval;
-use super::step::Next;
+use super::Next;
+use crate::tutor::hints;
+use crate::tutor::phrases as p;
+use crate::tutor::progress::StageStatus;
+use crate::tutor::session::{Flow, Session, Stop};
+use crate::tutor::stage_eval;
 
 pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
     let spec = &lesson.spec;
@@ -116,7 +116,7 @@ fn attempt(s: &mut Session, fix: &Fix, line: &str) -> Flow<Option<String>> {
 }
 
 /// What became of a change whose form and range were accepted.
-pub(super) enum Applied {
+pub(crate) enum Applied {
     /// Applied; what was done, in a line.
     Done(String),
     /// Refused (and said why): a host-wide value not above the one in force.
@@ -127,7 +127,7 @@ pub(super) enum Applied {
 
 /// Applies an accepted change as the fix step does: a host-wide value only
 /// above the one in force, announced and confirmed first (the engine journals it).
-pub(super) fn apply_accepted(
+pub(crate) fn apply_accepted(
     s: &mut Session,
     change: &Change,
     value: Option<&str>,
@@ -217,7 +217,7 @@ pub fn skip(s: &mut Session, spec: &StageSpec) -> Flow<bool> {
     Ok(true)
 }
 
-pub(super) fn restart(s: &mut Session, services: &[Service]) -> Flow<()> {
+pub(crate) fn restart(s: &mut Session, services: &[Service]) -> Flow<()> {
     if services.is_empty() {
         return Ok(());
     }

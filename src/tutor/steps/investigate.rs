@@ -6,11 +6,11 @@
 use crate::lessons::{Evidence, Lesson, Place, StageSpec, StepKind};
 use crate::ui::Tone;
 
-use super::facts::Facts;
-use super::phrases as p;
-use super::session::{Flow, Session, Stop};
-use super::step::Next;
-use super::{grade, hints, hostcmd, stage_eval};
+use super::Next;
+use crate::tutor::facts::Facts;
+use crate::tutor::phrases as p;
+use crate::tutor::session::{Flow, Session, Stop};
+use crate::tutor::{grade, hints, hostcmd, stage_eval};
 
 pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
     let spec = &lesson.spec;
@@ -148,7 +148,7 @@ fn list(s: &mut Session, spec: &StageSpec, seen: &[String]) {
 }
 
 /// Runs one typed line and returns the evidence it showed for the first time.
-pub(super) fn run_line<'l>(
+pub(crate) fn run_line<'l>(
     s: &mut Session,
     spec: &'l StageSpec,
     line: &str,

@@ -5,13 +5,13 @@
 use crate::lessons::{Lesson, StepKind};
 use crate::ui::Tone;
 
-use super::fixstep;
-use super::phrases as p;
-use super::runs::{self, Which};
-use super::session::{Flow, Session, Stop};
-use super::stage_eval;
-use super::step::Next;
-use super::{judged, screens};
+use super::fix;
+use super::Next;
+use crate::tutor::phrases as p;
+use crate::tutor::runs::{self, Which};
+use crate::tutor::session::{Flow, Session, Stop};
+use crate::tutor::stage_eval;
+use crate::tutor::{judged, screens};
 
 pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
     let spec = &lesson.spec;
@@ -77,11 +77,11 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
         0 => Ok(Next::Goto(StepKind::Fix)),
         1 => {
             if let Some(fix) = &spec.fix {
-                fixstep::solution(s, fix);
+                fix::solution(s, fix);
             }
             Ok(Next::Goto(StepKind::Fix))
         }
-        _ => match fixstep::skip(s, spec)? {
+        _ => match fix::skip(s, spec)? {
             true => Ok(Next::Goto(StepKind::Check)),
             false => Ok(Next::Goto(StepKind::Fix)),
         },

@@ -1,0 +1,40 @@
+//! The steps of a stage, one file per [`StepKind`], named after it; the course
+//! runs them in the lesson's order.
+use crate::lessons::{Lesson, StepKind};
+
+use super::session::{Flow, Session};
+
+mod brief;
+pub(crate) mod check;
+mod debrief;
+mod diagnose;
+pub(crate) mod fix;
+pub(crate) mod investigate;
+pub(crate) mod measure;
+mod observe;
+mod predict;
+mod prose;
+mod question;
+
+/// What a step leads to: the step after it, or another one (a failed check
+/// goes back to the fix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    Following,
+    Goto(StepKind),
+}
+
+/// Runs the step `kind` of `lesson`'s stage.
+pub fn run(kind: StepKind, s: &mut Session, lesson: &Lesson) -> Flow<Next> {
+    match kind {
+        StepKind::Brief => brief::run(s, lesson),
+        StepKind::Observe => observe::run(s, lesson),
+        StepKind::Investigate => investigate::run(s, lesson),
+        StepKind::Diagnose => diagnose::run(s, lesson),
+        StepKind::Predict => predict::run(s, lesson),
+        StepKind::Fix => fix::run(s, lesson),
+        StepKind::Check => check::run(s, lesson),
+        StepKind::Measure => measure::run(s, lesson),
+        StepKind::Debrief => debrief::run(s, lesson),
+    }
+}
