@@ -13,8 +13,9 @@ use super::Ctx;
 use crate::lab::{defaults, LabSession, LoadShape, STANDARD};
 use crate::lessons::Course;
 use crate::load::options;
+use crate::tutor::judge::{lines, stage};
 use crate::tutor::runs::{self, Which};
-use crate::tutor::{judged, phrases as p, progress::Progress, stage_eval};
+use crate::tutor::{phrases as p, progress::Progress};
 use crate::ui::{Screen, TermScreen, Tone};
 
 #[derive(Debug, clap::Args)]
@@ -60,13 +61,13 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let judged_before = before.clone().unwrap_or_default();
     let spec_run = spec.clone();
     let (_session, outcome) = session
-        .blocking(move |lab| stage_eval::check(lab, &spec_run, &judged_before, true, lang))
+        .blocking(move |lab| stage::check(lab, &spec_run, &judged_before, true, lang))
         .await;
     let outcome = outcome?;
     if ctx.cancel.is_cancelled() {
         anyhow::bail!("interrupted: the check's run did not finish");
     }
-    let lines = judged::verdict_lines(&outcome.verdicts, lang);
+    let lines = lines::verdict_lines(&outcome.verdicts, lang);
     let mut passed = outcome.passed();
     for (pred, (tone, line)) in check.predicates.iter().zip(lines) {
         if pred.before && before.is_none() {
@@ -84,7 +85,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             screen.show(Tone::Note, &note);
         }
         _ => {
-            for (tone, line) in judged::symptom_outcome(&spec, outcome.symptom, lang) {
+            for (tone, line) in lines::symptom_outcome(&spec, outcome.symptom, lang) {
                 screen.show(tone, &line);
             }
         }

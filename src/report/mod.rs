@@ -11,7 +11,7 @@ pub use html::html;
 pub use markdown::markdown;
 
 use crate::lessons::{Course, Lang};
-use crate::tutor::judged::goodput_items;
+use crate::tutor::judge::lines::goodput_items;
 use crate::tutor::position::Position;
 use crate::tutor::progress::{Progress, RunFigures, StageStatus};
 

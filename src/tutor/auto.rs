@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use crate::lessons::{Course, Lang};
 
-use super::grade::{self, SymptomVerdict};
-use super::stage_eval;
+use super::judge::stage;
+use super::judge::{self, SymptomVerdict};
 use crate::lab::{Facts, LabError, LabOps};
 
 #[derive(Debug, Clone, Serialize)]
@@ -140,7 +140,7 @@ pub fn run_auto(
             "stage {n} ({}): measuring before the fix",
             spec.name
         ));
-        let flame = stage_eval::flame_function(spec);
+        let flame = stage::flame_function(spec);
         let before = ops.run_load(live, flame.as_deref(), spec.observe.seconds)?;
         let mut result = StageResult {
             stage: n,
@@ -162,12 +162,12 @@ pub fn run_auto(
                 "stage {n} ({}): applying the reference fix",
                 spec.name
             ));
-            result.fix = stage_eval::apply_reference(ops, spec)?;
+            result.fix = stage::apply_reference(ops, spec)?;
             progress(&format!(
                 "stage {n} ({}): checking and measuring after the fix",
                 spec.name
             ));
-            let outcome = stage_eval::check(ops, spec, &before, live, Lang::En)?;
+            let outcome = stage::check(ops, spec, &before, live, Lang::En)?;
             result.goodput_after = Some(goodput(&outcome.after));
             result.runs.push(summary("after", &outcome.after));
             result.p99_after_ms = Some(p99(&outcome.after));
@@ -180,10 +180,10 @@ pub fn run_auto(
                     .collect(),
             });
             result.symptom = spec.symptom.as_ref().map(|s| {
-                let b = grade::symptom_growth(s, &before);
-                let a = grade::symptom_growth(s, &outcome.after);
+                let b = judge::symptom_growth(s, &before);
+                let a = judge::symptom_growth(s, &outcome.after);
                 let verdict = match (b, a) {
-                    (Some(b), Some(a)) => grade::symptom(s, b, a),
+                    (Some(b), Some(a)) => judge::symptom(s, b, a),
                     _ => SymptomVerdict::NotShown,
                 };
                 SymptomResult {
@@ -234,13 +234,13 @@ fn headline_verdict(
             .ok()
             .and_then(|v| v.number())
     };
-    let band = super::noise::band_for(&c.field, spec.number);
+    let band = super::judge::noise::band_for(&c.field, spec.number);
     let (Some(b), Some(a)) = (value(before), value(after)) else {
         return Ok(None);
     };
-    let flame = stage_eval::flame_function(spec);
+    let flame = stage::flame_function(spec);
     let mut failed = None;
-    let (outcome, afters) = super::noise::judge(c.expect, b, a, band, || {
+    let (outcome, afters) = super::judge::noise::judge(c.expect, b, a, band, || {
         match ops.run_load(live, flame.as_deref(), spec.observe.seconds) {
             Ok(f) => value(&f),
             Err(e) => {
@@ -259,9 +259,9 @@ fn headline_verdict(
         after: afters,
         band,
         outcome: match outcome {
-            super::grade::Outcome::AsExpected => "as_expected",
-            super::grade::Outcome::Opposite => "opposite",
-            super::grade::Outcome::Inconclusive => "inconclusive",
+            super::judge::Outcome::AsExpected => "as_expected",
+            super::judge::Outcome::Opposite => "opposite",
+            super::judge::Outcome::Inconclusive => "inconclusive",
         }
         .to_string(),
     }))

@@ -6,13 +6,14 @@ use crate::lab::mark;
 use crate::lessons::{StepKind, STAGES};
 use crate::ui::Tone;
 
+use super::advance;
+use super::judge::lines;
 use super::phrases as p;
 use super::position::Position;
 use super::progress::StageStatus;
 use super::runs::{self, Which};
 use super::session::{Flow, Session, Stop};
 use super::steps::{self, Next};
-use super::{advance, judged};
 
 /// How the course ended this time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +51,7 @@ fn run_inner(s: &mut Session, jump: Option<u8>) -> Flow<Outcome> {
     loop {
         let n = s.progress.stage;
         if n > last {
-            let chart = judged::goodput_chart(&s.progress, s.screen.width(), s.lang());
+            let chart = lines::goodput_chart(&s.progress, s.screen.width(), s.lang());
             if let Some(chart) = chart.filter(|_| !measured) {
                 s.say(Tone::Plain, &chart);
             }

@@ -42,7 +42,7 @@ pub fn figures(spec: &StageSpec, facts: &Facts) -> RunFigures {
         symptom_delta: spec
             .symptom
             .as_ref()
-            .and_then(|s| super::grade::symptom_growth(s, facts)),
+            .and_then(|s| super::judge::symptom_growth(s, facts)),
         goodput_series: r.goodput_series.clone(),
     }
 }
@@ -98,7 +98,7 @@ pub fn run_summary(spec: &StageSpec, facts: &Facts, lang: Lang) -> String {
 /// The stage's symptom over a run, with what it means.
 pub fn symptom_line(spec: &StageSpec, facts: &Facts, lang: Lang) -> Option<(Tone, String)> {
     let s = spec.symptom.as_ref()?;
-    let grew = super::grade::symptom_growth(s, facts)?;
+    let grew = super::judge::symptom_growth(s, facts)?;
     let vals = [
         ("field", s.field.text.as_str()),
         ("n", &num(grew)),

@@ -7,9 +7,9 @@ use crate::lab::Facts;
 use crate::lessons::ValueRule;
 use crate::ui::Tone;
 
+use crate::tutor::judge::stage;
 use crate::tutor::phrases as p;
 use crate::tutor::session::{Flow, Session, Stop};
-use crate::tutor::stage_eval;
 
 use super::goal::{evaluate, reached, RunMeasure};
 use super::play::Play;
@@ -78,7 +78,7 @@ pub fn finish(s: &mut Session, play: &mut Play, facts: &Facts) -> Flow<()> {
             })
         );
         if above_live {
-            if let Some(v) = s.try_lab(|o| stage_eval::live_value(o, c))?.flatten() {
+            if let Some(v) = s.try_lab(|o| stage::live_value(o, c))?.flatten() {
                 live.insert(c.id.clone(), v);
             }
         }

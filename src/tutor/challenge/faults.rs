@@ -10,7 +10,7 @@ use crate::lessons::{At, Change, Course, Fix, Input, Lang, Need, StageSpec, Targ
 use crate::lessons::{FieldRef, Predicate};
 
 use crate::tutor::facts::resolve;
-use crate::tutor::grade;
+use crate::tutor::judge;
 
 /// One stage's fault: the lesson, and the fix forms the challenge reads.
 #[derive(Debug, Clone)]
@@ -124,7 +124,7 @@ impl Fault {
             let fix = self.spec.fix.as_ref();
             return now
                 .iter()
-                .all(|p| grade::predicate(p, facts, &Facts::default(), fix, lang).ok);
+                .all(|p| judge::predicate(p, facts, &Facts::default(), fix, lang).ok);
         }
         let mut states = self
             .fix

@@ -7,11 +7,12 @@ use crate::ui::Tone;
 
 use super::fix;
 use super::Next;
+use crate::tutor::judge::lines;
+use crate::tutor::judge::stage;
 use crate::tutor::phrases as p;
 use crate::tutor::runs::{self, Which};
+use crate::tutor::screens;
 use crate::tutor::session::{Flow, Session, Stop};
-use crate::tutor::stage_eval;
-use crate::tutor::{judged, screens};
 
 pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
     let spec = &lesson.spec;
@@ -25,7 +26,7 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
         s.say(Tone::Note, c.say.get(lang));
     }
     let live = s.opts.live;
-    let outcome = s.lab(|o| stage_eval::check(o, spec, &before, live, lang))?;
+    let outcome = s.lab(|o| stage::check(o, spec, &before, live, lang))?;
     if outcome
         .after
         .run
@@ -35,10 +36,10 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
         s.phrase(Tone::Warn, &p::RUN_INTERRUPTED);
         return Err(Stop::Interrupted);
     }
-    for (tone, line) in judged::verdict_lines(&outcome.verdicts, lang) {
+    for (tone, line) in lines::verdict_lines(&outcome.verdicts, lang) {
         s.say(tone, &line);
     }
-    for (tone, line) in judged::symptom_outcome(spec, outcome.symptom, lang) {
+    for (tone, line) in lines::symptom_outcome(spec, outcome.symptom, lang) {
         s.say(tone, &line);
     }
     if outcome.passed() {

@@ -8,10 +8,10 @@ use crate::ui::Tone;
 
 use super::Next;
 use crate::tutor::hints;
+use crate::tutor::judge::stage;
 use crate::tutor::phrases as p;
 use crate::tutor::progress::StageStatus;
 use crate::tutor::session::{Flow, Session, Stop};
-use crate::tutor::stage_eval;
 
 pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
     let spec = &lesson.spec;
@@ -159,7 +159,7 @@ pub(crate) fn apply_accepted(
 
 /// The value in force of the sysctl a change sets, when it is a number.
 fn live_value(s: &mut Session, change: &Change) -> Flow<Option<u64>> {
-    Ok(s.try_lab(|o| stage_eval::live_value(o, change))?.flatten())
+    Ok(s.try_lab(|o| stage::live_value(o, change))?.flatten())
 }
 
 /// Says that a change reaches beyond the lab, and asks; true to go ahead.
@@ -206,7 +206,7 @@ pub fn skip(s: &mut Session, spec: &StageSpec) -> Flow<bool> {
             }
         }
     }
-    let done = s.lab(|o| stage_eval::apply_reference(o, spec))?;
+    let done = s.lab(|o| stage::apply_reference(o, spec))?;
     for line in done {
         s.say(Tone::Good, &line);
     }

@@ -8,9 +8,10 @@ use crate::ui::Tone;
 
 use super::Next;
 use crate::tutor::facts::Facts;
+use crate::tutor::judge::{self, stage};
 use crate::tutor::phrases as p;
 use crate::tutor::session::{Flow, Session, Stop};
-use crate::tutor::{grade, hints, hostcmd, stage_eval};
+use crate::tutor::{hints, hostcmd};
 
 pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
     let spec = &lesson.spec;
@@ -212,7 +213,7 @@ fn judge<'l>(
         .filter(|e| {
             e.seen_when
                 .as_ref()
-                .is_some_and(|p| grade::predicate(p, facts, &Facts::default(), None, s.lang()).ok)
+                .is_some_and(|p| judge::predicate(p, facts, &Facts::default(), None, s.lang()).ok)
         })
         .collect()
 }
@@ -235,7 +236,7 @@ fn flame_target(spec: &StageSpec) -> String {
         .filter_map(|e| e.seen_when.as_ref())
         .find(|p| p.field.info.name == "flame.share")
         .and_then(|p| p.field.key.clone())
-        .or_else(|| stage_eval::flame_function(spec))
+        .or_else(|| stage::flame_function(spec))
         .unwrap_or_else(|| "inet_hash_connect".to_string())
 }
 

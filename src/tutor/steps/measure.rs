@@ -5,12 +5,13 @@ use crate::lessons::{Lesson, StepKind};
 use crate::ui::Tone;
 
 use super::Next;
-use crate::tutor::grade::Outcome;
+use crate::tutor::judge::lines;
+use crate::tutor::judge::stage;
+use crate::tutor::judge::Outcome;
 use crate::tutor::phrases as p;
 use crate::tutor::runs::{self, Which};
+use crate::tutor::screens;
 use crate::tutor::session::{Flow, Session, Stop};
-use crate::tutor::stage_eval;
-use crate::tutor::{judged, screens};
 
 /// Reruns offered at most, so that `--yes` cannot loop on a noisy lab.
 const RERUNS: usize = 2;
@@ -35,7 +36,7 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
             screens::figures(spec, &before),
             screens::figures(spec, &after),
         );
-        s.say(Tone::Plain, &judged::before_after(spec, &b, &a, lang));
+        s.say(Tone::Plain, &lines::before_after(spec, &b, &a, lang));
         let measured = crate::class::EventKind::Measured {
             goodput_before: Some(b.goodput_rps),
             goodput_after: Some(a.goodput_rps),
@@ -43,8 +44,8 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
             p99_after_ms: a.p99_ms,
         };
         s.event(measured, n, "measure");
-        let cmps = stage_eval::compare(spec, &before, &after);
-        for (tone, line) in judged::comparison_lines(&cmps, lang) {
+        let cmps = stage::compare(spec, &before, &after);
+        for (tone, line) in lines::comparison_lines(&cmps, lang) {
             s.say(tone, &line);
         }
         let inconclusive = cmps
@@ -55,7 +56,7 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
         }
         reruns += 1;
         let live = s.opts.live;
-        let flame = stage_eval::flame_function(spec);
+        let flame = stage::flame_function(spec);
         after = s.lab(|o| o.run_load(live, flame.as_deref(), spec.observe.seconds))?;
         if after.run.as_ref().is_some_and(|r| r.report.interrupted) {
             s.phrase(Tone::Warn, &p::RUN_INTERRUPTED);
@@ -66,7 +67,7 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
         s.after = Some(after.clone());
         s.save()?;
     }
-    if let Some(chart) = judged::goodput_chart(&s.progress, s.screen.width(), lang) {
+    if let Some(chart) = lines::goodput_chart(&s.progress, s.screen.width(), lang) {
         s.say(Tone::Plain, &chart);
     }
     Ok(Next::Following)

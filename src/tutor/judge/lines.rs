@@ -6,10 +6,10 @@ use crate::load::Failure;
 use crate::present::failure;
 use crate::ui::{table, Tone};
 
-use super::grade::{Comparison, Outcome, SymptomVerdict, Verdict};
-use super::phrases as p;
-use super::progress::{Progress, RunFigures};
-use super::screens::{num, num_or_dash};
+use super::{Comparison, Outcome, SymptomVerdict, Verdict};
+use crate::tutor::phrases as p;
+use crate::tutor::progress::{Progress, RunFigures};
+use crate::tutor::screens::{num, num_or_dash};
 
 /// One line a predicate: pass or fail, observed and expected, and on failure why
 /// it matters.

@@ -4,7 +4,7 @@
 use crate::engine::Side;
 use crate::lessons::{Change, FieldRef, Lang, Need, StageSpec};
 
-use super::grade::{self, Comparison, SymptomVerdict, Verdict};
+use super::{Comparison, SymptomVerdict, Verdict};
 use crate::lab::{ExecTarget, Facts, LabError, LabOps};
 
 /// The reference fix of a stage, applied as a learner's typed fix would be.
@@ -105,12 +105,12 @@ pub fn check(
         .check
         .iter()
         .flat_map(|c| c.predicates.iter())
-        .map(|p| grade::predicate(p, &after, before, spec.fix.as_ref(), lang))
+        .map(|p| super::predicate(p, &after, before, spec.fix.as_ref(), lang))
         .collect();
     let symptom = spec.symptom.as_ref().and_then(|s| {
-        let b = grade::symptom_growth(s, before)?;
-        let a = grade::symptom_growth(s, &after)?;
-        Some((b, a, grade::symptom(s, b, a)))
+        let b = super::symptom_growth(s, before)?;
+        let a = super::symptom_growth(s, &after)?;
+        Some((b, a, super::symptom(s, b, a)))
     });
     Ok(CheckOutcome {
         verdicts,
@@ -126,7 +126,7 @@ pub fn compare(spec: &StageSpec, before: &Facts, after: &Facts) -> Vec<Compariso
         .flat_map(|m| m.compares.iter())
         .map(|c| {
             let band = super::noise::band_for(&c.field, spec.number);
-            grade::comparison(c, before, after, band)
+            super::comparison(c, before, after, band)
         })
         .collect()
 }

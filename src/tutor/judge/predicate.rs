@@ -1,9 +1,8 @@
-//! Grading: a lesson's predicates, its symptom and its before/after comparisons
-//! evaluated against [`Facts`]. Pure: no Docker, no terminal.
-use crate::lessons::{At, Compare, Expect, Fix, Lang, Op, Operand, Predicate, Symptom};
+//! A lesson's predicate evaluated against [`Facts`]. Pure: no Docker, no terminal.
+use crate::lessons::{At, Fix, Lang, Op, Operand, Predicate};
 
-use super::facts::{resolve, Facts, Value};
-use super::phrases as p;
+use crate::tutor::facts::{resolve, Facts, Value};
+use crate::tutor::phrases as p;
 
 /// The outcome of one predicate: when it fails, the field, what was observed and
 /// what was expected, and why it matters.
@@ -160,68 +159,6 @@ fn op_text(op: Op) -> &'static str {
         Op::Ge => ">=",
         Op::Gt => ">",
         Op::Accepted => "accepted",
-    }
-}
-
-/// The symptom's growth over a run; `None` when it cannot be read.
-pub fn symptom_growth(s: &Symptom, run: &Facts) -> Option<f64> {
-    resolve(&s.field, At::Load, run).ok()?.number()
-}
-
-/// How the symptom behaved: grew before the fix, flat after it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SymptomVerdict {
-    /// Grew before, flat after.
-    Fixed,
-    /// Did not grow before the fix: this run shows nothing to fix.
-    NotShown,
-    /// Still grows after the fix.
-    StillThere,
-}
-
-pub fn symptom(s: &Symptom, before: f64, after: f64) -> SymptomVerdict {
-    if before <= 0.0 {
-        SymptomVerdict::NotShown
-    } else if after <= before * s.flat_within {
-        SymptomVerdict::Fixed
-    } else {
-        SymptomVerdict::StillThere
-    }
-}
-
-/// A before/after comparison of the measure step.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Comparison {
-    pub field: String,
-    pub before: Option<f64>,
-    pub after: Option<f64>,
-    pub expect: Expect,
-    pub headline: bool,
-    pub outcome: Outcome,
-}
-
-pub use super::noise::Outcome;
-
-/// A comparison of the runs before and after, against the spread of repeated
-/// runs of the same state (`band`, max/min; see [`super::noise`]).
-pub fn comparison(c: &Compare, before: &Facts, after: &Facts, band: f64) -> Comparison {
-    let b = resolve(&c.field, At::Load, before)
-        .ok()
-        .and_then(|v| v.number());
-    let a = resolve(&c.field, At::Load, after)
-        .ok()
-        .and_then(|v| v.number());
-    let outcome = match (b, a) {
-        (Some(b), Some(a)) => super::noise::call(c.expect, b, a, band),
-        _ => Outcome::Inconclusive,
-    };
-    Comparison {
-        field: c.field.text.clone(),
-        before: b,
-        after: a,
-        expect: c.expect,
-        headline: c.headline,
-        outcome,
     }
 }
 
