@@ -9,6 +9,7 @@ pub mod facts;
 mod hints;
 pub mod hostcmd;
 pub mod judge;
+mod lab_prompt;
 pub mod phrases;
 pub mod position;
 pub mod progress;

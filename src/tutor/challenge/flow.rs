@@ -2,9 +2,9 @@
 //! baseline, the goal, then the prompt until a `check` reaches the goal.
 use crate::ui::Tone;
 
+use crate::tutor::lab_prompt::{self, Applied};
 use crate::tutor::phrases as p;
 use crate::tutor::session::{Flow, Session, Stop};
-use crate::tutor::steps::fix::{self, Applied};
 
 use super::goal::RunMeasure;
 use super::play::{Options, Outcome, Play};
@@ -122,13 +122,13 @@ fn reapply_fixes(s: &mut Session, play: &mut Play) -> Flow<()> {
             drop_fix(s, &f.typed);
             continue;
         };
-        match fix::apply_accepted(s, &change, f.value.as_deref())? {
+        match lab_prompt::apply_accepted(s, &change, f.value.as_deref())? {
             Applied::Done(done) => {
                 let line = w::FIX_APPLIED.fill(s.lang(), &[("done", &done)]);
                 s.say(Tone::Good, &line);
                 play.c.fixes.push(f);
                 play.save(s)?;
-                fix::restart(s, &fault.fix().restart)?;
+                lab_prompt::restart(s, &fault.fix().restart)?;
             }
             Applied::Refused | Applied::Declined => drop_fix(s, &f.typed),
         }

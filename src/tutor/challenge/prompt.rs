@@ -7,10 +7,9 @@
 use crate::lessons::{Change, Input};
 use crate::ui::Tone;
 
+use crate::tutor::lab_prompt::{self, Applied};
 use crate::tutor::phrases as p;
 use crate::tutor::session::{Flow, Session, Stop};
-use crate::tutor::steps::fix::{self, Applied};
-use crate::tutor::steps::investigate;
 
 use super::faults::{choose_hint, Fault, HintChoice};
 use super::play::{Outcome, Play};
@@ -76,7 +75,7 @@ fn typed(s: &mut Session, play: &mut Play, line: &str) -> Flow<()> {
             let spec = play.lab_spec.clone();
             // What the line shows is the learner's to read: the challenge
             // notices no evidence.
-            investigate::run_line(s, &spec, line, &[])?;
+            lab_prompt::run_line(s, &spec, line, &[])?;
             Ok(())
         }
     }
@@ -90,7 +89,7 @@ fn apply(
     value: Option<String>,
     line: &str,
 ) -> Flow<()> {
-    let Applied::Done(done) = fix::apply_accepted(s, change, value.as_deref())? else {
+    let Applied::Done(done) = lab_prompt::apply_accepted(s, change, value.as_deref())? else {
         return Ok(());
     };
     s.say(
@@ -104,7 +103,7 @@ fn apply(
         typed: line.to_string(),
     });
     play.save(s)?;
-    fix::restart(s, &fault.fix().restart)
+    lab_prompt::restart(s, &fault.fix().restart)
 }
 
 /// The next hint about the first fault still in the server, once the learner

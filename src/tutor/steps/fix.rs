@@ -2,13 +2,14 @@
 //! lesson's forms and ranges; a refused or unknown line changes nothing, an
 //! accepted one is applied to the lab for real. A host-wide change is announced
 //! as such (and journaled by the engine) before it is made.
-use crate::lessons::{Change, Fix, Input, Lesson, Need, Service, StageSpec, StepKind};
-use crate::lessons::{Target, ValueRule};
+use crate::lessons::Target;
+use crate::lessons::{Fix, Input, Lesson, Need, StageSpec, StepKind};
 use crate::ui::Tone;
 
 use super::Next;
 use crate::tutor::hints;
 use crate::tutor::judge::stage;
+use crate::tutor::lab_prompt::{announce_host, apply_accepted, live_value, restart, Applied};
 use crate::tutor::phrases as p;
 use crate::tutor::progress::StageStatus;
 use crate::tutor::session::{Flow, Session, Stop};
@@ -115,64 +116,6 @@ fn attempt(s: &mut Session, fix: &Fix, line: &str) -> Flow<Option<String>> {
     }
 }
 
-/// What became of a change whose form and range were accepted.
-pub(crate) enum Applied {
-    /// Applied; what was done, in a line.
-    Done(String),
-    /// Refused (and said why): a host-wide value not above the one in force.
-    Refused,
-    /// The learner declined a host-wide change, or applying it failed (and was shown).
-    Declined,
-}
-
-/// Applies an accepted change as the fix step does: a host-wide value only
-/// above the one in force, announced and confirmed first (the engine journals it).
-pub(crate) fn apply_accepted(
-    s: &mut Session,
-    change: &Change,
-    value: Option<&str>,
-) -> Flow<Applied> {
-    let lang = s.lang();
-    let live = live_value(s, change)?;
-    if let (Some(v), Some(live)) = (value, live) {
-        let above_live = matches!(
-            change.value,
-            Some(ValueRule::Integer {
-                above_live: true,
-                ..
-            })
-        );
-        if above_live && v.parse::<u64>().is_ok_and(|v| v <= live) {
-            let why = p::NOT_ABOVE_LIVE.fill(lang, &[("value", v), ("live", &live.to_string())]);
-            s.say(Tone::Bad, &p::REFUSED.fill(lang, &[("reason", &why)]));
-            return Ok(Applied::Refused);
-        }
-    }
-    if !announce_host(s, change, live)? {
-        return Ok(Applied::Declined);
-    }
-    Ok(match s.try_lab(|o| o.apply(change, value))? {
-        Some(done) => Applied::Done(done),
-        None => Applied::Declined,
-    })
-}
-
-/// The value in force of the sysctl a change sets, when it is a number.
-fn live_value(s: &mut Session, change: &Change) -> Flow<Option<u64>> {
-    Ok(s.try_lab(|o| stage::live_value(o, change))?.flatten())
-}
-
-/// Says that a change reaches beyond the lab, and asks; true to go ahead.
-fn announce_host(s: &mut Session, change: &Change, live: Option<u64>) -> Flow<bool> {
-    let Target::HostSysctl(name) = &change.target else {
-        return Ok(true);
-    };
-    let live = live.map(|v| v.to_string()).unwrap_or_else(|| "?".into());
-    let line = p::HOST_WIDE.fill(s.lang(), &[("name", name), ("live", &live)]);
-    s.say(Tone::Warn, &line);
-    s.confirm(p::APPLY_IT.get(s.lang()))
-}
-
 /// The reference fix as the learner would type it.
 pub fn solution(s: &mut Session, fix: &Fix) {
     let head = match fix.need {
@@ -215,29 +158,4 @@ pub fn skip(s: &mut Session, spec: &StageSpec) -> Flow<bool> {
     let n = spec.number.to_string();
     s.say(Tone::Note, &p::SKIPPED.fill(lang, &[("n", &n)]));
     Ok(true)
-}
-
-pub(crate) fn restart(s: &mut Session, services: &[Service]) -> Flow<()> {
-    if services.is_empty() {
-        return Ok(());
-    }
-    let names: Vec<&str> = services
-        .iter()
-        .map(|v| match v {
-            Service::Nginx => "nginx",
-            Service::PhpFpm => "php-fpm",
-        })
-        .collect();
-    let names = names.join(", ");
-    let lang = s.lang();
-    s.say(
-        Tone::Note,
-        &p::RESTARTING.fill(lang, &[("services", &names)]),
-    );
-    s.lab(|o| o.restart(services))?;
-    s.say(
-        Tone::Good,
-        &p::RESTARTED.fill(lang, &[("services", &names)]),
-    );
-    Ok(())
 }

@@ -5,12 +5,12 @@ use crate::lessons::{Lesson, StepKind};
 use super::session::{Flow, Session};
 
 mod brief;
-pub(crate) mod check;
+mod check;
 mod debrief;
 mod diagnose;
-pub(crate) mod fix;
-pub(crate) mod investigate;
-pub(crate) mod measure;
+mod fix;
+mod investigate;
+mod measure;
 mod observe;
 mod predict;
 mod prose;
