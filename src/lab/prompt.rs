@@ -1,4 +1,27 @@
-//! What the lab prompt runs besides plain commands in the server: `docker logs`
+//! The lab prompt: where a typed line runs, decided from its text alone (pure,
+//! unit-tested, [`route`]), so that the seed's commands work as the seed types
+//! them, and what runs it ([`run`]).
+//!
+//! - Any line runs inside the server (the nginx container), whatever it is:
+//!   that is the lab's to break.
+//! - `dmesg` alone, or piped into a few filters, with options that only read,
+//!   runs in perflab's host helper: the kernel log is the host's. The helper
+//!   shares the host's process namespace with SYS_ADMIN and SYSLOG, so nothing
+//!   else may reach it: no shell syntax, no option that clears or changes the
+//!   log (`-C`, `-c`, `-D`, `-E`, `-n` are refused outright).
+//! - `docker logs [--tail N] [-t] nginx|phpfpm` reads that container's output
+//!   through the engine; `docker exec [-it] nginx|phpfpm CMD...` runs CMD in that
+//!   container, a trailing `| grep ...` included (the lab's real container
+//!   names work too).
+//! - `perf record -g` records under the standard load in the host helper, as
+//!   `perflab flame` does; `perf report [--stdio] [| head ...]` shows the report
+//!   kept from it.
+//!
+//! `perflab shell` runs everything in the server; its `dmesg` prints the copy of
+//! the host's kernel log that the shell makes through the helper
+//! (`crate::lab::kernel_copy`).
+//!
+//! Besides plain commands in the server, the lab layer runs here `docker logs`
 //! of the server's containers through the engine, and the seed's `perf record -g`
 //! / `perf report`, recorded in the host helper under the standard load exactly
 //! as `perflab flame` records (one [`measured_run`] with a [`Recording`]).
@@ -15,6 +38,18 @@ use crate::load::LoadConfig;
 use super::events::LabSink;
 use super::measure::{duration_for_recording, measured_run, Extras};
 use super::{LabError, Recording};
+
+mod docker;
+mod kernel;
+mod perf;
+mod route;
+mod router;
+#[cfg(test)]
+mod tests;
+
+pub use kernel::is_kernel_log_read;
+pub use route::{Refused, Route};
+pub use router::{route, run};
 
 /// The kept report's name under [`LOG_DIR`] (`less /var/log/perflab/perf-report.txt`
 /// in `perflab shell` reads it too).

@@ -7,7 +7,6 @@ pub mod challenge;
 pub mod course;
 pub mod facts;
 mod hints;
-pub mod hostcmd;
 pub mod judge;
 mod lab_prompt;
 pub mod phrases;

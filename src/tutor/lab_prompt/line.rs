@@ -4,8 +4,8 @@
 use crate::lessons::{Evidence, Place, StageSpec};
 use crate::ui::Tone;
 
+use crate::lab::prompt as hostcmd;
 use crate::tutor::facts::Facts;
-use crate::tutor::hostcmd;
 use crate::tutor::judge::{self, stage};
 use crate::tutor::phrases as p;
 use crate::tutor::session::{Flow, Session};

@@ -1,6 +1,6 @@
 //! The seed's perf path at the lab prompt: `perf record -g`, then `perf report`.
+use super::RECORD_SECONDS;
 use crate::flame::SECONDS;
-use crate::lab::prompt::RECORD_SECONDS;
 
 use super::route::{Refused, Route};
 
