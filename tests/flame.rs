@@ -11,7 +11,8 @@ use perflab::engine::{Engine, Server, Side};
 use perflab::flame::{self, fold, function_share, top, FlameReport, FoldError};
 use perflab::lab::{duration_for_recording, measured_run, Extras, LabSink, Quiet, Recording};
 use perflab::lab::{LabOps, LabSession, LoadShape, STANDARD};
-use perflab::lessons::{At, FieldRef, KeyKind, CATALOG, SYSCTLS};
+use perflab::lessons::fields::every_name;
+use perflab::lessons::{At, FieldRef};
 use perflab::load::LoadConfig;
 use perflab::tutor::facts::resolve;
 use tokio_util::sync::CancellationToken;
@@ -280,29 +281,6 @@ async fn stage5_port_search_is_hot_until_tw_reuse() {
     }
 }
 
-/// Every name the evidence field catalogue (src/lessons/fields.rs) lets a lesson
-/// write, with a key of each kind the lessons use.
-fn catalogue_names() -> Vec<String> {
-    let mut names = Vec::new();
-    for info in CATALOG {
-        let keys: &[&str] = match info.key {
-            KeyKind::None => &[""],
-            KeyKind::Port => &["80", "9000"],
-            KeyKind::Status => &["200", "5xx"],
-            KeyKind::Limit => &["5"],
-            KeyKind::Function => &["inet_hash_connect"],
-        };
-        for k in keys {
-            names.push(match k.is_empty() {
-                true => info.name.to_string(),
-                false => format!("{}[{k}]", info.name),
-            });
-        }
-    }
-    names.extend(SYSCTLS.iter().map(|s| format!("sysctl.{s}")));
-    names
-}
-
 /// The catalogue against real output: one measured run with a flame recording
 /// through the real lab behind the tutor's seam, as a stage reads its evidence.
 /// Every catalogued field reads a value, both under load and now, from what a
@@ -329,7 +307,7 @@ async fn every_catalogued_field_reads_a_value_from_a_real_run() {
     let run = facts.run.as_ref().expect("the run's facts");
 
     let mut unread = Vec::new();
-    for name in catalogue_names() {
+    for name in every_name() {
         let field = FieldRef::parse(&name).expect("a catalogued name parses");
         for at in [At::Load, At::Now] {
             if let Err(e) = resolve(&field, at, &facts) {

@@ -121,6 +121,29 @@ static SETTING: FieldInfo = f(
 /// the field, and the knob whose value it reports from the running service.
 pub const KNOB_SETTINGS: &[(&str, &str)] = &[("phpfpm.max_children", "pm_max_children")];
 
+/// Every name the catalog lets a lesson write, with a key of each kind the
+/// lessons use: what a check that every field reads a value goes through.
+pub fn every_name() -> Vec<String> {
+    let mut names = Vec::new();
+    for info in CATALOG {
+        let keys: &[&str] = match info.key {
+            KeyKind::None => &[""],
+            KeyKind::Port => &["80", "9000"],
+            KeyKind::Status => &["200", "5xx"],
+            KeyKind::Limit => &["5"],
+            KeyKind::Function => &["inet_hash_connect"],
+        };
+        for k in keys {
+            names.push(match k.is_empty() {
+                true => info.name.to_string(),
+                false => format!("{}[{k}]", info.name),
+            });
+        }
+    }
+    names.extend(SYSCTLS.iter().map(|s| format!("sysctl.{s}")));
+    names
+}
+
 /// A field as a lesson names it, checked against the catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "String")]

@@ -2,30 +2,14 @@
 //! name, and every field the embedded lessons do name, reads a value.
 use super::*;
 use crate::config::StagePlan;
-use crate::lessons::{Course, KeyKind, CATALOG, SYSCTLS};
+use crate::lessons::fields::every_name;
+use crate::lessons::{Course, KeyKind, SYSCTLS};
 use crate::load::LoadReport;
 use crate::probe::Listen;
 
 /// Every name the catalogue lets a lesson write, with a key of each kind.
 fn catalogue() -> Vec<FieldRef> {
-    let mut names = Vec::new();
-    for info in CATALOG {
-        let keys: &[&str] = match info.key {
-            KeyKind::None => &[""],
-            KeyKind::Port => &["80", "9000"],
-            KeyKind::Status => &["200", "5xx"],
-            KeyKind::Limit => &["5"],
-            KeyKind::Function => &["inet_hash_connect"],
-        };
-        for k in keys {
-            names.push(match k.is_empty() {
-                true => info.name.to_string(),
-                false => format!("{}[{k}]", info.name),
-            });
-        }
-    }
-    names.extend(SYSCTLS.iter().map(|s| format!("sysctl.{s}")));
-    names
+    every_name()
         .iter()
         .map(|n| FieldRef::parse(n).expect("a catalogued name parses"))
         .collect()
