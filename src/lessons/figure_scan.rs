@@ -11,7 +11,7 @@
 //! connections`, `2 s timeout`, the range 20000–20050) and pass, and so does
 //! anything in inline code: a command, a config line, a log line or a value
 //! quoted as written (`20 MB`) is literal text, never a measurement of ours.
-use super::figures::{scan, Figures, Found, Placeholder, REGENERATE, SYNTAX};
+use super::figures::{scan, syntax, Figures, Found, Placeholder, REGENERATE};
 use super::problem::{Problem, Report};
 use super::source::Files;
 
@@ -38,8 +38,9 @@ fn text(t: &str, path: &str, r: &mut Report<'_>) {
             r.add(
                 path,
                 format!(
-                    "malformed placeholder {:?}: {reason}; write {SYNTAX}",
-                    &t[at]
+                    "malformed placeholder {:?}: {reason}; write {}",
+                    &t[at],
+                    syntax()
                 ),
             );
         }

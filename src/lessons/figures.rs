@@ -405,8 +405,16 @@ pub enum Placeholder {
     },
 }
 
-/// The placeholders lessons may write, for messages.
-pub const SYNTAX: &str = "{{runs}}, {{N.gain}}, {{N.before|after.goodput|p99_ms|symptom|flame_share|request_timeouts|error_pct.median|min|max}} with N from 0 to 6, or {{TABLE:key}} with TABLE conntrack, pool or storm_rate";
+/// The placeholders lessons may write, for messages; the tables are [`QUOTED`]'s.
+pub fn syntax() -> String {
+    let names: Vec<&str> = QUOTED.iter().map(|(n, ..)| *n).collect();
+    let tables = match names.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    format!("{{{{runs}}}}, {{{{N.gain}}}}, {{{{N.before|after.goodput|p99_ms|symptom|flame_share|request_timeouts|error_pct.median|min|max}}}} with N from 0 to 6, or {{{{TABLE:key}}}} with TABLE {tables}")
+}
 
 impl Placeholder {
     /// The text between the braces: `1.before.goodput.median`.

@@ -99,3 +99,11 @@ fn a_table_of_another_format_or_shape_is_refused() {
     let e = Figures::parse("{", "t.json").unwrap_err().to_string();
     assert!(e.contains("bash bench/course-repeat.sh 5"), "{e}");
 }
+
+#[test]
+fn the_syntax_names_every_quoted_table() {
+    assert_eq!(
+        syntax(),
+        "{{runs}}, {{N.gain}}, {{N.before|after.goodput|p99_ms|symptom|flame_share|request_timeouts|error_pct.median|min|max}} with N from 0 to 6, or {{TABLE:key}} with TABLE conntrack, pool or storm_rate"
+    );
+}
