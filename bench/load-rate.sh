@@ -7,6 +7,10 @@
 # per 1000 requests. Fails when any run's achieved rate is more than MAX_OFF_PCT
 # percent away from its target.
 #
+# First, in the same run, what the machine serves at all: perflab in closed loop
+# and wrk, each with the same CONNS for DURATION seconds (RUNS times, the best
+# kept). A target above that cannot be kept by any client; the table says so.
+#
 # Env: RATES ("1000 10000 50000"), DURATION (s, 5), RUNS (1), CONNS (1000),
 #      MAX_OFF_PCT (1), PERFLAB (a built perflab to use instead of building this tree).
 set -euo pipefail
@@ -28,6 +32,20 @@ if [ -z "${PERFLAB:-}" ]; then
     PERFLAB="$ROOT/target/release/perflab"
 fi
 
+need wrk wrk
+capacity=0
+for i in $(seq "$RUNS"); do
+    echo "  capacity, run $i of $RUNS" >&2
+    "$PERFLAB" load --url "$URL" -c "$CONNS" -d "${DURATION}s" --timeout 2s --json >"$T/out" 2>"$T/err"
+    closed=$(jq -r .total_rps "$T/out")
+    wrk -t"$(nproc)" -c"$CONNS" -d"${DURATION}s" --timeout 2s "$URL" >"$T/wrk" 2>&1
+    w=$(awk '/^Requests\/sec/ {print $2}' "$T/wrk")
+    echo "closed loop, $CONNS connections, run $i: perflab $closed requests/s, wrk $w requests/s"
+    capacity=$(awk -v a="$capacity" -v b="$closed" -v c="$w" 'BEGIN {m = a; if (b > m) m = b; if (c > m) m = c; printf "%.0f", m}')
+done
+echo "what this machine serves (the best of those): $capacity requests/s"
+echo
+
 printf '%9s %4s %12s %8s %12s %7s %7s %9s %12s %15s %14s\n' target run achieved "off %" "responses/s" late unsent connects "p99 ms" "uncorr. p99 ms" "CPU ms/1k req"
 status=0
 for rate in $RATES; do
@@ -44,7 +62,11 @@ for rate in $RATES; do
         printf '%9s %4s %12.1f %8s %12.1f %7s %7s %9s %12.2f %15.2f %14s\n' \
             "$rate" "$i" "$achieved" "$off" "$total" "$late" "$unsent" "$connects" "$p99" "$up99" "$cpu"
         if awk -v o="$off" -v m="$MAX_OFF_PCT" 'BEGIN {exit !(o > m || o < -m)}'; then
-            echo "  achieved rate more than $MAX_OFF_PCT % away from $rate" >&2
+            if [ "$rate" -gt "$capacity" ]; then
+                echo "  achieved rate more than $MAX_OFF_PCT % away from $rate, which is above what this machine serves closed loop ($capacity/s)" >&2
+            else
+                echo "  achieved rate more than $MAX_OFF_PCT % away from $rate" >&2
+            fi
             status=1
         fi
     done

@@ -66,12 +66,23 @@ pub struct LabFixture {
     pub name: String,
     pub state: PathBuf,
     host_before: Vec<(String, String)>,
-    _serial: Serial,
+    /// The machine to this test; a second lab of the same test
+    /// ([`LabFixture::another`]) shares the first one's turn.
+    _serial: Option<Serial>,
 }
 
 impl LabFixture {
     pub fn new(name: &str) -> LabFixture {
-        let serial = serial();
+        LabFixture::made(name, Some(serial()))
+    }
+
+    /// A second lab in the test that holds this one (two labs on one engine):
+    /// its own name and state directory, this lab's turn.
+    pub fn another(&self, name: &str) -> LabFixture {
+        LabFixture::made(name, None)
+    }
+
+    fn made(name: &str, serial: Option<Serial>) -> LabFixture {
         let state = std::env::temp_dir().join(format!("perflab-test-{name}"));
         let _ = std::fs::remove_dir_all(&state);
         let name = format!("t-{name}");
@@ -323,6 +334,28 @@ impl Perflab {
     /// A Docker Engine that cannot be reached.
     pub fn no_docker(self) -> Perflab {
         self.env("DOCKER_HOST", "unix:///nonexistent/perflab-test.sock")
+    }
+
+    /// Runs it in a network namespace of its own (`unshare -n`: a loopback that
+    /// is down, no route anywhere), still reaching the engine over its unix
+    /// socket: a client that cannot route to the lab's network.
+    pub fn without_route(self) -> Perflab {
+        let mut cmd = Command::new("unshare");
+        cmd.arg("--net")
+            .arg("--")
+            .arg(self.cmd.get_program())
+            .args(self.cmd.get_args());
+        for (key, value) in self.cmd.get_envs() {
+            match value {
+                Some(v) => cmd.env(key, v),
+                None => cmd.env_remove(key),
+            };
+        }
+        Perflab {
+            cmd,
+            shown: format!("unshare --net {}", self.shown),
+            typed: self.typed,
+        }
     }
 
     pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Perflab {

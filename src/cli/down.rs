@@ -35,6 +35,9 @@ pub async fn run(_args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     for r in &report.restored {
         ui::done(&format!("restored {r}"));
     }
+    for k in &report.kept {
+        ui::info(k);
+    }
     for s in &report.skipped {
         ui::warn(s);
     }

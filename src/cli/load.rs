@@ -9,6 +9,7 @@ use anyhow::Context as _;
 
 use super::Ctx;
 use crate::engine::Server;
+use crate::lab::beside::{self, Line};
 use crate::lab::{defaults, measured_run, Extras, LabEvent, LoadShape};
 use crate::lessons::Course;
 use crate::load::{options, run_load_watched, target, LoadConfig, LoadError};
@@ -59,22 +60,37 @@ pub struct Args {
     /// (then, by default, only those of the stages already solved)
     #[arg(long)]
     evidence: bool,
+    /// Run as the load container beside the lab: the target may only be on this
+    /// container's own networks, and the live ticks and the result are JSON
+    /// lines on stdout (perflab starts this itself)
+    #[arg(long, hide = true, requires = "url", conflicts_with_all = ["json", "settle"])]
+    beside_lab: bool,
 }
 
-pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let (url, subnets, server) = resolve_target(args.url.as_deref(), ctx).await?;
+/// The run the options ask for against `url`, which the guard allows only on
+/// loopback or in `subnets`.
+fn config(args: &Args, url: &str, subnets: &[(Ipv4Addr, u8)]) -> Result<LoadConfig, LoadError> {
     let shape = LoadShape {
         connections: args.connections,
         duration: args.duration,
         timeout: args.timeout,
         keepalive: !args.close,
     };
-    let mut cfg = LoadConfig::new(&url, &subnets, &shape)?;
+    let mut cfg = LoadConfig::new(url, subnets, &shape)?;
     cfg.connect_timeout = args.connect_timeout.unwrap_or(args.timeout);
     cfg.rate = args.rate;
     if let Some(t) = args.threads {
         cfg.threads = usize::from(t);
     }
+    Ok(cfg)
+}
+
+pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    if args.beside_lab {
+        return serve_beside(&args, ctx).await;
+    }
+    let (url, subnets, server) = resolve_target(args.url.as_deref(), ctx).await?;
+    let cfg = config(&args, &url, &subnets)?;
     if !args.json {
         let shape = match cfg.rate {
             None => format!("with {} connections", cfg.connections),
@@ -165,6 +181,28 @@ fn reveal(evidence: bool, ctx: &Ctx) -> Reveal {
     }
 }
 
+/// The load container's side of a run beside the lab: the guard allows only
+/// this container's own networks (the lab's), and every tick and the result go
+/// to stdout as JSON lines for the perflab that started it.
+async fn serve_beside(args: &Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let url = args.url.as_deref().unwrap_or_default();
+    let cfg = config(args, url, &beside::own_subnets())?;
+    let say = |line: Line| match serde_json::to_string(&line) {
+        Ok(text) => ui::out(&text),
+        Err(e) => log::error!("writing a line for perflab: {e}"),
+    };
+    say(Line::Started);
+    let report = run_load_watched(&cfg, &ctx.cancel, |t| say(Line::Tick(t)))
+        .await
+        .with_context(|| format!("running load against {}", cfg.url))?;
+    let interrupted = report.interrupted;
+    say(Line::Report(Box::new(report)));
+    Ok(match interrupted {
+        true => super::interrupted_code(),
+        false => ExitCode::SUCCESS,
+    })
+}
+
 /// Settles the server, or says in a line what an earlier run left that this run
 /// will measure too.
 async fn before_the_run(
@@ -233,5 +271,58 @@ async fn resolve_target(
             allowed: Vec::new(),
         }
         .into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn args_of(argv: &[String]) -> Args {
+        let cli = super::super::Cli::try_parse_from(
+            std::iter::once("perflab".to_string()).chain(argv.iter().cloned()),
+        )
+        .unwrap_or_else(|e| panic!("{argv:?}: {e}"));
+        match cli.command {
+            Some(super::super::Command::Load(args)) => args,
+            other => panic!("not a load: {other:?}"),
+        }
+    }
+
+    /// What runs beside the lab is the run asked for here: every option of the
+    /// generator survives `beside::command_line` and the parse inside.
+    #[test]
+    fn the_run_beside_the_lab_is_the_run_asked_for() {
+        let lab = [(Ipv4Addr::new(172, 18, 0, 0), 16)];
+        for argv in [
+            &["load"][..],
+            &[
+                "load",
+                "-c",
+                "7",
+                "-d",
+                "1.5s",
+                "--timeout",
+                "300ms",
+                "--close",
+            ],
+            &[
+                "load",
+                "--connect-timeout",
+                "40ms",
+                "--threads",
+                "3",
+                "-d",
+                "1m",
+            ],
+        ] {
+            let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
+            let here = config(&args_of(&argv), "http://172.18.0.2/", &lab).unwrap();
+            let inside_args = args_of(&beside::command_line(&here));
+            assert!(inside_args.beside_lab);
+            let inside = config(&inside_args, inside_args.url.as_deref().unwrap(), &lab).unwrap();
+            assert_eq!(format!("{here:?}"), format!("{inside:?}"), "for {argv:?}");
+        }
     }
 }

@@ -79,6 +79,9 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 for r in &down.restored {
                     ui::done(&format!("restored {r}"));
                 }
+                for k in &down.kept {
+                    ui::info(k);
+                }
             }
             // Say what stopped the run first, then what is left to do.
             Err(e) => {

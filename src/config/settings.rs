@@ -17,10 +17,23 @@ pub struct Settings {
     /// A separate image set (`<set>-perflab-server:...`, built without the layer
     /// cache), for the tests of an interrupted build.
     pub images: Option<String>,
+    /// `DOCKER_HOST` as given: bollard connects through it, and perflab tells
+    /// from it whether the engine is on another machine.
+    pub docker_host: Option<String>,
+    /// `DOCKER_TLS_VERIFY` is set: the engine wants TLS, which perflab does not
+    /// speak (it says how to reach such an engine instead).
+    pub docker_tls: bool,
+    /// perflab's own program, copied into a container beside the lab to drive
+    /// the load from there: this process's binary when perflab runs as itself;
+    /// none when the load runs from this process instead (`PERFLAB_LOAD_FROM=host`,
+    /// and a program that uses perflab as a library, a test).
+    pub program: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SettingsError {
+    #[error("PERFLAB_LOAD_FROM {value:?} is not where a load can run: `beside` (the default: a short-lived container on the lab's network) or `host` (this process; needs a route to the lab's network)")]
+    LoadFrom { value: String },
     #[error("{var} {value:?} is not a valid {what}: 1 to 20 characters of a-z, 0-9 and -, starting with a letter")]
     BadName {
         var: &'static str,
@@ -51,10 +64,28 @@ impl Settings {
                 Settings::lab_dir(&base, &lab)
             }
         };
+        let docker_host = var("DOCKER_HOST").map(|h| h.to_string_lossy().into_owned());
+        let docker_tls = var("DOCKER_TLS_VERIFY").is_some();
+        let program = match var("PERFLAB_LOAD_FROM")
+            .as_deref()
+            .map(|v| v.to_string_lossy())
+        {
+            None => Some(PathBuf::from("/proc/self/exe")),
+            Some(v) if v == "beside" => Some(PathBuf::from("/proc/self/exe")),
+            Some(v) if v == "host" => None,
+            Some(v) => {
+                return Err(SettingsError::LoadFrom {
+                    value: v.into_owned(),
+                })
+            }
+        };
         Ok(Settings {
             lab,
             state_dir,
             images,
+            docker_host,
+            docker_tls,
+            program,
         })
     }
 
@@ -66,6 +97,9 @@ impl Settings {
             lab,
             state_dir: state_dir.to_path_buf(),
             images: None,
+            docker_host: None,
+            docker_tls: false,
+            program: None,
         })
     }
 

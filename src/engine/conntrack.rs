@@ -1,12 +1,12 @@
 //! The conntrack stage: the server namespace's own table filled up to the global
 //! limit with synthetic long-lived entries, and the host-wide limit raised (the
-//! seed's fix) through the host helper, journaled first.
+//! seed's fix) from the holder of the engine's ledger, journaled first.
 use std::time::Duration;
 
 use super::error::{EngineError, HostValueError};
-use super::journal::{Journal, ALLOWED};
+use super::journal::Journal;
+use super::ledger_store::{host_path, HeldLedger};
 use super::server::{Server, Side};
-use super::toolbox::ToolboxMode;
 use super::Engine;
 
 /// Above this global limit the fill would pin over ~1 GB of kernel memory.
@@ -75,11 +75,27 @@ impl Engine {
         Ok(after)
     }
 
-    /// Raises a host-wide value (never lowers it): journaled and synced before the
-    /// change, restored by `perflab down`.
+    /// Raises a host-wide value (never lowers it): this lab's journal and the
+    /// engine's ledger are written (and synced) before the change, and `perflab
+    /// down` of the last lab that raised it puts the original back. Returns the
+    /// value it had.
     pub async fn raise_host_sysctl(&self, key: &str, value: u64) -> Result<u64, EngineError> {
-        let path = host_path(key)?;
-        let current = read_host_value(path)?;
+        host_path(key)?;
+        let mut held = self.take_ledger().await?;
+        let result = self.raise_held(&mut held, key, value).await;
+        let released = held.release().await;
+        let was = result?;
+        released?;
+        Ok(was)
+    }
+
+    async fn raise_held(
+        &self,
+        held: &mut HeldLedger,
+        key: &str,
+        value: u64,
+    ) -> Result<u64, EngineError> {
+        let current = held.read_value(key).await?;
         if value <= current {
             return Err(HostValueError::WouldLower {
                 key: key.to_string(),
@@ -88,12 +104,18 @@ impl Engine {
             }
             .into());
         }
+        let original = match held.ledger.get(key) {
+            Some(raised) if raised.applied == current => raised.original,
+            _ => current,
+        };
         let dir = &self.state_dir;
         let mut journal = Journal::load(dir)?;
-        journal.record(key, &current.to_string(), &value.to_string());
+        journal.record(key, &original.to_string(), &value.to_string());
         journal.save(dir)?;
-        self.write_host_value(key, value).await?;
-        let now = read_host_value(path)?;
+        held.ledger.raise(key, &self.names.lab, current, value);
+        held.save().await?;
+        held.write_value(key, value).await?;
+        let now = held.read_value(key).await?;
         if now != value {
             return Err(HostValueError::NotWritten {
                 key: key.to_string(),
@@ -104,41 +126,4 @@ impl Engine {
         }
         Ok(current)
     }
-
-    pub(crate) async fn write_host_value(&self, key: &str, value: u64) -> Result<(), EngineError> {
-        self.toolbox(
-            ToolboxMode::HostNet,
-            &["sysctl", "-w", &format!("{key}={value}")],
-            super::docker::CALL,
-        )
-        .await?
-        .ok(&format!("sysctl -w {key}={value} on the host"))
-        .map(|_| ())
-    }
-}
-
-pub(crate) fn host_path(key: &str) -> Result<&'static str, EngineError> {
-    ALLOWED
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, p)| *p)
-        .ok_or_else(|| {
-            HostValueError::NotAllowed {
-                key: key.to_string(),
-            }
-            .into()
-        })
-}
-
-/// Reads a host value straight from /proc/sys (perflab runs on the host).
-pub fn read_host_value(path: &'static str) -> Result<u64, EngineError> {
-    let text =
-        std::fs::read_to_string(path).map_err(|source| HostValueError::Read { path, source })?;
-    text.trim().parse().map_err(|_| {
-        HostValueError::NotNumber {
-            path,
-            text: text.trim().to_string(),
-        }
-        .into()
-    })
 }

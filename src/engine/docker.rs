@@ -12,6 +12,38 @@ use crate::config::Settings;
 /// The default deadline of one Docker call.
 pub const CALL: Duration = Duration::from_secs(30);
 
+/// The client for `DOCKER_HOST`: a unix socket (the default), or plain HTTP to
+/// an engine elsewhere. TLS and ssh are not built in; a socket forwarded over
+/// ssh reaches any engine.
+fn client(settings: &Settings) -> Result<Docker, EngineError> {
+    let refused = |why: &str| EngineError::Endpoint {
+        endpoint: settings.docker_host.clone().unwrap_or_default(),
+        why: why.to_string(),
+    };
+    let connected = match settings.docker_host.as_deref() {
+        None => Docker::connect_with_unix_defaults(),
+        Some(h) if h.starts_with("unix://") => {
+            Docker::connect_with_unix(h, 120, bollard::API_DEFAULT_VERSION)
+        }
+        Some(h)
+            if (h.starts_with("tcp://") || h.starts_with("http://")) && !settings.docker_tls =>
+        {
+            Docker::connect_with_http(h, 120, bollard::API_DEFAULT_VERSION)
+        }
+        Some(h) if h.starts_with("tcp://") || h.starts_with("https://") => {
+            return Err(refused("perflab does not speak TLS to an engine"))
+        }
+        Some(h) if h.starts_with("ssh://") => {
+            return Err(refused("perflab does not open ssh connections itself"))
+        }
+        Some(_) => return Err(refused("it is neither unix://, tcp:// nor http://")),
+    };
+    connected.map_err(|source| EngineError::Connect {
+        what: "connecting".into(),
+        source,
+    })
+}
+
 /// A connection to the Docker Engine that holds the lab.
 #[derive(Clone)]
 pub struct Engine {
@@ -25,6 +57,12 @@ pub struct Engine {
     /// Cancelled on Ctrl-C/SIGTERM: long operations stop and clean up what they made.
     pub(crate) cancel: tokio_util::sync::CancellationToken,
     pub(crate) events: Events,
+    /// `DOCKER_HOST` as given (none: the default socket), to tell the engine's kind.
+    pub(crate) endpoint: Option<String>,
+    /// perflab's program to run beside the lab (none: the load runs in this process).
+    pub(crate) program: Option<PathBuf>,
+    /// What the engine says of itself, asked once.
+    pub(crate) facts: std::sync::Arc<tokio::sync::OnceCell<super::kind::EngineFacts>>,
 }
 
 impl Engine {
@@ -34,9 +72,7 @@ impl Engine {
             let what = what.to_string();
             |source| EngineError::Connect { what, source }
         };
-        let docker = Docker::connect_with_local_defaults()
-            .map_err(cannot_reach("connecting"))?
-            .with_timeout(Duration::from_secs(600));
+        let docker = client(settings)?.with_timeout(Duration::from_secs(600));
         let docker = deadline("the version negotiation", Duration::from_secs(10), async {
             docker
                 .negotiate_version()
@@ -58,6 +94,9 @@ impl Engine {
             images: settings.images.clone(),
             cancel: tokio_util::sync::CancellationToken::new(),
             events: events::quiet(),
+            endpoint: settings.docker_host.clone(),
+            program: settings.program.clone(),
+            facts: Default::default(),
         })
     }
 
@@ -71,6 +110,18 @@ impl Engine {
     pub fn with_events(mut self, events: Events) -> Engine {
         self.events = events;
         self
+    }
+
+    /// Drops the program to run beside the lab: this connection's loads run in
+    /// this process (`perflab load --from host`).
+    pub fn without_program(mut self) -> Engine {
+        self.program = None;
+        self
+    }
+
+    /// perflab's program that runs beside the lab, if this connection has one.
+    pub fn program(&self) -> Option<&std::path::Path> {
+        self.program.as_deref()
     }
 
     pub(crate) fn tell(&self, event: EngineEvent) {

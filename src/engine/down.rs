@@ -5,11 +5,12 @@ use bollard::query_parameters::{
     ListContainersOptionsBuilder, ListNetworksOptionsBuilder, ListVolumesOptionsBuilder,
 };
 
-use super::conntrack::{host_path, read_host_value};
 use super::docker::CALL;
 use super::error::{deadline, EngineError, HostValueError};
 use super::events::EngineEvent;
 use super::journal::Journal;
+use super::ledger::Release;
+use super::ledger_store::HeldLedger;
 use super::{labels, Engine};
 
 /// What `down` did.
@@ -20,6 +21,8 @@ pub struct DownReport {
     pub volumes: Vec<String>,
     /// `key: applied -> original` for each restored host value.
     pub restored: Vec<String>,
+    /// Host values left raised for the other labs that raised them too.
+    pub kept: Vec<String>,
     /// Journal entries that were not restored, with the reason.
     pub skipped: Vec<String>,
 }
@@ -40,6 +43,7 @@ impl DownReport {
         if !self.restored.is_empty() {
             parts.push(format!("restored {}", self.restored.join(", ")));
         }
+        parts.extend(self.kept.iter().cloned());
         parts.extend(self.skipped.iter().cloned());
         parts.join("; ")
     }
@@ -49,6 +53,7 @@ impl DownReport {
             && self.networks.is_empty()
             && self.volumes.is_empty()
             && self.restored.is_empty()
+            && self.kept.is_empty()
             && self.skipped.is_empty()
     }
 }
@@ -158,36 +163,76 @@ impl Engine {
         Ok(report)
     }
 
-    /// Puts back every journaled host value that still holds what perflab set;
-    /// one changed since by someone else is left alone and reported.
+    /// Gives back every host value this lab raised: this lab's claims leave the
+    /// engine's ledger, and a value whose last claim that was is put back to its
+    /// original if it still holds what perflab set (one someone changed since is
+    /// left alone and reported). A value other labs raised too stays until the
+    /// last of them goes.
     async fn restore_journal(&self, report: &mut DownReport) -> Result<(), EngineError> {
         let dir = &self.state_dir;
+        // A journal that does not parse stops here, before anything is touched.
         let mut journal = Journal::load(dir)?;
-        for entry in journal.entries.clone() {
-            let path = host_path(&entry.key)?;
-            let now = read_host_value(path)?;
-            if now.to_string() == entry.applied {
-                let original: u64 =
-                    entry
-                        .original
-                        .trim()
-                        .parse()
-                        .map_err(|_| HostValueError::BadOriginal {
-                            key: entry.key.clone(),
-                            value: entry.original.clone(),
-                        })?;
-                self.write_host_value(&entry.key, original).await?;
-                report.restored.push(format!(
-                    "{}: {} -> {}",
-                    entry.key, entry.applied, entry.original
-                ));
-            } else {
-                report.skipped.push(format!(
-                    "{} is {now}, not the {} perflab set: someone changed it since, so it was left as is (it was {} before perflab)",
-                    entry.key, entry.applied, entry.original
-                ));
+        if journal.entries.is_empty() && !self.ledger_exists().await? {
+            return Ok(());
+        }
+        let mut held = self.take_ledger().await?;
+        let result = self.give_back(&mut held, &mut journal, report).await;
+        let released = held.release().await;
+        result?;
+        released
+    }
+
+    async fn give_back(
+        &self,
+        held: &mut HeldLedger,
+        journal: &mut Journal,
+        report: &mut DownReport,
+    ) -> Result<(), EngineError> {
+        let dir = &self.state_dir;
+        let lab = &self.names.lab;
+        let mut keys: Vec<String> = journal.entries.iter().map(|e| e.key.clone()).collect();
+        for key in held.ledger.held_by(lab) {
+            if !keys.contains(&key) {
+                keys.push(key);
             }
-            journal.remove(&entry.key);
+        }
+        for key in keys {
+            let now = held.read_value(&key).await?;
+            let entry = journal.entries.iter().find(|e| e.key == key).cloned();
+            let put_back = match held.ledger.release(&key, lab) {
+                Release::Kept { labs, original } => {
+                    report.kept.push(format!(
+                        "{key} stays at {now}: lab {} raised it too, and the last lab to go puts {original} back",
+                        labs.join(", lab ")
+                    ));
+                    None
+                }
+                Release::Last { original, applied } => Some((original, applied)),
+                // Journaled by a perflab without the ledger, or the ledger was
+                // written by another lab since: only a value no lab holds is ours to put back.
+                Release::NotHeld => match (&entry, held.ledger.get(&key)) {
+                    (Some(e), None) => {
+                        Some((number(&key, &e.original)?, number(&key, &e.applied)?))
+                    }
+                    _ => None,
+                },
+            };
+            if let Some((original, applied)) = put_back {
+                if now == applied {
+                    held.write_value(&key, original).await?;
+                    report
+                        .restored
+                        .push(format!("{key}: {applied} -> {original}"));
+                } else if now != original {
+                    report.skipped.push(format!(
+                        "{key} is {now}, not the {applied} perflab set: someone changed it since, so it was left as is (it was {original} before perflab)"
+                    ));
+                }
+            }
+            // The value first, then the ledger, then the journal: a crash in
+            // between leaves a record that the next `down` finishes.
+            held.save().await?;
+            journal.remove(&key);
             journal.save(dir)?;
         }
         Ok(())
@@ -199,4 +244,15 @@ impl Engine {
     ) -> Result<Vec<super::journal::Entry>, EngineError> {
         Ok(Journal::load(state_dir)?.entries)
     }
+}
+
+/// A journaled value, which the journal's check made sure is a number.
+fn number(key: &str, value: &str) -> Result<u64, EngineError> {
+    value.trim().parse().map_err(|_| {
+        HostValueError::BadOriginal {
+            key: key.to_string(),
+            value: value.to_string(),
+        }
+        .into()
+    })
 }

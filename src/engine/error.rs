@@ -14,6 +14,8 @@ pub enum EngineError {
         #[source]
         source: bollard::errors::Error,
     },
+    #[error("DOCKER_HOST {endpoint:?} cannot be used: {why}; forward the engine's socket over ssh (`ssh -nNL /tmp/lab-docker.sock:/var/run/docker.sock USER@HOST`) and set DOCKER_HOST=unix:///tmp/lab-docker.sock")]
+    Endpoint { endpoint: String, why: String },
     #[error("the Docker Engine did not answer {what} within {}s; is the daemon hung? try `docker info`", .after.as_secs())]
     Deadline { what: String, after: Duration },
     #[error("{op} {object}: {source}")]
@@ -103,6 +105,18 @@ pub enum EngineError {
         #[source]
         source: serde_json::Error,
     },
+    #[error("this perflab is built for {ours} and the engine runs {engine}: it cannot run beside the lab there; run perflab from its container image on that engine instead (`docker build -t perflab .`, see the README)")]
+    OtherArch { ours: &'static str, engine: String },
+    #[error("the engine's ledger of host values is held by {holder} and was not let go within {} s; if that perflab is stuck, stop it and try again", .waited.as_secs())]
+    LedgerBusy { holder: String, waited: Duration },
+    #[error("the engine's ledger of host values ({file} in the volume {volume}) is corrupt ({reason}); it was not applied. Check nf_conntrack_max on the engine's host by hand, then remove the volume (`docker volume rm {volume}`)")]
+    LedgerCorrupt {
+        volume: &'static str,
+        file: &'static str,
+        reason: String,
+    },
+    #[error(transparent)]
+    Bundle(#[from] super::bundle::BundleError),
     #[error("interrupted")]
     Cancelled,
 }
@@ -123,12 +137,11 @@ pub enum PullError {
 pub enum HostValueError {
     #[error("{key} is not a host value perflab changes")]
     NotAllowed { key: String },
-    #[error("reading {path}: {source}; is the nf_conntrack module loaded?")]
-    Read {
-        path: &'static str,
-        #[source]
-        source: std::io::Error,
-    },
+    /// Read in the host helper on the engine's host: what it said on stderr.
+    #[error(
+        "reading {path} on the engine's host: {reason}; is the nf_conntrack module loaded there?"
+    )]
+    Read { path: &'static str, reason: String },
     #[error("{path} holds {text:?}, not a number")]
     NotNumber { path: &'static str, text: String },
     #[error("{key} is {current} on this host; perflab only raises host-wide values, so {value} is refused: give a value above {current}")]

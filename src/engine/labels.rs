@@ -4,6 +4,10 @@ use std::collections::HashMap;
 
 /// Present on every object perflab creates; its value is the lab's name.
 pub const LAB: &str = "io.perflab.lab";
+/// The value of [`LAB`] on what every lab of an engine shares (the ledger of
+/// host values): no lab's name can be it, so no lab's sweep removes it; the
+/// last lab to give its values back does.
+pub const ENGINE_WIDE: &str = ":engine";
 /// The run (process and time) that created the object.
 pub const RUN: &str = "io.perflab.run";
 /// What the object is: server-nginx, server-phpfpm, toolbox, network, volume, image.

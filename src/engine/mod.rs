@@ -1,8 +1,14 @@
 //! The lab's lifecycle over the Docker API: images, the server's two containers in
-//! one network namespace, the short-lived host helper, and the host journal.
+//! one network namespace, the short-lived host helper, the short-lived container
+//! beside the lab that runs perflab's own program ([`Beside`], [`Bundle`]), the
+//! kind of engine ([`EngineKind`]), and the host journal with the engine's
+//! ledger of host-wide values. Everything goes through the API: the client need
+//! not be the engine's host, nor route to the lab's network.
 //!
 //! Every object created here carries the labels of [`labels`], and [`Engine::down`]
 //! plus the sweep by label removes all of them and nothing else.
+mod beside;
+mod bundle;
 mod configs;
 pub mod conntrack;
 mod docker;
@@ -11,6 +17,9 @@ mod error;
 mod events;
 mod exec;
 mod images;
+mod kind;
+mod ledger;
+mod ledger_store;
 pub mod journal;
 pub mod labels;
 mod logs;
@@ -20,12 +29,17 @@ mod toolbox;
 mod up;
 mod upload;
 
+pub use beside::{Beside, Ended};
+pub use bundle::{Bundle, BundleError};
 pub use docker::Engine;
 pub use down::DownReport;
 pub use error::{EngineError, HostValueError};
 pub use events::{EngineEvent, Events, Step};
 pub use exec::ExecOutput;
 pub use images::BASE_IMAGE;
+pub use kind::{client_kernel, EngineFacts, EngineKind};
+pub use ledger::{Ledger, Raised};
+pub use ledger_store::VOLUME as LEDGER_VOLUME;
 pub use logs::{joined, LogChunk};
 pub use server::{Server, Side};
 pub use toolbox::ToolboxMode;
@@ -57,5 +71,13 @@ impl Names {
     }
     pub fn toolbox_prefix(&self) -> String {
         format!("{}-toolbox-", self.lab)
+    }
+    /// The short-lived containers that drive the load beside the lab.
+    pub fn load_prefix(&self) -> String {
+        format!("{}-load-", self.lab)
+    }
+    /// perflab's own program, copied once per lab for the load beside it.
+    pub fn load_volume(&self) -> String {
+        format!("{}-load", self.lab)
     }
 }

@@ -2,7 +2,7 @@
 //! operation and removed, with only the privileges that operation needs.
 use std::time::Duration;
 
-use bollard::models::{ContainerCreateBody, HostConfig};
+use bollard::models::{ContainerCreateBody, HostConfig, Mount};
 use bollard::query_parameters::{CreateContainerOptionsBuilder, RemoveContainerOptionsBuilder};
 
 use super::docker::CALL;
@@ -53,6 +53,17 @@ impl ToolboxMode {
     }
 }
 
+/// A helper container to create: its name, what it may do, what else it
+/// mounts, and what it runs until perflab is done with it.
+pub(crate) struct Helper<'a> {
+    pub name: &'a str,
+    pub mode: ToolboxMode,
+    pub mounts: Vec<Mount>,
+    pub cmd: Vec<String>,
+    /// The engine removes it when its command ends (a lease that outlives a crash).
+    pub auto_remove: bool,
+}
+
 impl Engine {
     /// Runs `argv` in a fresh helper container of `mode`, then removes it (also on
     /// error and on cancellation through [`Engine::with_cancel`]).
@@ -62,7 +73,6 @@ impl Engine {
         argv: &[&str],
         after: Duration,
     ) -> Result<ExecOutput, EngineError> {
-        let image = self.ensure_image(Image::Toolbox).await?;
         let name = format!(
             "{}{}-{}",
             self.names.toolbox_prefix(),
@@ -72,32 +82,16 @@ impl Engine {
                 .map(|d| d.subsec_nanos())
                 .unwrap_or(0)
         );
-        let body = ContainerCreateBody {
-            image: Some(image),
-            cmd: Some(vec!["sleep".into(), "3600".into()]),
-            labels: Some(labels::labels(&self.names.lab, &self.run, mode.role())),
-            host_config: Some(mode.host_config()),
-            ..Default::default()
+        let helper = Helper {
+            name: &name,
+            mode,
+            mounts: Vec::new(),
+            cmd: vec!["sleep".into(), "3600".into()],
+            auto_remove: false,
         };
-        let opts = CreateContainerOptionsBuilder::new().name(&name).build();
-        deadline("creating the host helper", CALL, async {
-            self.docker
-                .create_container(Some(opts), body)
-                .await
-                .map_err(|e| EngineError::docker("creating", &name, e))
-        })
-        .await?;
+        self.create_helper(&helper).await?;
         let result = async {
-            deadline("starting the host helper", CALL, async {
-                self.docker
-                    .start_container(
-                        &name,
-                        None::<bollard::query_parameters::StartContainerOptions>,
-                    )
-                    .await
-                    .map_err(|e| EngineError::docker("starting", &name, e))
-            })
-            .await?;
+            self.start_helper(&name).await?;
             tokio::select! {
                 r = exec(&self.docker, &name, argv, after) => r,
                 _ = self.cancel.cancelled() => Err(EngineError::Cancelled),
@@ -108,6 +102,51 @@ impl Engine {
         let out = result?;
         removed?;
         Ok(out)
+    }
+
+    /// Creates a helper container; Docker's refusal (a name in use: 409) comes back as is.
+    pub(crate) async fn create_helper(&self, helper: &Helper<'_>) -> Result<(), EngineError> {
+        let image = self.ensure_image(Image::Toolbox).await?;
+        let host_config = HostConfig {
+            mounts: Some(helper.mounts.clone()),
+            auto_remove: Some(helper.auto_remove),
+            ..helper.mode.host_config()
+        };
+        let body = ContainerCreateBody {
+            image: Some(image),
+            cmd: Some(helper.cmd.clone()),
+            labels: Some(labels::labels(
+                &self.names.lab,
+                &self.run,
+                helper.mode.role(),
+            )),
+            host_config: Some(host_config),
+            ..Default::default()
+        };
+        let opts = CreateContainerOptionsBuilder::new()
+            .name(helper.name)
+            .build();
+        deadline("creating the host helper", CALL, async {
+            self.docker
+                .create_container(Some(opts), body)
+                .await
+                .map_err(|e| EngineError::docker("creating", helper.name, e))
+        })
+        .await
+        .map(|_| ())
+    }
+
+    pub(crate) async fn start_helper(&self, name: &str) -> Result<(), EngineError> {
+        deadline("starting the host helper", CALL, async {
+            self.docker
+                .start_container(
+                    name,
+                    None::<bollard::query_parameters::StartContainerOptions>,
+                )
+                .await
+                .map_err(|e| EngineError::docker("starting", name, e))
+        })
+        .await
     }
 
     /// Force-removes a container (and its anonymous volumes); absent is fine.

@@ -2,7 +2,7 @@
 //! the stage's configs and sysctls, conntrack switched on and (stages 0–1) filled.
 //! On error or Ctrl-C everything created so far is removed again.
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bollard::models::{ContainerCreateBody, HostConfig, NetworkCreateRequest, VolumeCreateOptions};
 use bollard::query_parameters::{CreateContainerOptionsBuilder, StartContainerOptions};
@@ -87,7 +87,13 @@ impl Engine {
         steps.show(Step::CreatingNetwork);
         step()?;
         self.create_network().await?;
-        for v in [self.names.etc_volume(), self.names.log_volume()] {
+        // The load volume holds perflab's program for the load beside the lab,
+        // copied at the first run (made here, so the lab's objects stay the same set).
+        for v in [
+            self.names.etc_volume(),
+            self.names.log_volume(),
+            self.names.load_volume(),
+        ] {
             step()?;
             self.create_volume(&v).await?;
         }
@@ -312,18 +318,30 @@ async fn until_cancelled<T>(
     }
 }
 
-/// Waits until the server's PHP page answers 200 to a request from the host.
+/// Waits until the server's PHP page answers 200, asked from inside the server:
+/// this machine may have no route to the lab's network (a desktop VM, a remote
+/// engine), and whether it has decides nothing here.
 async fn wait_for_answer(server: &Server) -> Result<(), EngineError> {
-    let start = Instant::now();
-    let mut last = String::new();
-    while start.elapsed() < FIRST_ANSWER {
-        match http_get_status(server.ip).await {
-            Ok(200) => return Ok(()),
-            Ok(code) => last = format!("status {code}"),
-            Err(e) => last = e.to_string(),
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    let secs = FIRST_ANSWER.as_secs();
+    let script = format!(
+        "end=$((SECONDS + {secs})); last=000
+while [ $SECONDS -lt $end ]; do
+  last=$(curl -s -o /dev/null -m 2 -w '%{{http_code}}' http://127.0.0.1/)
+  [ \"$last\" = 200 ] && exit 0
+  sleep 0.05
+done
+echo \"$last\"; exit 1"
+    );
+    let out = server
+        .exec(Side::Nginx, &["bash", "-c", &script], FIRST_ANSWER + CALL)
+        .await?;
+    if out.success() {
+        return Ok(());
     }
+    let last = match out.stdout.trim() {
+        "000" | "" => "no answer".to_string(),
+        code => format!("status {code}"),
+    };
     Err(EngineError::NoAnswer {
         url: server.url(),
         after: FIRST_ANSWER,

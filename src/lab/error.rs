@@ -37,8 +37,34 @@ pub enum LabError {
     },
     #[error("the reference fix {change:?} cannot be applied here: the host already has the highest value the lesson accepts")]
     NoReference { change: String },
+    #[error("the load beside the lab ended with exit code {code} and no result{}", tail(.stderr))]
+    BesideNoResult { code: i64, stderr: String },
+    #[error("the load beside the lab wrote a line that is not one of perflab's: {line:?}")]
+    BesideLine {
+        line: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("the load beside the lab did not end within {} s and was killed{}", .after.as_secs(), tail(.stderr))]
+    BesideStuck {
+        after: std::time::Duration,
+        stderr: String,
+    },
+    #[error("this machine has no route to the lab's network ({ip}: {reason}), so the load cannot run from this process; unset PERFLAB_LOAD_FROM to run it beside the lab")]
+    NoRoute {
+        ip: std::net::Ipv4Addr,
+        reason: String,
+    },
     #[error("interrupted")]
     Interrupted,
+}
+
+/// The last lines a program wrote on stderr, after a colon, when it wrote any.
+fn tail(stderr: &str) -> String {
+    match stderr.trim() {
+        "" => String::new(),
+        t => format!(": {}", t.lines().collect::<Vec<_>>().join(" | ")),
+    }
 }
 
 impl LabError {

@@ -10,14 +10,38 @@ use tokio_util::sync::CancellationToken;
 
 use crate::engine::Server;
 use crate::flame::{FlameError, FlameReport};
-use crate::load::{run_load_watched, LoadConfig, LoadReport};
+use crate::load::{run_load_watched, LiveTick, LoadConfig, LoadReport};
 use crate::probe::{self, Deltas, Snapshot};
 
 use super::events::{LabEvent, LabSink};
-use super::{evidence, flame, gauges, LabError};
+use super::route::{route_to, Route};
+use super::{beside, evidence, flame, gauges, LabError};
 
 /// How long a watched load waits for the live view's first frame at most.
 const FIRST_FRAME: Duration = Duration::from_secs(10);
+
+/// Where the load generator runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadPath {
+    /// In a short-lived container on the lab network ([`beside`]): works for
+    /// every client, routed to the lab's network or not. perflab's own choice
+    /// (bench/beside.sh measured it costs nothing against the host).
+    Beside,
+    /// In this process, from this machine's network namespace: only where this
+    /// machine routes to the lab's network (a Linux host with Docker Engine).
+    Host,
+}
+
+impl LoadPath {
+    /// The path of a connection's loads: beside the lab when it has perflab's
+    /// program to run there, else in this process.
+    pub fn of(lab: &crate::engine::Engine) -> LoadPath {
+        match lab.program() {
+            Some(_) => LoadPath::Beside,
+            None => LoadPath::Host,
+        }
+    }
+}
 
 /// What to measure besides the load itself.
 #[derive(Debug, Clone, Default)]
@@ -49,6 +73,16 @@ pub async fn measured_run(
     cancel: &CancellationToken,
     sink: &Arc<dyn LabSink>,
 ) -> Result<Measured, LabError> {
+    if server.lab().program().is_none() {
+        // From this process: no route, no load; said at once (and before the
+        // evidence, which this connection would otherwise count).
+        if let Route::None { reason } = route_to(server.ip).await {
+            return Err(LabError::NoRoute {
+                ip: server.ip,
+                reason,
+            });
+        }
+    }
     let before = evidence::collect(server, extras.kernel_log).await?;
     let cpu_before = cpu_ns(server).await;
     sink.event(LabEvent::RunStarting {
@@ -121,9 +155,13 @@ async fn run_watched(
             }
         }
     };
+    // Set when the load really begins (a container beside the lab takes a
+    // moment to start): the recording's warm-up counts from there.
+    let began = CancellationToken::new();
     let load = async {
         started().await;
-        let r = run_load_watched(cfg, &stop, |t| sink.event(LabEvent::Load(t))).await;
+        let each = |t| sink.event(LabEvent::Load(t));
+        let r = drive(server, cfg, &stop, &began, each).await;
         gauges_stop.cancel();
         if r.is_err() {
             stop.cancel();
@@ -152,6 +190,10 @@ async fn run_watched(
         match &extras.flame {
             Some(rec) => {
                 started().await;
+                tokio::select! {
+                    _ = began.cancelled() => {}
+                    _ = stop.cancelled() => {}
+                }
                 Some(flame::record_during(server, rec, &stop, sink).await)
             }
             None => None,
@@ -174,6 +216,24 @@ async fn run_watched(
         f
     });
     Ok((load, flame))
+}
+
+/// Runs the load where the server's connection says ([`LoadPath::of`]),
+/// cancelling `began` when it begins.
+async fn drive(
+    server: &Server,
+    cfg: &LoadConfig,
+    stop: &CancellationToken,
+    began: &CancellationToken,
+    each: impl FnMut(LiveTick),
+) -> Result<LoadReport, LabError> {
+    match server.lab().program() {
+        Some(program) => beside::run_beside(server, program, cfg, stop, began, each).await,
+        None => {
+            began.cancel();
+            Ok(run_load_watched(cfg, stop, each).await?)
+        }
+    }
 }
 
 /// How long a load must last to hold a recording of `seconds`.

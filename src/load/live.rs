@@ -53,7 +53,7 @@ pub fn sample(counters: &[Arc<Counters>], at: Duration) -> Sample {
     )
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rates {
     pub ok: f64,
     pub responses: f64,
@@ -97,7 +97,8 @@ impl Window {
 }
 
 /// One tick of a run as it goes: how far it is and its rates over the last second.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// (It also crosses the wire from the load beside the lab: `lab::beside`.)
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LiveTick {
     pub elapsed: Duration,
     pub planned: Duration,
