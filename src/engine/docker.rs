@@ -62,7 +62,7 @@ pub struct Engine {
     /// perflab's program to run beside the lab (none: the load runs in this process).
     pub(crate) program: Option<PathBuf>,
     /// What the engine says of itself, asked once.
-    pub(crate) facts: std::sync::Arc<tokio::sync::OnceCell<super::kind::EngineFacts>>,
+    pub(crate) facts: std::sync::Arc<tokio::sync::OnceCell<EngineFacts>>,
 }
 
 impl Engine {
@@ -150,4 +150,17 @@ impl Engine {
             v.api_version.unwrap_or_default(),
         ))
     }
+}
+
+/// What the engine says of itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct EngineFacts {
+    /// The operating system it runs on: "Debian GNU/Linux 12 (bookworm)", "Docker Desktop".
+    pub os: String,
+    /// Its host's name: "docker-desktop", "colima", "orbstack".
+    pub name: String,
+    /// Its kernel's release: the kernel the lab's containers share.
+    pub kernel: String,
+    /// Its machine, as `uname -m` says it: x86_64, aarch64.
+    pub arch: String,
 }

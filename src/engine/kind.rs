@@ -5,22 +5,9 @@
 //! machine's /proc: the client need not be the engine's host.
 use serde::Serialize;
 
-use super::docker::CALL;
+use super::docker::{EngineFacts, CALL};
 use super::error::{deadline, EngineError};
 use super::Engine;
-
-/// What the engine says of itself.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct EngineFacts {
-    /// The operating system it runs on: "Debian GNU/Linux 12 (bookworm)", "Docker Desktop".
-    pub os: String,
-    /// Its host's name: "docker-desktop", "colima", "orbstack".
-    pub name: String,
-    /// Its kernel's release: the kernel the lab's containers share.
-    pub kernel: String,
-    /// Its machine, as `uname -m` says it: x86_64, aarch64.
-    pub arch: String,
-}
 
 /// Where the engine runs, seen from this perflab.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -31,13 +31,13 @@ mod upload;
 
 pub use beside::{Beside, Ended};
 pub use bundle::{Bundle, BundleError};
-pub use docker::Engine;
+pub use docker::{Engine, EngineFacts};
 pub use down::DownReport;
 pub use error::{EngineError, HostValueError};
 pub use events::{EngineEvent, Events, Step};
 pub use exec::ExecOutput;
 pub use images::BASE_IMAGE;
-pub use kind::{client_kernel, EngineFacts, EngineKind};
+pub use kind::{client_kernel, EngineKind};
 pub use ledger::{Ledger, Raised};
 pub use ledger_store::VOLUME as LEDGER_VOLUME;
 pub use logs::{joined, LogChunk};
