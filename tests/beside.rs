@@ -4,24 +4,7 @@
 //! ends; inside, the target guard allows only the container's own networks.
 use std::time::Duration;
 
-use crate::harness::{docker, wait_until, LabFixture};
-
-/// The running load containers of `lab`.
-fn running_load(lab: &LabFixture) -> Vec<String> {
-    docker(&[
-        "ps",
-        "-a",
-        "--format",
-        "{{.Names}} {{.Labels}}",
-        "--filter",
-        &format!("label=io.perflab.lab={}", lab.name),
-        "--filter",
-        "label=io.perflab.role=load",
-    ])
-    .lines()
-    .map(str::to_string)
-    .collect()
-}
+use crate::harness::{wait_until, LabFixture};
 
 #[test]
 fn ctrl_c_stops_the_load_beside_the_lab_and_removes_its_container() {
@@ -31,11 +14,11 @@ fn ctrl_c_stops_the_load_beside_the_lab_and_removes_its_container() {
     let child = lab.spawn(&["load", "-d", "60s", "--json"]);
     wait_until(
         "the load container",
-        || !running_load(&lab).is_empty(),
+        || !lab.load_containers().is_empty(),
         Duration::from_secs(60),
     );
     // It carries the lab's labels, and its run's.
-    let seen = running_load(&lab).join("\n");
+    let seen = lab.load_containers().join("\n");
     assert!(seen.contains("io.perflab.run="), "{seen}");
     // The generator in it is under way: the server has answered hundreds of its
     // requests (more than the start's own few, logged up to a second late).
@@ -51,7 +34,7 @@ fn ctrl_c_stops_the_load_beside_the_lab_and_removes_its_container() {
     assert_eq!(report["interrupted"], true, "{report:#}");
     assert!(report["requests"].as_u64() > Some(0), "{report:#}");
     assert!(report["duration_s"].as_f64() < Some(30.0), "{report:#}");
-    assert_eq!(running_load(&lab), Vec::<String>::new());
+    assert_eq!(lab.load_containers(), Vec::<String>::new());
 }
 
 /// The generator's side of a run beside the lab takes its allowed networks from

@@ -176,6 +176,24 @@ impl LabFixture {
         format!("{}-{side}", self.name)
     }
 
+    /// The lab's load containers (role `load`, beside the lab), running or
+    /// not: a line each, its name and its labels.
+    pub fn load_containers(&self) -> Vec<String> {
+        docker(&[
+            "ps",
+            "-a",
+            "--format",
+            "{{.Names}} {{.Labels}}",
+            "--filter",
+            &format!("label=io.perflab.lab={}", self.name),
+            "--filter",
+            "label=io.perflab.role=load",
+        ])
+        .lines()
+        .map(str::to_string)
+        .collect()
+    }
+
     /// The responses nginx has logged (its access log's lines, written at
     /// least once a second); `None` while no server runs.
     pub fn responses_logged(&self) -> Option<u64> {

@@ -6,24 +6,7 @@
 //! the probe and the flame graph work, the unattended course passes its first
 //! stages with the verdicts it gives from the host with the load run there, and
 //! nothing is left behind.
-use crate::harness::{docker, LabFixture};
-
-/// The load containers of `lab` (role `load`), running or not.
-fn load_containers(lab: &LabFixture) -> Vec<String> {
-    docker(&[
-        "ps",
-        "-a",
-        "--format",
-        "{{.Names}}",
-        "--filter",
-        &format!("label=io.perflab.lab={}", lab.name),
-        "--filter",
-        "label=io.perflab.role=load",
-    ])
-    .lines()
-    .map(str::to_string)
-    .collect()
-}
+use crate::harness::LabFixture;
 
 /// Runs perflab in the namespace with no route, which must succeed; its stdout.
 #[track_caller]
@@ -79,7 +62,7 @@ fn every_command_works_from_a_client_with_no_route_to_the_lab() {
         "{report:#}"
     );
     assert_eq!(
-        load_containers(&lab),
+        lab.load_containers(),
         Vec::<String>::new(),
         "the load container stayed"
     );
