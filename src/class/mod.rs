@@ -7,7 +7,7 @@
 //!
 //! # The course's API (learner side)
 //!
-//! ```ignore
+//! ```text
 //! // Once, when the course starts, with the membership from the progress:
 //! let class = perflab::class::Classroom::for_member(membership, &state_dir)?;
 //! let _sender = class.as_ref().map(|c| c.start_sender(&runtime_handle, cancel.clone()));
