@@ -18,9 +18,9 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
     let spec = &lesson.spec;
     let n = spec.number;
     let lang = s.lang();
-    let Some(before) = s.before.clone() else {
-        s.phrase(Tone::Note, &p::NEED_BEFORE);
-        return Ok(Next::Goto(StepKind::Observe));
+    let before = match super::run_before(s) {
+        Ok(before) => before,
+        Err(next) => return Ok(next),
     };
     if let Some(c) = &spec.check {
         s.say(Tone::Note, c.say.get(lang));

@@ -20,9 +20,9 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
     let spec = &lesson.spec;
     let n = spec.number;
     let lang = s.lang();
-    let Some(before) = s.before.clone() else {
-        s.phrase(Tone::Note, &p::NEED_BEFORE);
-        return Ok(Next::Goto(StepKind::Observe));
+    let before = match super::run_before(s) {
+        Ok(before) => before,
+        Err(next) => return Ok(next),
     };
     let Some(mut after) = s.after.clone() else {
         return Ok(Next::Goto(StepKind::Check));

@@ -1,7 +1,10 @@
 //! The steps of a stage, one file per [`StepKind`], named after it; the course
 //! runs them in the lesson's order.
+use crate::lab::Facts;
 use crate::lessons::{Lesson, StepKind};
+use crate::ui::Tone;
 
+use super::phrases as p;
 use super::session::{Flow, Session};
 
 mod brief;
@@ -36,5 +39,17 @@ pub fn run(kind: StepKind, s: &mut Session, lesson: &Lesson) -> Flow<Next> {
         StepKind::Check => check::run(s, lesson),
         StepKind::Measure => measure::run(s, lesson),
         StepKind::Debrief => debrief::run(s, lesson),
+    }
+}
+
+/// The run before the fix, which the check and the measure compare with; when
+/// it is missing, says so and sends the learner back to observe it.
+fn run_before(s: &mut Session) -> Result<Facts, Next> {
+    match s.before.clone() {
+        Some(before) => Ok(before),
+        None => {
+            s.phrase(Tone::Note, &p::NEED_BEFORE);
+            Err(Next::Goto(StepKind::Observe))
+        }
     }
 }
