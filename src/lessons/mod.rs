@@ -24,6 +24,7 @@ pub mod figures;
 pub mod fix;
 mod input;
 mod lesson;
+mod phrase;
 mod problem;
 mod prose;
 pub mod schema;
@@ -42,6 +43,10 @@ pub use figure_scan::{against_table as figure_problems, literal_figures};
 pub use figures::{Figures, FiguresError};
 pub use fix::{Change, Fix, Need, Service, Target, ValueRule};
 pub use input::Input;
+#[cfg(test)]
+pub use phrase::assert_complete;
+pub(crate) use phrase::phrases;
+pub use phrase::Phrase;
 pub use problem::{LessonError, Problem};
 pub use prose::FENCES;
 pub use schema::{

@@ -1,46 +1,58 @@
 //! The one name of each failure class in each language: the load's report and
 //! the tutor's tables both read it here.
-use crate::lessons::Lang;
+use crate::lessons::{phrases, Lang};
 use crate::load::Failure;
+
+phrases! {
+    CONNECT_TIMEOUT = "connect timeout", "连接超时";
+    REFUSED = "connection refused", "连接被拒绝";
+    ADDR_NOT_AVAIL = "no local port (EADDRNOTAVAIL)", "没有可用的本地端口（EADDRNOTAVAIL）";
+    RESET = "reset by the server", "被服务器重置";
+    REQUEST_TIMEOUT = "request timeout (aborted)", "请求超时（已中止）";
+    CLOSED_EARLY = "closed before the response", "响应之前连接被关闭";
+    BAD_RESPONSE = "not a valid HTTP response", "无效的 HTTP 响应";
+    OTHER = "other", "其他";
+    ERRNO = "errno {n}: {text}", "errno {n}：{text}";
+    STATUS = "HTTP {code}", "HTTP {code}";
+}
 
 /// The failure's name in `lang`.
 pub fn name(failure: Failure, lang: Lang) -> String {
-    let (en, zh) = match failure {
-        Failure::ConnectTimeout => ("connect timeout", "连接超时"),
-        Failure::Refused => ("connection refused", "连接被拒绝"),
-        Failure::AddrNotAvail => (
-            "no local port (EADDRNOTAVAIL)",
-            "没有可用的本地端口（EADDRNOTAVAIL）",
-        ),
-        Failure::Reset => ("reset by the server", "被服务器重置"),
-        Failure::RequestTimeout => ("request timeout (aborted)", "请求超时（已中止）"),
-        Failure::ClosedEarly => ("closed before the response", "响应之前连接被关闭"),
-        Failure::BadResponse => ("not a valid HTTP response", "无效的 HTTP 响应"),
-        Failure::Other(0) => ("other", "other"),
-        Failure::Other(n) => return errno(n),
-        Failure::Status(code) => return format!("HTTP {code}"),
+    let phrase = match failure {
+        Failure::ConnectTimeout => CONNECT_TIMEOUT,
+        Failure::Refused => REFUSED,
+        Failure::AddrNotAvail => ADDR_NOT_AVAIL,
+        Failure::Reset => RESET,
+        Failure::RequestTimeout => REQUEST_TIMEOUT,
+        Failure::ClosedEarly => CLOSED_EARLY,
+        Failure::BadResponse => BAD_RESPONSE,
+        Failure::Other(0) => OTHER,
+        Failure::Other(n) => {
+            return ERRNO.fill(lang, &[("n", &n.to_string()), ("text", &errno(n))])
+        }
+        Failure::Status(code) => return STATUS.fill(lang, &[("code", &code.to_string())]),
     };
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
-    .to_string()
+    phrase.get(lang).to_string()
 }
 
-/// An errno the load does not class, with the system's text for it.
+/// The system's text for an errno the load does not class (in English: it is
+/// the C library's).
 fn errno(n: i32) -> String {
     let text = std::io::Error::from_raw_os_error(n).to_string();
-    let text = text
-        .split(" (os error")
+    text.split(" (os error")
         .next()
         .unwrap_or_default()
-        .to_lowercase();
-    format!("errno {n}: {text}")
+        .to_lowercase()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_phrase_has_both_languages() {
+        crate::lessons::assert_complete(ALL);
+    }
 
     #[test]
     fn every_class_has_a_name_in_each_language() {

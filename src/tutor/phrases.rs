@@ -1,61 +1,9 @@
 //! The tutor's own words, in both of the course's languages: menus, prompts and
 //! the frame around the lessons' text. Everything about the case itself comes
 //! from the lessons; these only say what the tutor is doing and what to type.
-use crate::lessons::Lang;
-
-/// One phrase in English and Chinese; `{name}` marks a place to fill.
-#[derive(Debug, Clone, Copy)]
-pub struct Phrase {
-    pub en: &'static str,
-    pub zh: &'static str,
-}
-
-impl Phrase {
-    pub fn get(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::En => self.en,
-            Lang::Zh => self.zh,
-        }
-    }
-
-    /// The phrase with each `{name}` replaced by its value.
-    pub fn fill(&self, lang: Lang, values: &[(&str, &str)]) -> String {
-        let mut s = self.get(lang).to_string();
-        for (name, value) in values {
-            s = s.replace(&format!("{{{name}}}"), value);
-        }
-        s
-    }
-}
-
-/// Phrases as constants, and `ALL` of them, for the test that both languages
-/// exist and agree on placeholders ([`assert_complete`]).
-macro_rules! phrases {
-    ($($name:ident = $en:literal, $zh:literal;)*) => {
-        $(pub const $name: Phrase = Phrase { en: $en, zh: $zh };)*
-        /// Every phrase, for the test that both languages exist and agree on placeholders.
-        pub const ALL: &[Phrase] = &[$($name),*];
-    };
-}
-pub(crate) use phrases;
-
-/// Each phrase has both languages, with the same `{name}`s.
 #[cfg(test)]
-pub fn assert_complete(all: &[Phrase]) {
-    fn placeholders(s: &str) -> Vec<&str> {
-        let mut v: Vec<&str> = s
-            .match_indices('{')
-            .filter_map(|(i, _)| s[i + 1..].split_once('}').map(|(name, _)| name))
-            .collect();
-        v.sort();
-        v.dedup();
-        v
-    }
-    for p in all {
-        assert!(!p.en.trim().is_empty() && !p.zh.trim().is_empty(), "{p:?}");
-        assert_eq!(placeholders(p.en), placeholders(p.zh), "{p:?}");
-    }
-}
+use crate::lessons::{assert_complete, Lang};
+use crate::lessons::{phrases, Phrase};
 
 phrases! {
     YES = "yes", "是";

@@ -8,9 +8,9 @@ use tokio_util::sync::CancellationToken;
 use crate::lessons::{Course, Lang, Lesson};
 use crate::ui::{Screen, Tone};
 
-use super::phrases::Phrase;
 use super::progress::{Progress, ProgressError, StageProgress};
 use crate::lab::{Facts, LabError, LabOps};
+use crate::lessons::Phrase;
 use crate::ui::{PromptError, Prompter};
 
 /// Why the course stopped before its end. Ctrl-C, the end of the answers and

@@ -1,7 +1,7 @@
 //! The challenge's own words in English and Chinese. They say what the
 //! challenge does and what to type, never what is wrong with the server: the
 //! faults' names come from the lessons, and only in the debrief at the end.
-use crate::tutor::phrases::{phrases, Phrase};
+use crate::lessons::phrases;
 
 phrases! {
     TITLE = "perflab challenge: the broken server, a goal in figures, no guidance", "perflab 挑战：一台坏掉的服务器，一个用数字给出的目标，没有任何指引";
@@ -58,7 +58,7 @@ mod tests {
 
     #[test]
     fn every_phrase_has_both_languages_with_the_same_placeholders() {
-        crate::tutor::phrases::assert_complete(ALL);
+        crate::lessons::assert_complete(ALL);
     }
 
     #[test]

@@ -84,7 +84,12 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
 
 /// A command that shows what a hint would: counted as a hint of `level`,
 /// saved, sent to the class, and said with `why`.
-fn charge_hint(s: &mut Session, spec: &StageSpec, level: usize, why: &p::Phrase) -> Flow<()> {
+fn charge_hint(
+    s: &mut Session,
+    spec: &StageSpec,
+    level: usize,
+    why: &crate::lessons::Phrase,
+) -> Flow<()> {
     s.stage(spec.number).hints_used += 1;
     s.save()?;
     s.event(
