@@ -45,26 +45,25 @@ impl ChallengeSummary {
 
     /// Label and value, a line each, as both renderers print them.
     pub fn lines(&self, lang: Lang) -> Vec<(&'static str, String)> {
-        let w = &words::of(lang).challenge;
         let dash = || "–".to_string();
         let state = match self.finished {
-            true => w.reached.to_string(),
-            false => w.in_progress.to_string(),
+            true => words::REACHED.get(lang).to_string(),
+            false => words::IN_PROGRESS.get(lang).to_string(),
         };
         let rule = formula(self.hints, self.elapsed_s);
         let score = match self.finished {
             true => format!("{} ({rule})", self.score),
-            false => format!("{} {} ({rule})", self.score, w.so_far),
+            false => format!("{} {} ({rule})", self.score, words::SO_FAR.get(lang)),
         };
         let goal = format!(
             "{} ≥ {} 2xx/s ({} × {}), p99 ≤ {} ms, {} ≤ {} %",
-            w.goodput,
+            words::GOODPUT.get(lang),
             self.required_goodput
                 .map_or_else(dash, |g| format!("{g:.0}")),
             self.factor,
-            w.baseline,
+            words::BASELINE.get(lang),
             self.p99_ms,
-            w.errors,
+            words::ERRORS.get(lang),
             ERROR_TOLERANCE * 100.0
         );
         let last = self.last_check.map_or_else(dash, |(g, p99)| {
@@ -81,19 +80,19 @@ impl ChallengeSummary {
                 .join(", "),
         };
         vec![
-            (w.state, state),
-            (w.time, clock_text(self.elapsed_s)),
-            (w.hints, self.hints.to_string()),
-            (w.score, score),
-            (w.goal, goal),
+            (words::STATE.get(lang), state),
+            (words::TIME.get(lang), clock_text(self.elapsed_s)),
+            (words::HINTS.get(lang), self.hints.to_string()),
+            (words::SCORE.get(lang), score),
+            (words::GOAL.get(lang), goal),
             (
-                w.baseline_run,
+                words::BASELINE_RUN.get(lang),
                 self.baseline_goodput
                     .map_or_else(dash, |b| format!("{b:.0} 2xx/s")),
             ),
-            (w.checks, self.checks.to_string()),
-            (w.last_check, last),
-            (w.fixes, fixes),
+            (words::CHECKS.get(lang), self.checks.to_string()),
+            (words::LAST_CHECK.get(lang), last),
+            (words::FIXES.get(lang), fixes),
         ]
     }
 }

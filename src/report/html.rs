@@ -1,14 +1,14 @@
 //! The report as one self-contained HTML page: the table, and the goodput chart
 //! as inline SVG (no script, no outside file).
 use super::{cells, words, Report, StageRow};
+use crate::lessons::Lang;
 
 pub fn html(r: &Report) -> String {
-    let w = words::of(r.lang);
     let mut o = format!(
         "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
         r.lang.code(),
-        esc(w.heading),
-        esc(w.heading),
+        esc(words::HEADING.get(r.lang)),
+        esc(words::HEADING.get(r.lang)),
     );
     if !r.rows.is_empty() {
         o.push_str(&course(r));
@@ -20,16 +20,15 @@ pub fn html(r: &Report) -> String {
 
 /// The course's table, its chart and the note on the figures.
 fn course(r: &Report) -> String {
-    let w = words::of(r.lang);
     let mut o = format!(
         "<p>{}: {} ({} {})</p>\n<table>\n<tr>",
-        esc(w.on_stage),
+        esc(words::ON_STAGE.get(r.lang)),
         r.current,
-        esc(w.of),
+        esc(words::OF.get(r.lang)),
         r.total
     );
-    for c in w.columns {
-        o.push_str(&format!("<th>{}</th>", esc(c)));
+    for c in words::COLUMNS {
+        o.push_str(&format!("<th>{}</th>", esc(c.get(r.lang))));
     }
     o.push_str("</tr>\n");
     for row in &r.rows {
@@ -39,12 +38,15 @@ fn course(r: &Report) -> String {
         }
         o.push_str("</tr>\n");
     }
-    o.push_str(&format!("</table>\n<h2>{}</h2>\n", esc(w.chart)));
+    o.push_str(&format!(
+        "</table>\n<h2>{}</h2>\n",
+        esc(words::CHART.get(r.lang))
+    ));
     let bars = &r.bars;
     if bars.iter().any(|(_, v)| *v > 0.0) {
         o.push_str(&chart(bars));
     } else {
-        o.push_str(&format!("<p>{}</p>\n", esc(w.no_chart)));
+        o.push_str(&format!("<p>{}</p>\n", esc(words::NO_CHART.get(r.lang))));
     }
     let series: Vec<&StageRow> = r
         .rows
@@ -56,25 +58,31 @@ fn course(r: &Report) -> String {
         })
         .collect();
     if !series.is_empty() {
-        o.push_str(&format!("<h2>{}</h2>\n", esc(w.each_second)));
+        o.push_str(&format!(
+            "<h2>{}</h2>\n",
+            esc(words::EACH_SECOND.get(r.lang))
+        ));
         for row in series {
             o.push_str(&format!("<h3>{} {}</h3>\n", row.number, esc(&row.title)));
-            o.push_str(&each_second(row, w));
+            o.push_str(&each_second(row, r.lang));
         }
     }
-    o.push_str(&format!("<p class=\"note\">{}</p>\n", esc(w.how)));
+    o.push_str(&format!(
+        "<p class=\"note\">{}</p>\n",
+        esc(words::HOW.get(r.lang))
+    ));
     o
 }
 
 /// A stage's 2xx of each second, before its fix and after, as two lines on one
 /// scale: a run that flapped between two regimes shows as a saw.
-fn each_second(row: &StageRow, w: &words::Words) -> String {
+fn each_second(row: &StageRow, lang: Lang) -> String {
     const STEP: usize = 20;
     const HEIGHT: f64 = 80.0;
     const LEFT: usize = 60;
     let sides: Vec<(&str, &str, &[u64])> = [
-        (w.before, "#c0392b", &row.before),
-        (w.after, "#3b7dd8", &row.after),
+        (words::BEFORE.get(lang), "#c0392b", &row.before),
+        (words::AFTER.get(lang), "#3b7dd8", &row.after),
     ]
     .into_iter()
     .filter_map(|(label, colour, f)| {
@@ -127,8 +135,7 @@ fn challenge(r: &Report) -> String {
     let Some(c) = &r.challenge else {
         return String::new();
     };
-    let w = &words::of(r.lang).challenge;
-    let mut o = format!("<h2>{}</h2>\n<table>\n", esc(w.heading));
+    let mut o = format!("<h2>{}</h2>\n<table>\n", esc(words::CHALLENGE.get(r.lang)));
     for (label, value) in c.lines(r.lang) {
         o.push_str(&format!(
             "<tr><th>{}</th><td>{}</td></tr>\n",

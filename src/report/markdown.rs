@@ -3,31 +3,37 @@ use super::{cells, words, Report};
 use crate::ui::table;
 
 pub fn markdown(r: &Report) -> String {
-    let w = words::of(r.lang);
     if r.rows.is_empty() {
         // A challenge only: no course table to show.
-        let mut o = format!("# {}\n", w.heading);
+        let mut o = format!("# {}\n", words::HEADING.get(r.lang));
         challenge(&mut o, r);
         return o;
     }
     let mut o = format!(
         "# {}\n\n{}: {} ({} {})\n\n",
-        w.heading, w.on_stage, r.current, w.of, r.total
+        words::HEADING.get(r.lang),
+        words::ON_STAGE.get(r.lang),
+        r.current,
+        words::OF.get(r.lang),
+        r.total
     );
-    o.push_str(&format!("| {} |\n", w.columns.join(" | ")));
-    o.push_str(&format!("|{}\n", "---|".repeat(w.columns.len())));
+    o.push_str(&format!(
+        "| {} |\n",
+        words::COLUMNS.map(|c| c.get(r.lang)).join(" | ")
+    ));
+    o.push_str(&format!("|{}\n", "---|".repeat(words::COLUMNS.len())));
     for row in &r.rows {
         let c = cells(row, r.lang).map(|s| s.replace('|', "\\|"));
         o.push_str(&format!("| {} |\n", c.join(" | ")));
     }
-    o.push_str(&format!("\n## {}\n\n", w.chart));
+    o.push_str(&format!("\n## {}\n\n", words::CHART.get(r.lang)));
     let bars = &r.bars;
     if bars.iter().any(|(_, v)| *v > 0.0) {
         o.push_str(&format!("```text\n{}\n```\n", table::bars(bars, 72)));
     } else {
-        o.push_str(&format!("{}\n", w.no_chart));
+        o.push_str(&format!("{}\n", words::NO_CHART.get(r.lang)));
     }
-    o.push_str(&format!("\n{}\n", w.how));
+    o.push_str(&format!("\n{}\n", words::HOW.get(r.lang)));
     challenge(&mut o, r);
     o
 }
@@ -36,8 +42,7 @@ fn challenge(o: &mut String, r: &Report) {
     let Some(c) = &r.challenge else {
         return;
     };
-    let w = &words::of(r.lang).challenge;
-    o.push_str(&format!("\n## {}\n\n", w.heading));
+    o.push_str(&format!("\n## {}\n\n", words::CHALLENGE.get(r.lang)));
     for (label, value) in c.lines(r.lang) {
         o.push_str(&format!("- {label}: {value}\n"));
     }

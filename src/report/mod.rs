@@ -100,11 +100,12 @@ fn before_after(b: Option<f64>, a: Option<f64>, digits: usize) -> String {
 
 /// The row's cells as both renderers print them.
 fn cells(r: &StageRow, lang: Lang) -> [String; 7] {
-    let w = words::of(lang);
     let status = match r.status {
-        StageStatus::Done => w.done.to_string(),
-        StageStatus::Skipped => w.skipped.to_string(),
-        StageStatus::InProgress => format!("{} ({})", w.in_progress, r.position.name()),
+        StageStatus::Done => words::DONE.get(lang).to_string(),
+        StageStatus::Skipped => words::SKIPPED.get(lang).to_string(),
+        StageStatus::InProgress => {
+            format!("{} ({})", words::IN_PROGRESS.get(lang), r.position.name())
+        }
     };
     let (b, a) = (r.before.as_ref(), r.after.as_ref());
     let symptom = match &r.symptom {

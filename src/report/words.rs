@@ -1,131 +1,58 @@
 //! The report's own words, in both of the course's languages.
-use crate::lessons::Lang;
+use crate::lessons::{phrases, Phrase};
 
-pub struct Words {
-    pub heading: &'static str,
-    pub on_stage: &'static str,
-    pub of: &'static str,
-    pub columns: [&'static str; 7],
-    pub done: &'static str,
-    pub skipped: &'static str,
-    pub in_progress: &'static str,
-    pub chart: &'static str,
-    pub no_chart: &'static str,
-    pub each_second: &'static str,
-    pub before: &'static str,
-    pub after: &'static str,
-    pub how: &'static str,
-    pub challenge: ChallengeWords,
+phrases! {
+    HEADING = "perflab: course report", "perflab：课程报告";
+    ON_STAGE = "On stage", "当前阶段";
+    OF = "of", "共";
+    COL_NUMBER = "#", "#";
+    COL_STAGE = "stage", "阶段";
+    COL_STATUS = "status", "状态";
+    COL_GOODPUT = "goodput 2xx/s, before → after the fix", "有效吞吐 2xx/秒，修复前 → 修复后";
+    COL_P99 = "p99 ms, before → after", "p99 毫秒，修复前 → 修复后";
+    COL_SYMPTOM = "symptom growth, before → after", "症状计数的增长，修复前 → 修复后";
+    COL_ANSWERS = "wrong answers / hints", "答错次数 / 提示次数";
+    DONE = "done", "已完成";
+    SKIPPED = "skipped", "已跳过";
+    IN_PROGRESS = "in progress", "进行中";
+    CHART = "Goodput across the course (2xx/s): the baseline, then each stage after its fix", "整个课程中的有效吞吐（2xx/秒）：基线，以及每个阶段修复之后";
+    NO_CHART = "No stage has been measured after its fix yet.", "还没有哪个阶段在修复之后测量过。";
+    EACH_SECOND = "2xx each second of each run, before the fix and after", "每次压测中每秒的 2xx，修复前与修复后";
+    BEFORE = "before", "修复前";
+    AFTER = "after", "修复后";
+    HOW = "Every figure is a real load run against the lab on this machine; runs on a busy machine differ by several per cent.", "每个数字都来自在这台机器上对实验环境的真实压测；机器繁忙时，两次运行相差几个百分点很正常。";
+    CHALLENGE = "Challenge", "挑战";
+    STATE = "state", "状态";
+    REACHED = "goal reached", "达成目标";
+    TIME = "time", "用时";
+    HINTS = "hints", "提示次数";
+    SCORE = "score", "得分";
+    SO_FAR = "so far", "（目前）";
+    GOAL = "goal", "目标";
+    GOODPUT = "goodput", "有效吞吐";
+    BASELINE = "baseline", "基线";
+    ERRORS = "errors", "错误";
+    BASELINE_RUN = "baseline run", "基线压测";
+    LAST_CHECK = "last check", "最近一次检查";
+    CHECKS = "checks", "检查次数";
+    FIXES = "fixes typed at the prompt", "在提示符下输入的修复";
 }
 
-/// The challenge's section.
-pub struct ChallengeWords {
-    pub heading: &'static str,
-    pub state: &'static str,
-    pub reached: &'static str,
-    pub in_progress: &'static str,
-    pub time: &'static str,
-    pub hints: &'static str,
-    pub score: &'static str,
-    pub so_far: &'static str,
-    pub goal: &'static str,
-    pub goodput: &'static str,
-    pub baseline: &'static str,
-    pub errors: &'static str,
-    pub baseline_run: &'static str,
-    pub last_check: &'static str,
-    pub checks: &'static str,
-    pub fixes: &'static str,
-}
+/// The course table's columns, in order.
+pub const COLUMNS: [Phrase; 7] = [
+    COL_NUMBER,
+    COL_STAGE,
+    COL_STATUS,
+    COL_GOODPUT,
+    COL_P99,
+    COL_SYMPTOM,
+    COL_ANSWERS,
+];
 
-const EN: Words = Words {
-    heading: "perflab: course report",
-    on_stage: "On stage",
-    of: "of",
-    columns: [
-        "#",
-        "stage",
-        "status",
-        "goodput 2xx/s, before → after the fix",
-        "p99 ms, before → after",
-        "symptom growth, before → after",
-        "wrong answers / hints",
-    ],
-    done: "done",
-    skipped: "skipped",
-    in_progress: "in progress",
-    chart: "Goodput across the course (2xx/s): the baseline, then each stage after its fix",
-    no_chart: "No stage has been measured after its fix yet.",
-    each_second: "2xx each second of each run, before the fix and after",
-    before: "before",
-    after: "after",
-    how: "Every figure is a real load run against the lab on this machine; runs on a busy machine differ by several per cent.",
-    challenge: ChallengeWords {
-        heading: "Challenge",
-        state: "state",
-        reached: "goal reached",
-        in_progress: "in progress",
-        time: "time",
-        hints: "hints",
-        score: "score",
-        so_far: "so far",
-        goal: "goal",
-        goodput: "goodput",
-        baseline: "baseline",
-        errors: "errors",
-        baseline_run: "baseline run",
-        last_check: "last check",
-        checks: "checks",
-        fixes: "fixes typed at the prompt",
-    },
-};
-
-const ZH: Words = Words {
-    heading: "perflab：课程报告",
-    on_stage: "当前阶段",
-    of: "共",
-    columns: [
-        "#",
-        "阶段",
-        "状态",
-        "有效吞吐 2xx/秒，修复前 → 修复后",
-        "p99 毫秒，修复前 → 修复后",
-        "症状计数的增长，修复前 → 修复后",
-        "答错次数 / 提示次数",
-    ],
-    done: "已完成",
-    skipped: "已跳过",
-    in_progress: "进行中",
-    chart: "整个课程中的有效吞吐（2xx/秒）：基线，以及每个阶段修复之后",
-    no_chart: "还没有哪个阶段在修复之后测量过。",
-    each_second: "每次压测中每秒的 2xx，修复前与修复后",
-    before: "修复前",
-    after: "修复后",
-    how:
-        "每个数字都来自在这台机器上对实验环境的真实压测；机器繁忙时，两次运行相差几个百分点很正常。",
-    challenge: ChallengeWords {
-        heading: "挑战",
-        state: "状态",
-        reached: "达成目标",
-        in_progress: "进行中",
-        time: "用时",
-        hints: "提示次数",
-        score: "得分",
-        so_far: "（目前）",
-        goal: "目标",
-        goodput: "有效吞吐",
-        baseline: "基线",
-        errors: "错误",
-        baseline_run: "基线压测",
-        last_check: "最近一次检查",
-        checks: "检查次数",
-        fixes: "在提示符下输入的修复",
-    },
-};
-
-pub fn of(lang: Lang) -> &'static Words {
-    match lang {
-        Lang::En => &EN,
-        Lang::Zh => &ZH,
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_phrase_has_both_languages() {
+        crate::lessons::assert_complete(super::ALL);
     }
 }
