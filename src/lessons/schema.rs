@@ -60,6 +60,21 @@ pub struct StageSpec {
 }
 
 impl StageSpec {
+    /// The one flame-graph function a stage's symptom, check or measure reads, if any.
+    pub fn flame_function(&self) -> Option<String> {
+        let mut fields: Vec<&FieldRef> = self.symptom.iter().map(|s| &s.field).collect();
+        if let Some(c) = &self.check {
+            fields.extend(c.predicates.iter().map(|p| &p.field));
+        }
+        if let Some(m) = &self.measure {
+            fields.extend(m.compares.iter().map(|c| &c.field));
+        }
+        fields
+            .into_iter()
+            .find(|f| f.info.name == "flame.share")
+            .and_then(|f| f.key.clone())
+    }
+
     /// The steps this stage has, in the order the learner takes them.
     pub fn steps(&self) -> Vec<StepKind> {
         let mut steps = vec![

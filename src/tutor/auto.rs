@@ -140,7 +140,7 @@ pub fn run_auto(
             "stage {n} ({}): measuring before the fix",
             spec.name
         ));
-        let flame = stage::flame_function(spec);
+        let flame = spec.flame_function();
         let before = ops.run_load(live, flame.as_deref(), spec.observe.seconds)?;
         let mut result = StageResult {
             stage: n,
@@ -162,7 +162,7 @@ pub fn run_auto(
                 "stage {n} ({}): applying the reference fix",
                 spec.name
             ));
-            result.fix = stage::apply_reference(ops, spec)?;
+            result.fix = crate::lab::apply_reference(ops, spec)?;
             progress(&format!(
                 "stage {n} ({}): checking and measuring after the fix",
                 spec.name
@@ -238,7 +238,7 @@ fn headline_verdict(
     let (Some(b), Some(a)) = (value(before), value(after)) else {
         return Ok(None);
     };
-    let flame = stage::flame_function(spec);
+    let flame = spec.flame_function();
     let mut failed = None;
     let (outcome, afters) = super::judge::noise::judge(c.expect, b, a, band, || {
         match ops.run_load(live, flame.as_deref(), spec.observe.seconds) {

@@ -7,7 +7,6 @@ use crate::lab::Facts;
 use crate::lessons::ValueRule;
 use crate::ui::Tone;
 
-use crate::tutor::judge::stage;
 use crate::tutor::phrases as p;
 use crate::tutor::session::{Flow, Session, Stop};
 
@@ -78,7 +77,7 @@ pub fn finish(s: &mut Session, play: &mut Play, facts: &Facts) -> Flow<()> {
             })
         );
         if above_live {
-            if let Some(v) = s.try_lab(|o| stage::live_value(o, c))?.flatten() {
+            if let Some(v) = s.try_lab(|o| crate::lab::live_value(o, c))?.flatten() {
                 live.insert(c.id.clone(), v);
             }
         }

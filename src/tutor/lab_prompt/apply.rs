@@ -4,7 +4,6 @@
 use crate::lessons::{Change, Service, Target, ValueRule};
 use crate::ui::Tone;
 
-use crate::tutor::judge::stage;
 use crate::tutor::phrases as p;
 use crate::tutor::session::{Flow, Session};
 
@@ -48,7 +47,7 @@ pub fn apply_accepted(s: &mut Session, change: &Change, value: Option<&str>) -> 
 
 /// The value in force of the sysctl a change sets, when it is a number.
 pub fn live_value(s: &mut Session, change: &Change) -> Flow<Option<u64>> {
-    Ok(s.try_lab(|o| stage::live_value(o, change))?.flatten())
+    Ok(s.try_lab(|o| crate::lab::live_value(o, change))?.flatten())
 }
 
 /// Says that a change reaches beyond the lab, and asks; true to go ahead.

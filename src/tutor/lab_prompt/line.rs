@@ -6,7 +6,7 @@ use crate::ui::Tone;
 
 use crate::lab::prompt as hostcmd;
 use crate::tutor::facts::Facts;
-use crate::tutor::judge::{self, stage};
+use crate::tutor::judge;
 use crate::tutor::phrases as p;
 use crate::tutor::session::{Flow, Session};
 
@@ -98,7 +98,7 @@ fn flame_target(spec: &StageSpec) -> String {
         .filter_map(|e| e.seen_when.as_ref())
         .find(|p| p.field.info.name == "flame.share")
         .and_then(|p| p.field.key.clone())
-        .or_else(|| stage::flame_function(spec))
+        .or_else(|| spec.flame_function())
         .unwrap_or_else(|| "inet_hash_connect".to_string())
 }
 

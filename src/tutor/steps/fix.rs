@@ -8,7 +8,6 @@ use crate::ui::Tone;
 
 use super::Next;
 use crate::tutor::hints;
-use crate::tutor::judge::stage;
 use crate::tutor::lab_prompt::{announce_host, apply_accepted, live_value, restart, Applied};
 use crate::tutor::phrases as p;
 use crate::tutor::progress::StageStatus;
@@ -149,7 +148,7 @@ pub fn skip(s: &mut Session, spec: &StageSpec) -> Flow<bool> {
             }
         }
     }
-    let done = s.lab(|o| stage::apply_reference(o, spec))?;
+    let done = s.lab(|o| crate::lab::apply_reference(o, spec))?;
     for line in done {
         s.say(Tone::Good, &line);
     }

@@ -56,7 +56,7 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
         }
         reruns += 1;
         let live = s.opts.live;
-        let flame = stage::flame_function(spec);
+        let flame = spec.flame_function();
         after = s.lab(|o| o.run_load(live, flame.as_deref(), spec.observe.seconds))?;
         if after.run.as_ref().is_some_and(|r| r.report.interrupted) {
             s.phrase(Tone::Warn, &p::RUN_INTERRUPTED);

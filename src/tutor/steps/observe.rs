@@ -18,7 +18,7 @@ pub fn run(s: &mut Session, lesson: &Lesson) -> Flow<Next> {
     s.phrase(Tone::Note, &p::OBSERVE_RUN);
     let live = s.opts.live;
     // A symptom read from a flame graph needs one under this load too.
-    let flame = crate::tutor::judge::stage::flame_function(spec);
+    let flame = spec.flame_function();
     let facts = s.lab(|o| o.run_load(live, flame.as_deref(), spec.observe.seconds))?;
     if facts.run.as_ref().is_some_and(|r| r.report.interrupted) {
         s.phrase(Tone::Warn, &p::RUN_INTERRUPTED);
