@@ -147,7 +147,11 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
     };
     if args.json {
-        ui::out(&serde_json::to_string_pretty(&report).context("writing the report as JSON")?);
+        let json = Json {
+            report: &report,
+            deltas: deltas.as_ref(),
+        };
+        ui::out(&serde_json::to_string_pretty(&json).context("writing the report as JSON")?);
     } else {
         ui::out(&present::load::summary(&report));
         if let Some(d) = &deltas {
@@ -325,4 +329,14 @@ mod tests {
             assert_eq!(format!("{here:?}"), format!("{inside:?}"), "for {argv:?}");
         }
     }
+}
+
+/// `--json`: the load's report, with the server's deltas over the run when the
+/// target is the lab.
+#[derive(serde::Serialize)]
+struct Json<'a> {
+    #[serde(flatten)]
+    report: &'a crate::load::LoadReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deltas: Option<&'a crate::probe::Deltas>,
 }

@@ -105,8 +105,6 @@ pub async fn measured_run(
         (Some(b), Some(a)) if ok > 0 && a >= b => Some((a - b) as f64 / 1000.0 / ok as f64),
         _ => None,
     };
-    let mut report = report;
-    report.deltas = serde_json::to_value(&deltas).ok();
     Ok(Measured {
         report,
         before,

@@ -93,9 +93,6 @@ pub struct LoadReport {
     /// (partial) second included: a second without any is 0.
     #[serde(default)]
     pub goodput_series: Vec<u64>,
-    /// Server-side counter deltas over the run, attached by the caller.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deltas: Option<serde_json::Value>,
 }
 
 /// The measured times of a run, in seconds.
@@ -156,7 +153,6 @@ impl LoadReport {
             reconnects: stats.reconnects,
             interrupted,
             goodput_series: stats.goodput_series(secs),
-            deltas: None,
         }
     }
 

@@ -230,7 +230,6 @@ impl LabOps for FakeLab {
             reconnects: 0,
             interrupted: false,
             goodput_series: Vec::new(),
-            deltas: None,
         };
         let after = self.snapshot();
         Ok(Facts {
