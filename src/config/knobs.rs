@@ -116,6 +116,26 @@ macro_rules! by_name {
         }
 
         impl KnobsPatch {
+            /// A patch of one knob from its name and a value as typed (`"20"`,
+            /// `"10000 65535"`, `"on"`), or why it is refused (an unknown knob
+            /// names the known ones).
+            pub fn single(name: &str, value: &str) -> Result<KnobsPatch, KnobsError> {
+                let refused = |reason: String| KnobsError::Setting {
+                    name: name.to_string(),
+                    value: value.to_string(),
+                    reason,
+                };
+                let mut patch = KnobsPatch::default();
+                match name {
+                    $( stringify!($f) => patch.$f = Some(Typed::typed(value).map_err(refused)?), )*
+                    _ => {
+                        let known = [$(stringify!($f)),*].join(", ");
+                        return Err(refused(format!("not a knob of the server; the knobs: {known}")));
+                    }
+                }
+                Ok(patch)
+            }
+
             /// The knobs the patch sets, by name in alphabetical order.
             pub fn set(&self) -> Vec<(&'static str, KnobValue)> {
                 let mut set = Vec::new();
@@ -141,6 +161,51 @@ by_name!(
     upstream_keepalive,
     backend_wait_us,
 );
+
+/// A knob's type, read from a value as a learner types it.
+trait Typed: Sized {
+    fn typed(value: &str) -> Result<Self, String>;
+}
+
+fn number<T: std::str::FromStr>(value: &str) -> Result<T, String> {
+    value
+        .parse()
+        .map_err(|_| "not a whole number in range for this setting".to_string())
+}
+
+impl Typed for u32 {
+    fn typed(value: &str) -> Result<Self, String> {
+        number(value)
+    }
+}
+
+impl Typed for u8 {
+    fn typed(value: &str) -> Result<Self, String> {
+        number(value)
+    }
+}
+
+impl Typed for bool {
+    fn typed(value: &str) -> Result<Self, String> {
+        match value {
+            "true" | "on" | "yes" => Ok(true),
+            "false" | "off" | "no" => Ok(false),
+            _ => Err("not on or off (on, off, true, false, yes, no)".into()),
+        }
+    }
+}
+
+impl Typed for String {
+    fn typed(value: &str) -> Result<Self, String> {
+        Ok(value.to_string())
+    }
+}
+
+impl Typed for Backlog {
+    fn typed(value: &str) -> Result<Self, String> {
+        Backlog::try_from(value.to_string()).map_err(|e| e.to_string())
+    }
+}
 
 /// One knob's value: shown as a learner types it (`20`, `true`, `default`),
 /// and read as a number by a lesson's setting field.
@@ -252,33 +317,6 @@ impl Knobs {
 }
 
 impl KnobsPatch {
-    /// A patch of one knob from its name and a value as typed (`"20"`,
-    /// `"10000 65535"`, `"on"`), or why it is refused (an unknown knob names
-    /// the known ones).
-    pub fn single(name: &str, value: &str) -> Result<KnobsPatch, KnobsError> {
-        let candidates = [
-            value.parse::<u64>().ok().map(serde_json::Value::from),
-            match value {
-                "true" | "on" | "yes" => Some(true.into()),
-                "false" | "off" | "no" => Some(false.into()),
-                _ => None,
-            },
-            Some(serde_json::Value::from(value)),
-        ];
-        let mut last = String::new();
-        for v in candidates.into_iter().flatten() {
-            match serde_json::from_value::<KnobsPatch>(serde_json::json!({ name: v })) {
-                Ok(p) => return Ok(p),
-                Err(e) => last = e.to_string(),
-            }
-        }
-        Err(KnobsError::Setting {
-            name: name.to_string(),
-            value: value.to_string(),
-            reason: last,
-        })
-    }
-
     /// The patch that sets a server sysctl the knobs track, if it is one of them.
     pub fn sysctl(name: &str, value: &str) -> Option<Result<KnobsPatch, KnobsError>> {
         let knob = match name {
