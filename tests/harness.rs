@@ -194,6 +194,24 @@ impl LabFixture {
         .collect()
     }
 
+    /// Whether a load beside the lab has counted responses: one of its live
+    /// ticks (the JSON lines it writes, `lab::beside::Line`) says so.
+    pub fn load_counted_responses(&self) -> bool {
+        self.load_containers().iter().any(|line| {
+            let name = line.split_whitespace().next().unwrap_or_default();
+            let Ok(out) = Command::new("docker").args(["logs", name]).output() else {
+                return false;
+            };
+            String::from_utf8_lossy(&out.stdout).lines().any(|l| {
+                serde_json::from_str::<serde_json::Value>(l).is_ok_and(|v| {
+                    v["tick"]["rates"]["responses"]
+                        .as_f64()
+                        .is_some_and(|n| n > 0.0)
+                })
+            })
+        })
+    }
+
     /// The responses nginx has logged (its access log's lines, written at
     /// least once a second); `None` while no server runs.
     pub fn responses_logged(&self) -> Option<u64> {

@@ -12,14 +12,15 @@ fn toolbox_running(lab: &LabFixture) -> bool {
         .any(|o| o.contains("-toolbox-"))
 }
 
-/// `perflab load` against the lab, once the server answers it.
+/// `perflab load` against the lab, once the load itself has counted responses
+/// (the server may answer perflab's own readiness check before the load starts).
 fn load_under_way(lab: &LabFixture, args: &[&str]) -> Running {
-    let since = lab.responses_logged().expect("the lab runs");
     let child = lab.spawn(args);
-    lab.wait_for_responses(since, Duration::from_secs(60));
-    // The server answers from the first connection on, but the measured window
-    // opens once the run's connections are up: signal well inside it.
-    std::thread::sleep(Duration::from_secs(3));
+    wait_until(
+        "the load beside the lab to count responses",
+        || lab.load_counted_responses(),
+        Duration::from_secs(60),
+    );
     child
 }
 
