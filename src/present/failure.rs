@@ -61,7 +61,7 @@ mod tests {
         assert_eq!(name(Failure::Reset, Lang::En), "reset by the server");
         assert_eq!(
             name(Failure::Other(libc::EHOSTUNREACH), Lang::Zh),
-            format!("errno {}: no route to host", libc::EHOSTUNREACH)
+            format!("errno {}：no route to host", libc::EHOSTUNREACH)
         );
     }
 }
