@@ -82,7 +82,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     // The live view shows the load's own figures only: the server's gauges
     // would name the cause before the learner has looked.
     let sink: std::sync::Arc<dyn crate::lab::LabSink> =
-        std::sync::Arc::new(crate::present::TermSink::for_course());
+        std::sync::Arc::new(crate::present::TermSink::for_course(lang));
     let session = LabSession::open(&ctx.settings, &ctx.cancel, sink, shape).await?;
     let prompting = tutored::prompting(scripted);
     let has_answers = prompting.has_answers;

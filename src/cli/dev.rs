@@ -70,8 +70,9 @@ async fn gauges(seconds: u64, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let start = collect(&server, false)
         .await
         .context("probing the server")?;
+    let lang = ctx.lang();
     stream_gauges(&server, &start, seconds, &ctx.cancel, |g| {
-        ui::out(&present::probe::live_line(&g))
+        ui::out(&present::probe::live_line(&g, lang))
     })
     .await
     .context("reading the server's gauges")?;

@@ -110,7 +110,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     if args.json {
         ui::out(&serde_json::to_string_pretty(&report).context("writing the report as JSON")?);
     } else {
-        ui::out(&present::flame::report(&report));
+        ui::out(&present::flame::report(&report, ctx.lang()));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
+use super::course::{lang_from_env, lang_of};
 use super::Ctx;
 use crate::engine::Server;
 use crate::lab::beside::{self, Line};
 use crate::lab::{defaults, measured_run, Extras, LabEvent, LoadShape};
-use crate::lessons::Course;
+use crate::lessons::{Course, Lang};
 use crate::load::{options, run_load_watched, target, LoadConfig, LoadError};
 use crate::present;
 use crate::tutor::progress::Progress;
@@ -114,14 +115,19 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     // Against the lab, the server's evidence is probed around the run (deltas)
     // and its gauges shown live; against a loopback server there is none. During
     // a course, only what the learner has already found out.
-    let reveal = reveal(args.evidence, ctx);
+    let progress = Progress::load(&ctx.settings.state_dir);
+    let lang = match &progress {
+        Ok(progress) => lang_of(None, progress),
+        Err(_) => lang_from_env(),
+    };
+    let reveal = reveal(args.evidence, progress.ok());
     let sink: std::sync::Arc<dyn crate::lab::LabSink> = match reveal.is_neutral() {
-        true => std::sync::Arc::new(present::TermSink::neutral(!args.json)),
-        false => ctx.sink(!args.json),
+        true => std::sync::Arc::new(present::TermSink::neutral(!args.json, lang)),
+        false => std::sync::Arc::new(present::TermSink::new(!args.json, lang)),
     };
     let (report, deltas) = match &server {
         Some(server) => {
-            before_the_run(server, args.settle, &reveal, &sink).await?;
+            before_the_run(server, args.settle, &reveal, &sink, lang).await?;
             let m = measured_run(server, &cfg, &Extras::default(), &ctx.cancel, &sink)
                 .await
                 .with_context(|| format!("running load against {}", cfg.url))?;
@@ -153,11 +159,11 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         };
         ui::out(&serde_json::to_string_pretty(&json).context("writing the report as JSON")?);
     } else {
-        ui::out(&present::load::summary(&report));
+        ui::out(&present::load::summary(&report, lang));
         if let Some(d) = &deltas {
             ui::out(&format!(
                 "server evidence over the run:\n{}",
-                present::deltas::deltas(d, |name| reveal.shows(name))
+                present::deltas::deltas(d, lang, |name| reveal.shows(name))
             ));
             if reveal.is_neutral() {
                 ui::info(
@@ -175,12 +181,12 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 
 /// What this run may show: everything with `--evidence` or outside a course.
 /// A progress that cannot be read is no course in progress.
-fn reveal(evidence: bool, ctx: &Ctx) -> Reveal {
+fn reveal(evidence: bool, progress: Option<Progress>) -> Reveal {
     if evidence {
         return Reveal::everything();
     }
-    match (Course::load(), Progress::load(&ctx.settings.state_dir)) {
-        (Ok(course), Ok(progress)) => Reveal::for_course(&course, &progress),
+    match (Course::load(), progress) {
+        (Ok(course), Some(progress)) => Reveal::for_course(&course, &progress),
         _ => Reveal::everything(),
     }
 }
@@ -214,6 +220,7 @@ async fn before_the_run(
     settle: bool,
     reveal: &Reveal,
     sink: &std::sync::Arc<dyn crate::lab::LabSink>,
+    lang: Lang,
 ) -> anyhow::Result<()> {
     if settle {
         sink.event(LabEvent::Settling);
@@ -221,8 +228,8 @@ async fn before_the_run(
         sink.event(LabEvent::Settled);
         let settled = settled.context("settling the server before the run")?;
         ui::info(&match reveal.is_neutral() {
-            true => present::probe::settled_line_neutral(&settled),
-            false => present::probe::settled_line(&settled),
+            true => present::probe::settled_line_neutral(&settled, lang),
+            false => present::probe::settled_line(&settled, lang),
         });
         return Ok(());
     }
@@ -232,11 +239,11 @@ async fn before_the_run(
     let left = crate::probe::leftovers(&snap);
     match reveal.is_neutral() {
         // One line that names nothing, however many things were left.
-        true if !left.is_empty() => ui::warn(present::probe::LEFTOVER_NEUTRAL),
+        true if !left.is_empty() => ui::warn(present::probe::LEFTOVER_NEUTRAL.get(lang)),
         true => {}
         false => {
             for l in &left {
-                ui::warn(&present::probe::leftover_line(l));
+                ui::warn(&present::probe::leftover_line(l, lang));
             }
         }
     }

@@ -31,7 +31,9 @@ use tokio_util::sync::CancellationToken;
 use crate::config::Settings;
 use crate::engine::Engine;
 use crate::lab::{LabError, LabSink};
+use crate::lessons::Lang;
 use crate::present::TermSink;
+use crate::tutor::progress::Progress;
 use crate::ui;
 
 #[derive(Debug, Parser)]
@@ -96,7 +98,16 @@ pub struct Ctx {
 impl Ctx {
     /// The terminal's sink for the lab's events; `live` shows runs live.
     pub fn sink(&self, live: bool) -> Arc<dyn LabSink> {
-        Arc::new(TermSink::new(live))
+        Arc::new(TermSink::new(live, self.lang()))
+    }
+
+    /// The course's language, for the words of every command: as saved in the
+    /// progress, else the locale's (also when the progress cannot be read).
+    pub fn lang(&self) -> Lang {
+        match Progress::load(&self.settings.state_dir) {
+            Ok(progress) => course::lang_of(None, &progress),
+            Err(_) => course::lang_from_env(),
+        }
     }
 
     /// A Docker connection whose long operations stop on Ctrl-C and clean up,

@@ -35,12 +35,13 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     if args.json {
         ui::out(&serde_json::to_string_pretty(&snap)?);
     } else {
-        ui::out(&present::probe::render(&snap));
+        ui::out(&present::probe::render(&snap, ctx.lang()));
     }
     Ok(ExitCode::SUCCESS)
 }
 
 async fn watch(server: &crate::engine::Server, json: bool, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let lang = ctx.lang();
     let mut live = ui::LiveBlock::new();
     let mut prev: Option<(Snapshot, Instant)> = None;
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -69,12 +70,12 @@ async fn watch(server: &crate::engine::Server, json: bool, ctx: &Ctx) -> anyhow:
             ),
             None => GaugeRates::between(&Gauges::from(&snap), &Gauges::from(&snap), 1.0),
         };
-        let line = present::probe::live_line(&rates);
+        let line = present::probe::live_line(&rates, lang);
         if json {
             ui::out(&serde_json::to_string(&snap)?);
         } else {
             live.show(
-                &format!("{line}\n\n{}", present::probe::render(&snap)),
+                &format!("{line}\n\n{}", present::probe::render(&snap, lang)),
                 &line,
             );
         }

@@ -1,9 +1,17 @@
-//! The server's evidence over a run, in a few aligned lines.
+//! The server's evidence over a run, in a few aligned lines. The names are the
+//! probe's field names, which the tutor's reveal matches by prefix: only the
+//! words after a name are translated.
+use crate::lessons::{phrases, Lang};
 use crate::probe::Deltas;
+use crate::ui::table::pad;
+
+phrases! {
+    TIME_WAIT_SIDES = "tcp.time_wait (nginx side / :9000)", "tcp.time_wait（nginx 侧 / :9000）";
+}
 
 /// The deltas of a run: every counter that moved, and the gauges as they were
 /// at the end; of those, the ones `shows` lets through (by name).
-pub fn deltas(d: &Deltas, shows: impl Fn(&str) -> bool) -> String {
+pub fn deltas(d: &Deltas, lang: Lang, shows: impl Fn(&str) -> bool) -> String {
     let mut moved: Vec<(String, String)> = Vec::new();
     let mut counter = |name: &str, v: u64| {
         if v > 0 {
@@ -32,17 +40,52 @@ pub fn deltas(d: &Deltas, shows: impl Fn(&str) -> bool) -> String {
         format!("{} / {}", d.conntrack.count, d.conntrack.max),
     ));
     moved.push((
-        "tcp.time_wait (nginx side / :9000)".into(),
+        TIME_WAIT_SIDES.get(lang).into(),
         format!(
             "{} ({} / {})",
             d.tcp.time_wait, d.tcp.time_wait_ephemeral, d.tcp.time_wait_9000
         ),
     ));
     moved.retain(|(k, _)| shows(k));
-    let width = moved.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let width = moved
+        .iter()
+        .map(|(k, _)| console::measure_text_width(k))
+        .max()
+        .unwrap_or(0);
     moved
         .iter()
-        .map(|(k, v)| format!("  {k:<width$}  {v}"))
+        .map(|(k, v)| format!("  {}  {v}", pad(k, width, false)))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_phrase_has_both_languages() {
+        crate::lessons::assert_complete(ALL);
+    }
+
+    #[test]
+    fn the_names_keep_their_prefix_in_each_language() {
+        let mut d = Deltas::default();
+        d.conntrack.drops = 860;
+        d.tcp.time_wait = 31_000;
+        for lang in [Lang::En, Lang::Zh] {
+            let text = deltas(&d, lang, |_| true);
+            assert!(
+                text.contains("conntrack.drops") && text.contains("+860"),
+                "{text}"
+            );
+            let tw = text
+                .lines()
+                .find(|l| l.contains("31000"))
+                .unwrap_or_default();
+            assert!(tw.trim_start().starts_with("tcp.time_wait"), "{text}");
+        }
+        let en = deltas(&d, Lang::En, |name| name.starts_with("tcp.time_wait"));
+        assert_eq!(en, "  tcp.time_wait (nginx side / :9000)  31000 (0 / 0)");
+    }
 }

@@ -1,39 +1,54 @@
 //! The words of the engine's events: what each slow step is called while it
 //! lasts, and the lines for what it finished.
 use crate::engine::{EngineEvent, Step};
+use crate::lessons::{phrases, Lang};
+
+phrases! {
+    PULLING = "pulling {image}", "正在拉取 {image}";
+    PULLING_STATUS = "pulling {image}: {status}", "正在拉取 {image}：{status}";
+    BUILDING = "building {tag}", "正在构建 {tag}";
+    BUILDING_LINE = "building {tag}: {line}", "正在构建 {tag}：{line}";
+    CREATING_NETWORK = "creating the lab network and volumes", "正在创建实验环境的网络和卷";
+    STARTING_NGINX = "starting nginx (it owns the server's network namespace)", "正在启动 nginx（服务器的网络命名空间归它所有）";
+    STARTING_PHPFPM = "starting php-fpm (it joins nginx's namespace)", "正在启动 php-fpm（它加入 nginx 的命名空间）";
+    SWITCHING_CONNTRACK_ON = "switching conntrack on in the server's namespace", "正在服务器的命名空间里开启 conntrack";
+    WAITING_FOR = "waiting for the server at {url}", "正在等待 {url} 上的服务器就绪";
+    FILLING_CONNTRACK = "filling the server's conntrack table (its own, not the host's)", "正在填充服务器的 conntrack 表（是它自己的表，不是主机的）";
+    CLEANING_UP = "cleaning up what was started", "正在清理已经启动的部分";
+    PREPARING = "setting the server up as it is at this stage", "正在把服务器设置成这一关的状态";
+    PREPARED = "the server is set up as it is at this stage", "服务器已设置成这一关的状态";
+    BUILT = "built {tag}", "已构建 {tag}";
+    FILLED = "filled the server's conntrack table: {count} of {max} entries", "已填充服务器的 conntrack 表：{count} / {max} 个条目";
+    RECOVERED = "found what an interrupted perflab run left behind and cleaned it: {summary}", "发现了一次被中断的 perflab 运行留下的东西，已经清理：{summary}";
+    CLEANUP_FAILED = "cleaning up after a failed start: {error}; run `perflab down`", "启动失败后的清理出错：{error}；请运行 `perflab down`";
+}
 
 /// What a spinner says during a step.
-pub fn step(s: &Step) -> String {
-    match s {
+pub fn step(s: &Step, lang: Lang) -> String {
+    let phrase = match s {
         Step::Pulling {
             image,
             status: None,
-        } => format!("pulling {image}"),
+        } => return PULLING.fill(lang, &[("image", image)]),
         Step::Pulling {
             image,
             status: Some(st),
-        } => format!("pulling {image}: {st}"),
-        Step::Building { tag, output: None } => format!("building {tag}"),
+        } => return PULLING_STATUS.fill(lang, &[("image", image), ("status", st)]),
+        Step::Building { tag, output: None } => return BUILDING.fill(lang, &[("tag", tag)]),
         Step::Building {
             tag,
             output: Some(line),
-        } => format!("building {tag}: {}", truncate(line, 60)),
-        Step::CreatingNetwork => "creating the lab network and volumes".into(),
-        Step::StartingNginx => "starting nginx (it owns the server's network namespace)".into(),
-        Step::StartingPhpFpm => "starting php-fpm (it joins nginx's namespace)".into(),
-        Step::SwitchingConntrackOn => "switching conntrack on in the server's namespace".into(),
-        Step::WaitingFor { url } => format!("waiting for the server at {url}"),
-        Step::FillingConntrack => {
-            "filling the server's conntrack table (its own, not the host's)".into()
-        }
-        Step::CleaningUp => "cleaning up what was started".into(),
-    }
+        } => return BUILDING_LINE.fill(lang, &[("tag", tag), ("line", &truncate(line, 60))]),
+        Step::CreatingNetwork => CREATING_NETWORK,
+        Step::StartingNginx => STARTING_NGINX,
+        Step::StartingPhpFpm => STARTING_PHPFPM,
+        Step::SwitchingConntrackOn => SWITCHING_CONNTRACK_ON,
+        Step::WaitingFor { url } => return WAITING_FOR.fill(lang, &[("url", url)]),
+        Step::FillingConntrack => FILLING_CONNTRACK,
+        Step::CleaningUp => CLEANING_UP,
+    };
+    phrase.get(lang).to_string()
 }
-
-/// The stage's fault being set up, and set up, as the course tells it: without
-/// naming it before the learner finds it.
-pub const PREPARING: &str = "setting the server up as it is at this stage";
-pub const PREPARED: &str = "the server is set up as it is at this stage";
 
 /// How a finished thing is told.
 pub enum Line {
@@ -42,19 +57,20 @@ pub enum Line {
 }
 
 /// The line for an event that is not a step, if it has one.
-pub fn line(e: &EngineEvent) -> Option<Line> {
+pub fn line(e: &EngineEvent, lang: Lang) -> Option<Line> {
     Some(match e {
         EngineEvent::Step(_) | EngineEvent::Idle => return None,
-        EngineEvent::Built { tag } => Line::Done(format!("built {tag}")),
-        EngineEvent::Filled { count, max } => Line::Done(format!(
-            "filled the server's conntrack table: {count} of {max} entries"
+        EngineEvent::Built { tag } => Line::Done(BUILT.fill(lang, &[("tag", tag)])),
+        EngineEvent::Filled { count, max } => Line::Done(FILLED.fill(
+            lang,
+            &[("count", &count.to_string()), ("max", &max.to_string())],
         )),
-        EngineEvent::Recovered { summary } => Line::Warn(format!(
-            "found what an interrupted perflab run left behind and cleaned it: {summary}"
-        )),
-        EngineEvent::CleanupFailed { error } => Line::Warn(format!(
-            "cleaning up after a failed start: {error}; run `perflab down`"
-        )),
+        EngineEvent::Recovered { summary } => {
+            Line::Warn(RECOVERED.fill(lang, &[("summary", summary)]))
+        }
+        EngineEvent::CleanupFailed { error } => {
+            Line::Warn(CLEANUP_FAILED.fill(lang, &[("error", error)]))
+        }
     })
 }
 
@@ -73,13 +89,44 @@ mod tests {
     #[test]
     fn long_build_lines_are_cut() {
         let long = "x".repeat(100);
-        let s = step(&Step::Building {
-            tag: "t".into(),
-            output: Some(long),
-        });
+        let s = step(
+            &Step::Building {
+                tag: "t".into(),
+                output: Some(long),
+            },
+            Lang::En,
+        );
         assert!(
             s.ends_with('…') && s.chars().count() == "building t: ".len() + 61,
             "{s}"
         );
+    }
+
+    #[test]
+    fn every_phrase_has_both_languages() {
+        crate::lessons::assert_complete(ALL);
+    }
+
+    #[test]
+    fn the_filled_line_holds_the_figures_in_each_language() {
+        let filled = EngineEvent::Filled {
+            count: 262_000,
+            max: 262_144,
+        };
+        for (lang, want) in [
+            (
+                Lang::En,
+                "filled the server's conntrack table: 262000 of 262144 entries",
+            ),
+            (
+                Lang::Zh,
+                "已填充服务器的 conntrack 表：262000 / 262144 个条目",
+            ),
+        ] {
+            match line(&filled, lang) {
+                Some(Line::Done(l)) => assert_eq!(l, want),
+                _ => panic!("no done line"),
+            }
+        }
     }
 }

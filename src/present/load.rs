@@ -1,118 +1,132 @@
 //! The words of a load run: its summary and its live line.
-use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::failure;
-use crate::lessons::Lang;
+use super::load_words as w;
+use crate::lessons::{Lang, Phrase};
 use crate::load::{options, Latency, LiveTick, LoadReport, Rates};
+use crate::ui::table::pad;
 
-pub fn summary(r: &LoadReport) -> String {
-    let mut s = String::new();
-    let mode = if r.keepalive {
-        "keep-alive"
-    } else {
-        "a new connection per request"
+/// The run's summary: its shape, goodput, statuses, errors and latencies.
+pub fn summary(r: &LoadReport, lang: Lang) -> String {
+    let mut lines = vec![head(r, lang)];
+    let row = |lines: &mut Vec<String>, label: Phrase, value: String| {
+        lines.push(format!("  {} {value}", pad(label.get(lang), 11, false)));
     };
-    let shape = match &r.rate {
-        None => format!("{} connections", r.connections),
-        Some(rate) => format!(
-            "{} requests/s on up to {} connections",
-            rate.target, r.connections
-        ),
-    };
-    let _ = writeln!(
-        s,
-        "load on {}: {shape}, {mode}, {:.1} s (+{:.2} s settling), timeout {}{}",
-        r.url,
-        r.duration_s,
-        r.settle_s,
-        options::show(std::time::Duration::from_millis(r.timeout_ms)),
-        if r.interrupted {
-            format!(
-                " (interrupted before its {:.1} s: partial results)",
-                r.planned_s
-            )
-        } else {
-            String::new()
-        }
-    );
-    let _ = writeln!(s, "  goodput     {:>10.1} 2xx/s", r.goodput_rps);
-    let _ = writeln!(
-        s,
-        "  all         {:>10.1} responses/s ({} responses)",
-        r.total_rps, r.requests
-    );
+    let rps = |v: f64| format!("{v:>10.1}");
+    let goodput = w::GOODPUT_VALUE.fill(lang, &[("rps", &rps(r.goodput_rps))]);
+    row(&mut lines, w::GOODPUT, goodput);
+    let requests = r.requests.to_string();
+    let all = w::ALL_VALUE.fill(lang, &[("rps", &rps(r.total_rps)), ("n", &requests)]);
+    row(&mut lines, w::ALL_RESPONSES, all);
     if let Some(rate) = &r.rate {
-        let _ = writeln!(
-            s,
-            "  sent        {:>10.1} requests/s started of {} due ({}/s asked)",
-            rate.achieved, rate.due, rate.target
+        let sent = w::SENT_VALUE.fill(
+            lang,
+            &[
+                ("rps", &rps(rate.achieved)),
+                ("due", &rate.due.to_string()),
+                ("target", &rate.target.to_string()),
+            ],
         );
-        let _ = writeln!(
-            s,
-            "  late        {:>10} requests due while every connection was busy{}",
-            rate.late,
-            if rate.unsent > 0 {
-                format!("; {} never sent before the end", rate.unsent)
-            } else {
-                String::new()
-            }
-        );
+        row(&mut lines, w::SENT, sent);
+        let unsent = match rate.unsent {
+            0 => String::new(),
+            n => w::UNSENT.fill(lang, &[("n", &n.to_string())]),
+        };
+        let late = format!("{:>10}", rate.late);
+        let late = w::LATE_VALUE.fill(lang, &[("n", &late), ("unsent", &unsent)]);
+        row(&mut lines, w::LATE, late);
     }
     let statuses: Vec<String> = r
         .status_counts
         .iter()
         .map(|(c, n)| format!("{c}: {n}"))
         .collect();
-    let _ = writeln!(
-        s,
-        "  status      {}",
-        if statuses.is_empty() {
-            "none".into()
-        } else {
-            statuses.join(", ")
-        }
-    );
+    let statuses = match statuses.is_empty() {
+        true => w::NONE.get(lang).to_string(),
+        false => statuses.join(", "),
+    };
+    row(&mut lines, w::STATUS, statuses);
     if r.errors.is_empty() {
-        let _ = writeln!(s, "  errors      none");
+        row(&mut lines, w::ERRORS, w::NONE.get(lang).to_string());
     } else {
-        let _ = writeln!(
-            s,
-            "  errors      {} requests got no response",
-            r.error_total()
+        let n = r.error_total().to_string();
+        row(
+            &mut lines,
+            w::ERRORS,
+            w::NO_RESPONSE.fill(lang, &[("n", &n)]),
         );
         for (class, n) in &r.errors {
-            let _ = writeln!(s, "    {:<28} {n}", failure::name(*class, Lang::En));
+            let name = failure::name(*class, lang);
+            lines.push(format!("    {} {n}", pad(&name, 28, false)));
         }
     }
     match &r.latency_uncorrected_ms {
-        None => {
-            let _ = writeln!(s, "  latency     {}", percentiles(&r.latency_ms, true));
-        }
+        None => row(
+            &mut lines,
+            w::LATENCY,
+            percentiles(&r.latency_ms, true, lang),
+        ),
         Some(uncorrected) => {
-            let _ = writeln!(
-                s,
-                "  latency     {}  (from when each request was due)",
-                percentiles(&r.latency_ms, true)
-            );
-            let _ = writeln!(
-                s,
-                "  uncorrected {}  (from when it was sent)",
-                percentiles(uncorrected, true)
-            );
+            let due = percentiles(&r.latency_ms, true, lang);
+            let due = w::FROM_DUE.fill(lang, &[("latency", &due)]);
+            row(&mut lines, w::LATENCY, due);
+            let sent = percentiles(uncorrected, true, lang);
+            let sent = w::FROM_SENT.fill(lang, &[("latency", &sent)]);
+            row(&mut lines, w::UNCORRECTED, sent);
         }
     }
-    let _ = writeln!(s, "  connect     {}", percentiles(&r.connect_ms, false));
-    let _ = write!(
-        s,
-        "  connections {} opened, {} reopened after the server closed them",
-        r.connects, r.reconnects
+    row(
+        &mut lines,
+        w::CONNECT,
+        percentiles(&r.connect_ms, false, lang),
     );
-    s
+    let connections = w::CONNECTIONS_VALUE.fill(
+        lang,
+        &[
+            ("opened", &r.connects.to_string()),
+            ("reopened", &r.reconnects.to_string()),
+        ],
+    );
+    row(&mut lines, w::CONNECTIONS, connections);
+    lines.join("\n")
+}
+
+/// The summary's first line: where, how and how long.
+fn head(r: &LoadReport, lang: Lang) -> String {
+    let mode = match r.keepalive {
+        true => w::KEEPALIVE,
+        false => w::NEW_CONNECTIONS,
+    };
+    let n = r.connections.to_string();
+    let shape = match &r.rate {
+        None => w::CLOSED_LOOP.fill(lang, &[("n", &n)]),
+        Some(rate) => w::OPEN_LOOP.fill(lang, &[("rate", &rate.target.to_string()), ("n", &n)]),
+    };
+    let interrupted = match r.interrupted {
+        true => w::INTERRUPTED.fill(lang, &[("secs", &format!("{:.1}", r.planned_s))]),
+        false => String::new(),
+    };
+    // The URL last: no text of its own is taken for a placeholder.
+    w::HEAD.fill(
+        lang,
+        &[
+            ("secs", &format!("{:.1}", r.duration_s)),
+            ("settle", &format!("{:.2}", r.settle_s)),
+            (
+                "timeout",
+                &options::show(Duration::from_millis(r.timeout_ms)),
+            ),
+            ("shape", &shape),
+            ("mode", mode.get(lang)),
+            ("interrupted", &interrupted),
+            ("url", &r.url),
+        ],
+    )
 }
 
 /// The view's own line during a run, short enough for an 80-column terminal.
-pub fn live_line(t: &LiveTick) -> String {
+pub fn live_line(t: &LiveTick, lang: Lang) -> String {
     let Rates {
         ok,
         responses: all,
@@ -124,18 +138,26 @@ pub fn live_line(t: &LiveTick) -> String {
         .elapsed
         .min(t.planned + Duration::from_secs(60))
         .as_secs_f64();
-    let tail = if t.elapsed > t.planned {
-        "  (finishing requests in flight)"
-    } else {
-        ""
+    let tail = match t.elapsed > t.planned {
+        true => w::LIVE_FINISHING.get(lang),
+        false => "",
     };
     let late = match t.target {
-        Some(_) => format!("  late {late:.0}/s"),
+        Some(_) => w::LIVE_LATE.fill(lang, &[("n", &format!("{late:.0}"))]),
         None => String::new(),
     };
-    format!(
-        "load {secs:.1}/{} s  goodput {ok:.0} 2xx/s  all {all:.0}/s  5xx {fivexx:.0}/s  errors {errors:.0}/s{late}{tail}",
-        trim(t.planned.as_secs_f64())
+    w::LIVE.fill(
+        lang,
+        &[
+            ("secs", &format!("{secs:.1}")),
+            ("planned", &trim(t.planned.as_secs_f64())),
+            ("ok", &format!("{ok:.0}")),
+            ("all", &format!("{all:.0}")),
+            ("fivexx", &format!("{fivexx:.0}")),
+            ("errors", &format!("{errors:.0}")),
+            ("late", &late),
+            ("tail", tail),
+        ],
     )
 }
 
@@ -147,29 +169,35 @@ fn trim(secs: f64) -> String {
     }
 }
 
-fn percentiles(l: &Latency, full: bool) -> String {
+fn percentiles(l: &Latency, full: bool, lang: Lang) -> String {
     if l.count == 0 {
-        return "no samples".into();
+        return w::NO_SAMPLES.get(lang).to_string();
     }
-    if full {
-        format!(
-            "p50 {} · p90 {} · p99 {} · max {}",
+    let ms = |v: f64| ms(v, lang);
+    let max = w::MAX.get(lang);
+    match full {
+        true => format!(
+            "p50 {} · p90 {} · p99 {} · {max} {}",
             ms(l.p50),
             ms(l.p90),
             ms(l.p99),
             ms(l.max)
-        )
-    } else {
-        format!("p50 {} · p99 {} · max {}", ms(l.p50), ms(l.p99), ms(l.max))
+        ),
+        false => format!(
+            "p50 {} · p99 {} · {max} {}",
+            ms(l.p50),
+            ms(l.p99),
+            ms(l.max)
+        ),
     }
 }
 
-fn ms(v: f64) -> String {
-    if v < 10.0 {
-        format!("{v:.2} ms")
-    } else {
-        format!("{v:.0} ms")
-    }
+fn ms(v: f64, lang: Lang) -> String {
+    let v = match v < 10.0 {
+        true => format!("{v:.2}"),
+        false => format!("{v:.0}"),
+    };
+    w::MS.fill(lang, &[("v", &v)])
 }
 
 #[cfg(test)]
@@ -196,7 +224,7 @@ mod tests {
     #[test]
     fn summary_names_goodput_errors_and_interruption() {
         let r = report(serde_json::json!({}));
-        let s = summary(&r);
+        let s = summary(&r, Lang::En);
         assert!(s.contains("goodput") && s.contains("40.0 2xx/s"), "{s}");
         assert!(s.contains("200: 80, 502: 20"), "{s}");
         assert!(
@@ -208,7 +236,7 @@ mod tests {
 
     #[test]
     fn an_open_loop_summary_names_rate_late_and_both_latencies() {
-        let closed = summary(&report(serde_json::json!({})));
+        let closed = summary(&report(serde_json::json!({})), Lang::En);
         assert!(
             closed.starts_with("load on http://127.0.0.1:8080/: 10 connections, keep-alive"),
             "{closed}"
@@ -221,7 +249,7 @@ mod tests {
             "rate": {"target": 200, "achieved": 199.5, "due": 400, "late": 37, "unsent": 2},
             "latency_uncorrected_ms": {"p50": 0.5, "p90": 0.9, "p99": 3.0, "max": 1000.0, "count": 98},
         }));
-        let s = summary(&r);
+        let s = summary(&r, Lang::En);
         for needle in [
             "200 requests/s on up to 10 connections",
             "199.5 requests/s started of 400 due (200/s asked)",
@@ -237,7 +265,7 @@ mod tests {
     fn an_empty_run_has_no_samples() {
         let empty = serde_json::json!({"p50": 0.0, "p90": 0.0, "p99": 0.0, "max": 0.0, "count": 0});
         let r = report(serde_json::json!({"latency_ms": empty, "connect_ms": empty}));
-        assert!(summary(&r).contains("no samples"));
+        assert!(summary(&r, Lang::En).contains("no samples"));
     }
 
     #[test]
@@ -254,7 +282,7 @@ mod tests {
                 late: 30.0,
             },
         };
-        let l = live_line(&tick);
+        let l = live_line(&tick, Lang::En);
         assert!(
             l.contains("2.5/10 s")
                 && l.contains("500 2xx/s")
@@ -264,6 +292,41 @@ mod tests {
             "{l}"
         );
         tick.target = Some(600);
-        assert!(live_line(&tick).ends_with("errors 7/s  late 30/s"));
+        assert!(live_line(&tick, Lang::En).ends_with("errors 7/s  late 30/s"));
+    }
+
+    #[test]
+    fn every_phrase_has_both_languages() {
+        crate::lessons::assert_complete(w::ALL);
+    }
+
+    #[test]
+    fn the_chinese_summary_holds_the_figures() {
+        let s = summary(&report(serde_json::json!({})), Lang::Zh);
+        assert!(s.contains("有效吞吐") && s.contains("40.0 2xx/秒"), "{s}");
+        assert!(
+            s.contains("200: 80, 502: 20") && s.contains("请求超时"),
+            "{s}"
+        );
+        assert!(s.contains("p99 99 毫秒"), "{s}");
+        let l = live_line(
+            &LiveTick {
+                elapsed: Duration::from_millis(2500),
+                planned: Duration::from_secs(10),
+                target: None,
+                rates: Rates {
+                    ok: 500.0,
+                    responses: 510.0,
+                    server_errors: 5.0,
+                    errors: 7.0,
+                    late: 0.0,
+                },
+            },
+            Lang::Zh,
+        );
+        assert!(
+            l.contains("2.5/10 秒") && l.contains("有效吞吐 500 2xx/秒"),
+            "{l}"
+        );
     }
 }

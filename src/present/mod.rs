@@ -7,7 +7,9 @@ pub mod engine;
 pub mod failure;
 pub mod flame;
 pub mod load;
+pub mod load_words;
 pub mod probe;
-mod term;
+pub mod probe_words;
+pub mod term;
 
 pub use term::TermSink;

@@ -1,57 +1,79 @@
 //! The snapshot as a compact table for the terminal, and the one-line gauge the
 //! load view shows every second.
-use std::fmt::Write;
-
+use super::probe_words as w;
 use crate::lab::Settled;
+use crate::lessons::Lang;
 use crate::probe::{GaugeRates, Leftover, Snapshot};
+use crate::ui::table::pad;
+
+/// What an earlier run left, in words that name no cause (during a course).
+pub use super::probe_words::LEFTOVER_NEUTRAL;
 
 /// A readable table of every field, grouped as the course's stages read them.
-pub fn render(s: &Snapshot) -> String {
-    let mut o = String::new();
-    let pct = if s.conntrack.max > 0 {
-        format!(
-            " ({:.0}% full)",
-            100.0 * s.conntrack.count as f64 / s.conntrack.max as f64
-        )
-    } else {
-        String::new()
+pub fn render(s: &Snapshot, lang: Lang) -> String {
+    let mut o: Vec<String> = Vec::new();
+    let mut row = |head: &str, text: String| o.push(format!("{} {text}", pad(head, 10, false)));
+    let pct = match s.conntrack.max {
+        0 => String::new(),
+        max => {
+            let pct = 100.0 * s.conntrack.count as f64 / max as f64;
+            w::FULL.fill(lang, &[("pct", &format!("{pct:.0}"))])
+        }
     };
-    let _ = writeln!(
-        o,
-        "conntrack  {} of {} entries{pct}; drops {}, insert_failed {}",
-        s.conntrack.count, s.conntrack.max, s.conntrack.drops, s.conntrack.insert_failed
+    let conntrack = w::CONNTRACK.fill(
+        lang,
+        &[
+            ("count", &s.conntrack.count.to_string()),
+            ("max", &s.conntrack.max.to_string()),
+            ("drops", &s.conntrack.drops.to_string()),
+            ("failed", &s.conntrack.insert_failed.to_string()),
+            ("pct", &pct),
+        ],
     );
-    let _ = writeln!(
-        o,
-        "tcp        TIME_WAIT {}: {} on nginx's ephemeral ports (remote :9000), {} on php-fpm's :9000",
-        s.tcp.time_wait, s.tcp.time_wait_ephemeral, s.tcp.time_wait_9000
+    row("conntrack", conntrack);
+    let time_wait = w::TIME_WAIT.fill(
+        lang,
+        &[
+            ("n", &s.tcp.time_wait.to_string()),
+            ("nginx", &s.tcp.time_wait_ephemeral.to_string()),
+            ("fpm", &s.tcp.time_wait_9000.to_string()),
+        ],
     );
-    let _ = writeln!(
-        o,
-        "           ListenOverflows {}, ListenDrops {}, TCPSynRetrans {}, ActiveOpens {}",
-        s.tcp.listen_overflows, s.tcp.listen_drops, s.tcp.syn_retrans, s.tcp.active_opens
+    row("tcp", time_wait);
+    let counters = w::TCP_COUNTERS.fill(
+        lang,
+        &[
+            ("overflows", &s.tcp.listen_overflows.to_string()),
+            ("drops", &s.tcp.listen_drops.to_string()),
+            ("retrans", &s.tcp.syn_retrans.to_string()),
+            ("opens", &s.tcp.active_opens.to_string()),
+        ],
     );
+    row("", counters);
     let states: Vec<String> = s
         .tcp
         .states
         .iter()
         .map(|(k, v)| format!("{k} {v}"))
         .collect();
-    let _ = writeln!(o, "           sockets: {}", states.join(", "));
+    row("", w::SOCKETS.fill(lang, &[("states", &states.join(", "))]));
     if s.listen.is_empty() {
-        let _ = writeln!(o, "listen     nothing listens on :80 or :9000");
+        row("listen", w::NOTHING_LISTENS.get(lang).to_string());
     }
     for (i, l) in s.listen.iter().enumerate() {
         let head = if i == 0 { "listen" } else { "" };
-        let _ = writeln!(
-            o,
-            "{head:<10} {:<16} Recv-Q {:<5} Send-Q {} (accept queue limit)",
-            l.addr, l.recv_q, l.send_q
+        let listen = w::LISTEN.fill(
+            lang,
+            &[
+                ("recv", &format!("{:<5}", l.recv_q)),
+                ("send", &l.send_q.to_string()),
+                ("addr", &format!("{:<16}", l.addr)),
+            ],
         );
+        row(head, listen);
     }
     for (i, (k, v)) in s.sysctl.iter().enumerate() {
-        let head = if i == 0 { "sysctl" } else { "" };
-        let _ = writeln!(o, "{head:<10} {k} = {v}");
+        row(if i == 0 { "sysctl" } else { "" }, format!("{k} = {v}"));
     }
     let codes: Vec<String> = s
         .nginx
@@ -59,111 +81,108 @@ pub fn render(s: &Snapshot) -> String {
         .iter()
         .map(|(k, v)| format!("{k}: {v}"))
         .collect();
-    let codes = if codes.is_empty() {
-        "none yet".to_string()
-    } else {
-        codes.join(", ")
+    let codes = match codes.is_empty() {
+        true => w::NONE_YET.get(lang).to_string(),
+        false => codes.join(", "),
     };
-    let _ = writeln!(o, "nginx      responses {codes}");
-    let _ = writeln!(
-        o,
-        "           \"(99: Cannot assign requested address)\" lines: {}",
-        s.nginx.eaddrnotavail
-    );
+    row("nginx", w::RESPONSES.fill(lang, &[("codes", &codes)]));
+    let eaddrnotavail = s.nginx.eaddrnotavail.to_string();
+    row("", w::EADDRNOTAVAIL.fill(lang, &[("n", &eaddrnotavail)]));
     let limits: Vec<String> = s
         .phpfpm
         .by_limit
         .iter()
         .map(|(limit, n)| format!("({limit}) {n}"))
         .collect();
-    let limits = if limits.is_empty() {
-        String::new()
-    } else {
-        format!(": {}", limits.join(", "))
+    let limits = match limits.is_empty() {
+        true => String::new(),
+        false => w::BY_LIMIT.fill(lang, &[("limits", &limits.join(", "))]),
     };
-    let _ = writeln!(
-        o,
-        "php-fpm    \"server reached max_children setting\" warnings: {}{limits}",
-        s.phpfpm.max_children_warnings
+    let warnings = s.phpfpm.max_children_warnings.to_string();
+    let max_children = w::MAX_CHILDREN.fill(lang, &[("n", &warnings), ("limits", &limits)]);
+    row("php-fpm", max_children);
+    // Without a count, the note says why the kernel log was not read.
+    let full = match s.kernel.conntrack_full_lines {
+        Some(n) => n.to_string(),
+        None => s.kernel.note.clone(),
+    };
+    row(
+        w::KERNEL.get(lang),
+        w::TABLE_FULL.fill(lang, &[("n", &full)]),
     );
-    match s.kernel.conntrack_full_lines {
-        Some(n) => {
-            let _ = write!(o, "kernel     conntrack \"table full\" lines: {n}");
-        }
-        None => {
-            let _ = write!(
-                o,
-                "kernel     conntrack \"table full\" lines: {}",
-                s.kernel.note
-            );
-        }
-    }
-    o
+    o.join("\n")
 }
 
 /// One line of gauges: the conntrack table, TIME_WAIT, and per-second rates
 /// of the counters that signal each stage.
-pub fn live_line(g: &GaugeRates) -> String {
+pub fn live_line(g: &GaugeRates, lang: Lang) -> String {
     let rate = |n: f64| compact(n.max(0.0) as u64);
     // The load's own line has the 5xx rate when the loop does not count the log.
     let responses = match g.responses_per_s {
-        Some((fivexx, twoxx)) => format!(" · 5xx {}/s · 2xx {}/s", rate(fivexx), rate(twoxx)),
+        Some((fivexx, twoxx)) => {
+            w::GAUGES_RESPONSES.fill(lang, &[("fivexx", &rate(fivexx)), ("twoxx", &rate(twoxx))])
+        }
         None => String::new(),
     };
     let nginx = g
         .time_wait_ephemeral
-        .map(|n| format!(" (nginx {})", compact(n)))
+        .map(|n| w::GAUGES_NGINX.fill(lang, &[("n", &compact(n))]))
         .unwrap_or_default();
-    format!(
-        "conntrack {}/{} drops {}/s · TIME_WAIT {}{nginx} · overflows {}/s{responses}",
-        compact(g.conntrack_count),
-        compact(g.conntrack_max),
-        rate(g.drops_per_s),
-        compact(g.time_wait),
-        rate(g.overflows_per_s),
+    w::GAUGES.fill(
+        lang,
+        &[
+            ("count", &compact(g.conntrack_count)),
+            ("max", &compact(g.conntrack_max)),
+            ("drops", &rate(g.drops_per_s)),
+            ("time_wait", &compact(g.time_wait)),
+            ("overflows", &rate(g.overflows_per_s)),
+            ("nginx", &nginx),
+            ("responses", &responses),
+        ],
     )
 }
 
 /// What an earlier run left that the next run measures too, and how to clear it.
-pub fn leftover_line(l: &Leftover) -> String {
+pub fn leftover_line(l: &Leftover, lang: Lang) -> String {
     match l {
-        Leftover::TimeWait { count, ports } => format!(
-            "{count} TIME_WAIT sockets from an earlier run hold {count} of nginx's {ports} ephemeral ports for up to 60 s, \
-             so this run measures them too: clear them with `perflab load --settle`, or wait a minute"
+        Leftover::TimeWait { count, ports } => w::LEFT_TIME_WAIT.fill(
+            lang,
+            &[("count", &count.to_string()), ("ports", &ports.to_string())],
         ),
         Leftover::Serving {
             connections,
             queued,
-        } => format!(
-            "the server is still serving an earlier run ({connections} connections open, {queued} requests queued), \
-             so this run measures it too: `perflab load --settle` waits for it to end"
+        } => w::LEFT_SERVING.fill(
+            lang,
+            &[
+                ("connections", &connections.to_string()),
+                ("queued", &queued.to_string()),
+            ],
         ),
     }
 }
 
-/// What an earlier run left, in words that name no cause (during a course).
-pub const LEFTOVER_NEUTRAL: &str =
-    "an earlier run left the server busy, so this run measures it too: \
-     `perflab load --settle` waits for it and clears what it left";
-
 /// How the server was settled, in words that name no cause (during a course).
-pub fn settled_line_neutral(s: &Settled) -> String {
-    match s.quiet {
-        true => format!("settled the server: quiet after {:.1} s", s.waited_s),
-        false => format!("settled the server: still busy after {:.0} s", s.waited_s),
-    }
+pub fn settled_line_neutral(s: &Settled, lang: Lang) -> String {
+    w::SETTLED.fill(lang, &[("wait", &waited(s, lang))])
 }
 
 /// How the server was settled.
-pub fn settled_line(s: &Settled) -> String {
-    let wait = match s.quiet {
-        true => format!("quiet after {:.1} s", s.waited_s),
-        false => format!("still busy after {:.0} s", s.waited_s),
-    };
-    format!(
-        "settled the server: {wait}, php-fpm restarted, {} TIME_WAIT left on nginx's ports",
-        s.time_wait_left
+pub fn settled_line(s: &Settled, lang: Lang) -> String {
+    w::SETTLED_FULL.fill(
+        lang,
+        &[
+            ("n", &s.time_wait_left.to_string()),
+            ("wait", &waited(s, lang)),
+        ],
     )
+}
+
+fn waited(s: &Settled, lang: Lang) -> String {
+    match s.quiet {
+        true => w::QUIET.fill(lang, &[("secs", &format!("{:.1}", s.waited_s))]),
+        false => w::STILL_BUSY.fill(lang, &[("secs", &format!("{:.0}", s.waited_s))]),
+    }
 }
 
 /// 950, 9.5k, 262k, 1.1M: wide enough to read, narrow enough for one line.
@@ -202,13 +221,13 @@ mod tests {
         b.nginx.status_counts.insert("502".into(), 66);
         b.nginx.status_counts.insert("200".into(), 4000);
         let (a, b) = (Gauges::from(&a), Gauges::from(&b));
-        let line = live_line(&GaugeRates::between(&a, &b, 2.0));
+        let line = live_line(&GaugeRates::between(&a, &b, 2.0), Lang::En);
         assert_eq!(
             line,
             "conntrack 262k/262k drops 430/s · TIME_WAIT 31.0k (nginx 30.5k) · overflows 120/s · 5xx 33/s · 2xx 2000/s"
         );
         assert!(
-            live_line(&GaugeRates::between(&a, &b, 0.0)).contains("overflows 240/s"),
+            live_line(&GaugeRates::between(&a, &b, 0.0), Lang::En).contains("overflows 240/s"),
             "a zero interval counts as one second"
         );
         let light = Gauges {
@@ -217,7 +236,7 @@ mod tests {
             ..b.clone()
         };
         assert_eq!(
-            live_line(&GaugeRates::between(&a, &light, 2.0)),
+            live_line(&GaugeRates::between(&a, &light, 2.0), Lang::En),
             "conntrack 262k/262k drops 430/s · TIME_WAIT 31.0k · overflows 120/s",
             "the loop's gauges neither split TIME_WAIT nor count statuses"
         );
@@ -234,7 +253,7 @@ mod tests {
         });
         s.sysctl.insert("net.core.somaxconn".into(), "10".into());
         s.kernel.note = "the kernel log could not be read: permission denied".into();
-        let text = render(&s);
+        let text = render(&s, Lang::En);
         for want in [
             "0.0.0.0:80",
             "Send-Q 10",
@@ -244,5 +263,38 @@ mod tests {
         ] {
             assert!(text.contains(want), "{want} in\n{text}");
         }
+        let zh = render(&s, Lang::Zh);
+        assert!(
+            zh.contains("Send-Q 10（accept 队列上限）") && zh.contains("ListenOverflows 0"),
+            "{zh}"
+        );
+    }
+
+    #[test]
+    fn every_phrase_has_both_languages() {
+        crate::lessons::assert_complete(w::ALL);
+    }
+
+    #[test]
+    fn the_chinese_lines_hold_the_figures() {
+        let left = Leftover::TimeWait {
+            count: 28_000,
+            ports: 28_232,
+        };
+        let zh = leftover_line(&left, Lang::Zh);
+        assert!(
+            zh.contains("28000 个 TIME_WAIT") && zh.contains("28232"),
+            "{zh}"
+        );
+        let settled = Settled {
+            quiet: true,
+            waited_s: 1.5,
+            time_wait_left: 3,
+        };
+        let zh = settled_line(&settled, Lang::Zh);
+        assert!(
+            zh.contains("1.5 秒") && zh.contains("还剩 3 个 TIME_WAIT"),
+            "{zh}"
+        );
     }
 }

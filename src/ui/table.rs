@@ -3,7 +3,9 @@
 //! labels (two columns a character) line up too.
 use console::measure_text_width;
 
-fn pad(s: &str, width: usize, right: bool) -> String {
+/// `s` filled with spaces to `width` columns (Chinese characters take two),
+/// on the left when `right`.
+pub fn pad(s: &str, width: usize, right: bool) -> String {
     let fill = " ".repeat(width.saturating_sub(measure_text_width(s)));
     match right {
         true => format!("{fill}{s}"),

@@ -85,7 +85,7 @@ fn probe<'l>(s: &mut Session, spec: &'l StageSpec, seen: &[String]) -> Flow<Vec<
         return Ok(Vec::new());
     };
     if let Some(now) = &facts.now {
-        s.say(Tone::Output, &crate::present::probe::render(now));
+        s.say(Tone::Output, &crate::present::probe::render(now, s.lang()));
     }
     Ok(judge(s, spec, "probe", &facts, seen))
 }
