@@ -214,7 +214,9 @@ async fn cancel_stops_the_run_and_keeps_what_was_measured() {
         r.interrupted && r.requests > 0 && r.duration_s < 1.5,
         "{r:?}"
     );
-    assert!(perflab::present::load::summary(&r).contains("interrupted"));
+    assert!(
+        perflab::present::load::summary(&r, perflab::lessons::Lang::En).contains("interrupted")
+    );
 }
 
 #[test]

@@ -268,9 +268,9 @@ mod tests {
         assert!(summary(&r, Lang::En).contains("no samples"));
     }
 
-    #[test]
-    fn the_line_names_elapsed_goodput_and_errors() {
-        let mut tick = LiveTick {
+    /// 2.5 s into a 10 s closed-loop run.
+    fn tick() -> LiveTick {
+        LiveTick {
             elapsed: Duration::from_millis(2500),
             planned: Duration::from_secs(10),
             target: None,
@@ -281,7 +281,12 @@ mod tests {
                 errors: 7.0,
                 late: 30.0,
             },
-        };
+        }
+    }
+
+    #[test]
+    fn the_line_names_elapsed_goodput_and_errors() {
+        let mut tick = tick();
         let l = live_line(&tick, Lang::En);
         assert!(
             l.contains("2.5/10 s")
@@ -309,21 +314,7 @@ mod tests {
             "{s}"
         );
         assert!(s.contains("p99 99 毫秒"), "{s}");
-        let l = live_line(
-            &LiveTick {
-                elapsed: Duration::from_millis(2500),
-                planned: Duration::from_secs(10),
-                target: None,
-                rates: Rates {
-                    ok: 500.0,
-                    responses: 510.0,
-                    server_errors: 5.0,
-                    errors: 7.0,
-                    late: 0.0,
-                },
-            },
-            Lang::Zh,
-        );
+        let l = live_line(&tick(), Lang::Zh);
         assert!(
             l.contains("2.5/10 秒") && l.contains("有效吞吐 500 2xx/秒"),
             "{l}"
