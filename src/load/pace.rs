@@ -208,7 +208,11 @@ mod tests {
     use super::*;
 
     fn pace(rate: u32, thread: usize, threads: usize) -> (Instant, Pace) {
-        let start = Instant::now();
+        paced_from(Instant::now(), rate, thread, threads)
+    }
+
+    /// A pace from a given start: the threads of one run share it.
+    fn paced_from(start: Instant, rate: u32, thread: usize, threads: usize) -> (Instant, Pace) {
         let p = Pace::new(
             start,
             start + Duration::from_secs(2),
@@ -222,7 +226,7 @@ mod tests {
     #[test]
     fn threads_interleave_evenly() {
         let (start, a) = pace(1000, 0, 2);
-        let (_, b) = pace(1000, 1, 2);
+        let (_, b) = paced_from(start, 1000, 1, 2);
         let at = |p: &Pace, k| p.due(k).saturating_duration_since(start).as_micros();
         assert!(at(&a, 0) < 2 && (1999..=2001).contains(&at(&a, 1)));
         assert!((999..=1001).contains(&at(&b, 0)) && (2999..=3001).contains(&at(&b, 1)));
