@@ -46,6 +46,13 @@ phrases! {
     LAB_NOT_RUNNING = "lab {lab}: not running (start it with `perflab up`)", "实验环境 {lab}：没有运行（用 `perflab up` 启动）";
     HOST_CHANGES_NONE = "host changes: none", "主机改动：无";
     HOST_CHANGE = "host change: {key} = {applied} (was {original}; `perflab down` restores it)", "主机改动：{key} = {applied}（原值 {original}；`perflab down` 会还原）";
+    // report
+    WROTE = "wrote {path}", "已写入 {path}";
+    // shell
+    STDIN_NOT_TERMINAL = "stdin is not a terminal: reading commands from it", "标准输入不是终端：从标准输入读取命令";
+    KERNEL_LOG_NOT_COPIED = "the host's kernel log could not be copied into the server, so `dmesg` there shows an older copy or none: {error}", "主机的内核日志没能复制到服务器里，所以在那里运行 `dmesg` 看到的是旧的副本，或者什么都没有：{error}";
+    // challenge
+    CLOCK_NOT_SAVED = "the challenge's clock was not saved at the stop: {error}", "停止时没能保存挑战的计时：{error}";
     // class serve
     CLASS_SERVING = "class \"{title}\" on {addr} (kept in {db})", "课堂「{title}」在 {addr} 上开放（数据保存在 {db}）";
     JOIN_URL = "join URL: {url}", "加入链接：{url}";
