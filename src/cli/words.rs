@@ -77,6 +77,52 @@ phrases! {
     CLASS_REACHABLE = "class \"{title}\" at {server} as {name}: reachable, {events} events on the server, {queued}", "课堂「{title}」（{server}，名字 {name}）：可以连上，服务器上有 {events} 个事件，{queued}";
     CLASS_UNREACHABLE = "class \"{title}\" at {server} as {name}: NOT reachable ({error}), {queued}", "课堂「{title}」（{server}，名字 {name}）：连不上（{error}），{queued}";
     NO_ANSWER = "no answer", "没有应答";
+    // doctor: the checks' names
+    CHECK_ENGINE = "Docker Engine", "Docker Engine";
+    CHECK_KIND = "engine kind", "引擎类型";
+    CHECK_CLIENT = "perflab", "perflab";
+    CHECK_STATE_DIR = "state directory", "状态目录";
+    CHECK_LOAD_PATH = "load path", "压测路径";
+    CHECK_BASE_IMAGE = "base image", "基础镜像";
+    CHECK_HOST_HELPER = "host helper", "主机辅助容器";
+    CHECK_PERF = "perf", "perf";
+    CHECK_NOTE = "on this engine", "在这个引擎上";
+    // doctor: the answers
+    CHECKS_FAILED = "{failed} of {counted} checks failed", "{counted} 项检查中有 {failed} 项没有通过";
+    CHECKS_PASSED = "all {counted} checks passed: `perflab up` is ready", "全部 {counted} 项检查都通过了：可以运行 `perflab up` 了";
+    KIND_NATIVE = "native: Docker Engine on this machine's Linux kernel", "本机：Docker Engine 运行在本机的 Linux 内核上";
+    KIND_VM = "a desktop VM: {product}", "桌面版虚拟机：{product}";
+    KIND_REMOTE = "remote: the engine on {host}", "远程：{host} 上的引擎";
+    KIND_FACTS = "{kind} ({os}, kernel {kernel}, {arch})", "{kind}（{os}，内核 {kernel}，{arch}）";
+    NOT_LINUX = "this perflab is a {os} program: the load it drives runs beside the lab as a Linux program; run perflab from its container image instead (`docker build -t perflab .`, see the README)", "这个 perflab 是 {os} 程序，而它驱动的压测要作为 Linux 程序在实验环境旁边运行：请改用 perflab 的容器镜像运行它（`docker build -t perflab .`，见 README）";
+    IN_PROCESS = "drives the load from this process", "在本进程里驱动压测";
+    BUNDLE = "a Linux {arch} program on kernel {kernel}: it copies itself beside the lab ({files} files)", "运行在内核 {kernel} 上的 Linux {arch} 程序：它会把自己复制到实验环境旁边（{files} 个文件）";
+    STATE_DIR_FIX = "{error}; set PERFLAB_STATE_DIR to a writable directory", "{error}；请把 PERFLAB_STATE_DIR 设为一个可写的目录";
+    PATH_BESIDE = "beside the lab: a short-lived container on the lab's network runs this perflab's own generator", "在实验环境旁边：由实验环境网络上的一个临时容器运行这个 perflab 自带的压测程序";
+    PATH_HOST = "from this machine, in perflab's own process (PERFLAB_LOAD_FROM=host)", "从本机发起，在 perflab 自己的进程里（PERFLAB_LOAD_FROM=host）";
+    ROUTE_REACHES = "this machine routes to the lab's network ({ip} answers), so PERFLAB_LOAD_FROM=host (the load from this process) works here too", "本机有通往实验环境网络的路由（{ip} 有应答），所以 PERFLAB_LOAD_FROM=host（从本进程发起压测）在这里也能用";
+    ROUTE_NONE = "this machine has no route to the lab's network ({ip}: {reason}), so the load can only run beside the lab", "本机没有通往实验环境网络的路由（{ip}：{reason}），所以压测只能在实验环境旁边运行";
+    ROUTE_SILENT = "{ip} did not answer from this machine within a second (no route, or a full conntrack table at stages 0 and 1 drops new connections)", "{ip} 在一秒内没有应答本机（没有路由，或者第 0、1 关里 conntrack 表已满，丢弃了新连接）";
+    ROUTE_NO_LAB = "no lab runs, so the route from this machine to a lab is not tested (`perflab up`, then doctor again)", "实验环境没有在运行，所以没有测试本机到实验环境的路由（先运行 `perflab up`，再运行一次 doctor）";
+    ROUTE_LOOKUP_FAILED = "the lab could not be looked up: {error}", "无法查找实验环境：{error}";
+    IMAGE_PRESENT = "{image} present", "{image} 已就绪";
+    IMAGE_MISSING = "{image} is missing: `docker pull {image}`, or without a registry `sudo bash scripts/engine.sh` (debootstrap + import)", "缺少 {image}：运行 `docker pull {image}`；没有镜像仓库时运行 `sudo bash scripts/engine.sh`（debootstrap + import）";
+    WHOSE_NATIVE = "this machine's", "本机的";
+    WHOSE_VM = "the {product} VM's", "{product} 虚拟机的";
+    WHOSE_REMOTE = "{host}'s", "{host} 的";
+    CONNTRACK_TOO_BIG = "{whose} nf_conntrack_max is {max}: stages 0 and 1 fill the server's table to it, which would pin over 1 GB; start at `--stage 2`", "{whose} nf_conntrack_max 是 {max}：第 0、1 关会把服务器的表填到这个上限，会占住 1 GB 以上的内存；请从 `--stage 2` 开始";
+    CONNTRACK_READ = "reads {whose} nf_conntrack_max: {max} (host network + NET_ADMIN)", "能读取 {whose} nf_conntrack_max：{max}（host 网络 + NET_ADMIN）";
+    NEEDS_MODPROBE = "{error}; on the engine's host: `sudo modprobe nf_conntrack`", "{error}；请在引擎所在的主机上运行 `sudo modprobe nf_conntrack`";
+    NEEDS_NET_ADMIN = "{error}; the Docker Engine must allow host-network containers with NET_ADMIN", "{error}；Docker Engine 必须允许使用 host 网络并带 NET_ADMIN 的容器";
+    PERF_WORKS = "perf record -a works in the host helper", "perf record -a 在主机辅助容器里可用";
+    PERF_IN_VM = "(on {product} the kernel is the VM's: the settings above are the VM's, set inside it)", "（在 {product} 上，内核是虚拟机的：上面这些设置都属于虚拟机，要在虚拟机里面设置）";
+    NOTE_NATIVE = "host-wide values (nf_conntrack_max), the kernel log and perf are this machine's; `perflab down` puts back what the lab raised", "主机全局参数（nf_conntrack_max）、内核日志和 perf 都是本机的；`perflab down` 会还原实验环境调高过的值";
+    NOTE_VM_HOST = "\"host-wide\" means the {product} VM: nf_conntrack_max, `dmesg` and perf are the VM's kernel's; `perflab down` puts the VM's value back (a restart of the VM resets it too)", "“主机全局”指的是 {product} 虚拟机：nf_conntrack_max、`dmesg` 和 perf 都属于虚拟机的内核；`perflab down` 会还原虚拟机里的值（重启虚拟机也会让它复原）";
+    NOTE_VM_ADDRESS = "the server's address is not reachable from this machine: `perflab load` runs beside the lab, and `perflab shell -- curl -s http://127.0.0.1/` asks from inside the server; `docker logs {lab}-nginx` works as usual", "本机访问不到服务器的地址：`perflab load` 会在实验环境旁边运行，`perflab shell -- curl -s http://127.0.0.1/` 会从服务器内部发请求；`docker logs {lab}-nginx` 照常可用";
+    NOTE_VM_PERF = "perf records the VM's kernel: where the flame graph shows addresses instead of kernel function names, the VM hides its symbols (kptr_restrict inside the VM) or its kernel has none; the same fault shows without perf in `perflab probe` (where TIME_WAIT sits) and in `perflab load` (connect latency)", "perf 录制的是虚拟机的内核：如果火焰图里显示的是地址而不是内核函数名，说明虚拟机隐藏了符号（虚拟机里的 kptr_restrict），或者它的内核没有符号；不用 perf 也能看到同一个故障：`perflab probe`（TIME_WAIT 堆积在哪里）和 `perflab load`（连接延迟）";
+    NOTE_REMOTE_HOST = "\"host-wide\" means {host}: nf_conntrack_max, `dmesg` and perf are its kernel's, shared by every lab on that engine (the engine keeps one ledger of them, so the last lab's `perflab down` puts the original back)", "“主机全局”指的是 {host}：nf_conntrack_max、`dmesg` 和 perf 都属于它的内核，由这个引擎上的所有实验环境共用（引擎为它们记着同一本账，所以最后一个实验环境执行 `perflab down` 时会还原原始值）";
+    NOTE_REMOTE_COPY = "the first run of each lab copies this perflab (about 100 MB) to the engine: on a slow link it takes a while, once", "每个实验环境第一次运行时，会把这个 perflab（约 100 MB）复制到引擎上：网络慢的话要花些时间，但只有这一次";
+    NOTE_REMOTE_STATE = "your progress, the journal of what this lab changed and the reports stay on this machine, in the state directory", "你的进度、这个实验环境所做改动的日志以及报告都留在本机的状态目录里";
 }
 
 #[cfg(test)]
