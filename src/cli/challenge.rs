@@ -11,6 +11,7 @@ use anyhow::Context as _;
 
 use super::course::{lang_of, parse_lang};
 use super::tutored;
+use super::words::CLOCK_NOT_SAVED;
 use super::Ctx;
 use crate::lab::{defaults, LabSession, LoadShape, STANDARD};
 use crate::lessons::{Course, Lang};
@@ -127,9 +128,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     // Ctrl-C at a prompt: the tutor saves nothing more, so the clock stops here.
     let at_wait = || {
         if let Err(e) = challenge::stop_saved_clock(&dir) {
-            ui::warn(&format!(
-                "the challenge's clock was not saved at the stop: {e}"
-            ));
+            ui::warn(&CLOCK_NOT_SAVED.fill(lang, &[("error", &e.to_string())]));
         }
     };
     let result = tutored::run(session, &ctx.cancel, prompting, parts, at_wait, move |s| {

@@ -8,9 +8,11 @@ use anyhow::Context;
 use clap::Subcommand;
 use serde::Serialize;
 
+use super::words::{self as w, lang};
 use super::Ctx;
 use crate::class::server::{self, Options, Server};
 use crate::class::{Classroom, Membership};
+use crate::lessons::Lang;
 use crate::tutor::progress::Progress;
 use crate::ui;
 
@@ -82,27 +84,28 @@ async fn serve(bind: SocketAddr, title: Option<String>, ctx: &Ctx) -> anyhow::Re
     };
     let server = Server::start(opts, ctx.cancel.clone()).await?;
     let addr = server.addr();
-    ui::out(&format!(
-        "class \"{}\" on {addr} (kept in {})",
-        server.title(),
-        server.db_path().display()
+    let lang = lang(ctx);
+    ui::out(&w::CLASS_SERVING.fill(
+        lang,
+        &[
+            ("title", server.title()),
+            ("addr", &addr.to_string()),
+            ("db", &server.db_path().display().to_string()),
+        ],
     ));
     for url in server.join_urls() {
-        ui::out(&format!("join URL: {url}"));
+        ui::out(&w::JOIN_URL.fill(lang, &[("url", &url)]));
     }
-    ui::out(&format!("instructor URL: {}", server.admin_url()));
-    ui::info("each learner runs `perflab class join <join URL> --as NAME`, then `perflab`");
-    ui::info("keep the instructor URL to yourself: it shows and exports the whole class");
+    ui::out(&w::INSTRUCTOR_URL.fill(lang, &[("url", &server.admin_url())]));
+    ui::info(w::EACH_LEARNER.get(lang));
+    ui::info(w::KEEP_INSTRUCTOR_URL.get(lang));
     if addr.ip().is_loopback() {
-        ui::info("only this machine can reach it; to open it to the room: --bind 0.0.0.0:8470");
+        ui::info(w::ONLY_THIS_MACHINE.get(lang));
     } else {
-        ui::warn(&format!(
-            "the class is open to the network on port {}: learners need it allowed in this machine's firewall",
-            addr.port()
-        ));
+        ui::warn(&w::OPEN_TO_NETWORK.fill(lang, &[("port", &addr.port().to_string())]));
     }
     server.run().await?;
-    ui::info("class server stopped; the class is kept for the next `perflab class serve`");
+    ui::info(w::CLASS_STOPPED.get(lang));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -120,16 +123,18 @@ async fn join(url: &str, name: &str, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     Classroom::build(membership.clone(), &membership.queue_dir(&dir))?;
     let (title, name) = (membership.title.clone(), membership.name.clone());
     membership.save(&dir)?;
-    ui::done(&format!("joined the class \"{title}\" as {name}"));
-    ui::info("from now on `perflab` sends your course to the instructor's roster");
-    ui::info("type `hand` at any prompt to raise your hand, and again to lower it");
+    let lang = lang(ctx);
+    ui::done(&w::JOINED.fill(lang, &[("title", &title), ("name", &name)]));
+    ui::info(w::JOINED_SENDS.get(lang));
+    ui::info(w::JOINED_HAND.get(lang));
     Ok(ExitCode::SUCCESS)
 }
 
 async fn leave(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let dir = ctx.settings.state_dir.clone();
+    let lang = lang(ctx);
     let Some(m) = membership(&dir)? else {
-        ui::info("you are not in a class");
+        ui::info(w::NOT_IN_CLASS.get(lang));
         return Ok(ExitCode::SUCCESS);
     };
     // A last try to deliver what is queued; what is left is dropped.
@@ -139,16 +144,17 @@ async fn leave(ctx: &Ctx) -> anyhow::Result<ExitCode> {
             c.remove_queue()?
         }
         Err(e) => {
-            ui::warn(&format!("the class's queue could not be read: {e}"));
+            ui::warn(&w::QUEUE_UNREADABLE.fill(lang, &[("error", &e.to_string())]));
             0
         }
     };
     Membership::remove(&dir)?;
-    ui::done(&format!(
-        "left the class \"{}\"; {dropped} queued event{} dropped",
-        m.title,
-        if dropped == 1 { " was" } else { "s were" }
-    ));
+    let left = if dropped == 1 {
+        w::LEFT_ONE
+    } else {
+        w::LEFT_MANY
+    };
+    ui::done(&left.fill(lang, &[("title", &m.title), ("n", &dropped.to_string())]));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -162,10 +168,12 @@ fn export(format: Format, out: Option<&Path>, ctx: &Ctx) -> anyhow::Result<ExitC
         Some(path) => {
             crate::files::write_atomic(path, text.as_bytes())
                 .with_context(|| format!("writing the export to {}", path.display()))?;
-            ui::done(&format!(
-                "{} rows written to {}",
-                rows.len(),
-                path.display()
+            ui::done(&w::ROWS_WRITTEN.fill(
+                lang(ctx),
+                &[
+                    ("n", &rows.len().to_string()),
+                    ("path", &path.display().to_string()),
+                ],
             ));
         }
         None => ui::out(text.strip_suffix('\n').unwrap_or(&text)),
@@ -189,24 +197,27 @@ pub struct ClassStatus {
 }
 
 impl ClassStatus {
-    pub fn line(&self) -> String {
-        let queued = format!(
-            "{} event{} queued",
-            self.queued,
-            if self.queued == 1 { "" } else { "s" }
-        );
+    pub fn line(&self, lang: Lang) -> String {
+        let queued = match self.queued {
+            1 => w::QUEUED_ONE,
+            _ => w::QUEUED_MANY,
+        };
+        let queued = queued.fill(lang, &[("n", &self.queued.to_string())]);
+        let who = [
+            ("title", self.title.as_str()),
+            ("server", &self.server),
+            ("name", &self.name),
+            ("queued", &queued),
+        ];
         match (&self.error, self.on_server) {
-            (None, Some(n)) => format!(
-                "class \"{}\" at {} as {}: reachable, {n} events on the server, {queued}",
-                self.title, self.server, self.name
-            ),
-            (e, _) => format!(
-                "class \"{}\" at {} as {}: NOT reachable ({}), {queued}",
-                self.title,
-                self.server,
-                self.name,
-                e.as_deref().unwrap_or("no answer")
-            ),
+            (None, Some(n)) => {
+                let events = n.to_string();
+                w::CLASS_REACHABLE.fill(lang, &[&who[..], &[("events", &events)]].concat())
+            }
+            (e, _) => {
+                let error = e.as_deref().unwrap_or(w::NO_ANSWER.get(lang));
+                w::CLASS_UNREACHABLE.fill(lang, &[&who[..], &[("error", error)]].concat())
+            }
         }
     }
 }
@@ -254,4 +265,40 @@ pub async fn status(state_dir: &Path) -> Option<ClassStatus> {
         error: reached.err().map(|e| e.to_string()),
         queued: class.queued(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_class_line_says_reachable_or_why_not_in_either_language() {
+        let reachable = ClassStatus {
+            title: "netperf".into(),
+            server: "http://10.0.0.5:8470".into(),
+            name: "ana".into(),
+            reachable: true,
+            error: None,
+            queued: 1,
+            on_server: Some(12),
+        };
+        assert_eq!(
+            reachable.line(Lang::En),
+            "class \"netperf\" at http://10.0.0.5:8470 as ana: reachable, 12 events on the server, 1 event queued"
+        );
+        assert_eq!(
+            reachable.line(Lang::Zh),
+            "课堂「netperf」（http://10.0.0.5:8470，名字 ana）：可以连上，服务器上有 12 个事件，1 个事件待发送"
+        );
+        let silent = ClassStatus {
+            reachable: false,
+            on_server: None,
+            queued: 3,
+            ..reachable
+        };
+        assert_eq!(
+            silent.line(Lang::En),
+            "class \"netperf\" at http://10.0.0.5:8470 as ana: NOT reachable (no answer), 3 events queued"
+        );
+    }
 }

@@ -7,10 +7,12 @@ use std::process::ExitCode;
 
 use console::style;
 
+use super::words::{self as w, lang};
 use super::Ctx;
 use crate::engine::{self, conntrack, Engine, EngineKind};
 use crate::lab::route::{route_to, Route};
 use crate::lab::LoadPath;
+use crate::lessons::Lang;
 use crate::ui;
 
 #[derive(Debug, clap::Args)]
@@ -24,11 +26,15 @@ enum Check {
     Note(&'static str, String),
 }
 
+/// The width of the checks' names, in terminal columns (a Chinese character takes two).
+const NAME_WIDTH: usize = 22;
+
 pub async fn run(_args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let mut checks = vec![client(&ctx.settings), state_dir(&ctx.settings)];
+    let lang = lang(ctx);
+    let mut checks = vec![client(&ctx.settings, lang), state_dir(&ctx.settings, lang)];
     match ctx.lab().await {
-        Ok(lab) => engine_checks(&lab, &mut checks).await,
-        Err(e) => checks.push(Check::Fail("Docker Engine", e.to_string())),
+        Ok(lab) => engine_checks(&lab, &mut checks, lang).await,
+        Err(e) => checks.push(Check::Fail(w::CHECK_ENGINE.get(lang), e.to_string())),
     }
     let mut failed = 0;
     for c in &checks {
@@ -40,89 +46,104 @@ pub async fn run(_args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             }
             Check::Note(n, t) => (style("·").cyan(), n, t),
         };
-        let text = text.replace('\n', &format!("\n  {:<22} ", ""));
-        ui::out(&format!("{mark} {name:<22} {text}"));
+        let text = text.replace('\n', &format!("\n  {:<NAME_WIDTH$} ", ""));
+        let pad = NAME_WIDTH.saturating_sub(console::measure_text_width(name));
+        ui::out(&format!("{mark} {name}{:pad$} {text}", ""));
     }
     let counted = checks
         .iter()
         .filter(|c| !matches!(c, Check::Note(..)))
-        .count();
+        .count()
+        .to_string();
     if failed > 0 {
-        ui::out(&format!("\n{failed} of {counted} checks failed"));
+        let line = w::CHECKS_FAILED.fill(
+            lang,
+            &[("failed", &failed.to_string()), ("counted", &counted)],
+        );
+        ui::out(&format!("\n{line}"));
         return Ok(ExitCode::FAILURE);
     }
-    ui::out(&format!(
-        "\nall {counted} checks passed: `perflab up` is ready"
-    ));
+    let line = w::CHECKS_PASSED.fill(lang, &[("counted", &counted)]);
+    ui::out(&format!("\n{line}"));
     Ok(ExitCode::SUCCESS)
 }
 
-async fn engine_checks(lab: &Engine, checks: &mut Vec<Check>) {
+async fn engine_checks(lab: &Engine, checks: &mut Vec<Check>, lang: Lang) {
+    let engine = w::CHECK_ENGINE.get(lang);
     match lab.versions().await {
-        Ok((v, api)) => checks.push(Check::Pass(
-            "Docker Engine",
-            format!("Docker Engine {v}, API {api}"),
-        )),
+        Ok((v, api)) => checks.push(Check::Pass(engine, format!("Docker Engine {v}, API {api}"))),
         Err(e) => {
-            checks.push(Check::Fail("Docker Engine", e.to_string()));
+            checks.push(Check::Fail(engine, e.to_string()));
             return;
         }
     }
+    let name = w::CHECK_KIND.get(lang);
     let kind = match (lab.facts().await, lab.kind().await) {
         (Ok(facts), Ok(kind)) => {
-            checks.push(Check::Pass(
-                "engine kind",
-                format!(
-                    "{} ({}, kernel {}, {})",
-                    kind.describe(),
-                    facts.os,
-                    facts.kernel,
-                    facts.arch
-                ),
-            ));
+            let text = w::KIND_FACTS.fill(
+                lang,
+                &[
+                    ("kind", &describe(&kind, lang)),
+                    ("os", &facts.os),
+                    ("kernel", &facts.kernel),
+                    ("arch", &facts.arch),
+                ],
+            );
+            checks.push(Check::Pass(name, text));
             kind
         }
         (Err(e), _) | (_, Err(e)) => {
-            checks.push(Check::Fail("engine kind", e.to_string()));
+            checks.push(Check::Fail(name, e.to_string()));
             return;
         }
     };
-    checks.push(load_path(lab).await);
-    checks.push(base_image(lab).await);
-    checks.push(host_values(lab, &kind).await);
-    checks.push(perf(lab, &kind).await);
-    checks.extend(notes(&kind, &lab.names().lab));
+    checks.push(load_path(lab, lang).await);
+    checks.push(base_image(lab, lang).await);
+    checks.push(host_values(lab, &kind, lang).await);
+    checks.push(perf(lab, &kind, lang).await);
+    checks.extend(notes(&kind, &lab.names().lab, lang));
 }
 
-fn client(settings: &crate::config::Settings) -> Check {
+/// The kind of engine in the learner's words.
+fn describe(kind: &EngineKind, lang: Lang) -> String {
+    match kind {
+        EngineKind::Native => w::KIND_NATIVE.get(lang).into(),
+        EngineKind::DesktopVm { product } => w::KIND_VM.fill(lang, &[("product", product)]),
+        EngineKind::Remote { host } => w::KIND_REMOTE.fill(lang, &[("host", host)]),
+    }
+}
+
+fn client(settings: &crate::config::Settings, lang: Lang) -> Check {
+    let name = w::CHECK_CLIENT.get(lang);
     if !cfg!(target_os = "linux") {
         return Check::Fail(
-            "perflab",
-            format!(
-                "this perflab is a {} program: the load it drives runs beside the lab as a Linux program; \
-                 run perflab from its container image instead (`docker build -t perflab .`, see the README)",
-                std::env::consts::OS
-            ),
+            name,
+            w::NOT_LINUX.fill(lang, &[("os", std::env::consts::OS)]),
         );
     }
     let Some(program) = &settings.program else {
-        return Check::Pass("perflab", "drives the load from this process".into());
+        return Check::Pass(name, w::IN_PROCESS.get(lang).into());
     };
     match engine::Bundle::of(program) {
         Ok(b) => Check::Pass(
-            "perflab",
-            format!(
-                "a Linux {} program on kernel {}: it copies itself beside the lab ({} files)",
-                b.arch,
-                crate::engine::client_kernel().unwrap_or_else(|| "?".into()),
-                b.files.len()
+            name,
+            w::BUNDLE.fill(
+                lang,
+                &[
+                    ("arch", b.arch),
+                    (
+                        "kernel",
+                        &crate::engine::client_kernel().unwrap_or_else(|| "?".into()),
+                    ),
+                    ("files", &b.files.len().to_string()),
+                ],
             ),
         ),
-        Err(e) => Check::Fail("perflab", e.to_string()),
+        Err(e) => Check::Fail(name, e.to_string()),
     }
 }
 
-fn state_dir(settings: &crate::config::Settings) -> Check {
+fn state_dir(settings: &crate::config::Settings, lang: Lang) -> Check {
     let result = settings
         .ensure_state_dir()
         .and_then(|d| {
@@ -132,130 +153,111 @@ fn state_dir(settings: &crate::config::Settings) -> Check {
             Ok(d)
         })
         .map(|d| d.display().to_string());
+    let name = w::CHECK_STATE_DIR.get(lang);
     match result {
-        Ok(d) => Check::Pass("state directory", d),
+        Ok(d) => Check::Pass(name, d),
         Err(e) => Check::Fail(
-            "state directory",
-            format!("{e}; set PERFLAB_STATE_DIR to a writable directory"),
+            name,
+            w::STATE_DIR_FIX.fill(lang, &[("error", &e.to_string())]),
         ),
     }
 }
 
 /// The path the load takes, and whether this machine could drive it itself.
-async fn load_path(lab: &Engine) -> Check {
+async fn load_path(lab: &Engine, lang: Lang) -> Check {
     let path = match LoadPath::of(lab) {
-        LoadPath::Beside => {
-            "beside the lab: a short-lived container on the lab's network runs this perflab's own generator"
-        }
-        LoadPath::Host => "from this machine, in perflab's own process (PERFLAB_LOAD_FROM=host)",
+        LoadPath::Beside => w::PATH_BESIDE,
+        LoadPath::Host => w::PATH_HOST,
     };
     let route = match lab.find_server().await {
-        Ok(Some(server)) => match route_to(server.ip).await {
-            Route::Reaches => format!(
-                "this machine routes to the lab's network ({} answers), so PERFLAB_LOAD_FROM=host (the load from this process) works here too",
-                server.ip
-            ),
-            Route::None { reason } => format!(
-                "this machine has no route to the lab's network ({}: {reason}), so the load can only run beside the lab",
-                server.ip
-            ),
-            Route::Silent => format!(
-                "{} did not answer from this machine within a second (no route, or a full conntrack table at stages 0 and 1 drops new connections)",
-                server.ip
-            ),
-        },
-        Ok(None) => "no lab runs, so the route from this machine to a lab is not tested (`perflab up`, then doctor again)".into(),
-        Err(e) => format!("the lab could not be looked up: {e}"),
+        Ok(Some(server)) => {
+            let ip = server.ip.to_string();
+            match route_to(server.ip).await {
+                Route::Reaches => w::ROUTE_REACHES.fill(lang, &[("ip", &ip)]),
+                Route::None { reason } => {
+                    w::ROUTE_NONE.fill(lang, &[("ip", &ip), ("reason", &reason)])
+                }
+                Route::Silent => w::ROUTE_SILENT.fill(lang, &[("ip", &ip)]),
+            }
+        }
+        Ok(None) => w::ROUTE_NO_LAB.get(lang).into(),
+        Err(e) => w::ROUTE_LOOKUP_FAILED.fill(lang, &[("error", &e.to_string())]),
     };
-    Check::Pass("load path", format!("{path}\n{route}"))
+    Check::Pass(
+        w::CHECK_LOAD_PATH.get(lang),
+        format!("{}\n{route}", path.get(lang)),
+    )
 }
 
-async fn base_image(lab: &Engine) -> Check {
+async fn base_image(lab: &Engine, lang: Lang) -> Check {
     let image = engine::BASE_IMAGE;
+    let name = w::CHECK_BASE_IMAGE.get(lang);
     match lab.image_exists(image).await {
-        Ok(true) => Check::Pass("base image", format!("{image} present")),
-        Ok(false) => Check::Fail(
-            "base image",
-            format!(
-                "{image} is missing: `docker pull {image}`, or without a registry `sudo bash scripts/engine.sh` (debootstrap + import)"
-            ),
-        ),
-        Err(e) => Check::Fail("base image", e.to_string()),
+        Ok(true) => Check::Pass(name, w::IMAGE_PRESENT.fill(lang, &[("image", image)])),
+        Ok(false) => Check::Fail(name, w::IMAGE_MISSING.fill(lang, &[("image", image)])),
+        Err(e) => Check::Fail(name, e.to_string()),
     }
 }
 
 /// The host-wide conntrack limit, read in the host helper on the engine's host.
-async fn host_values(lab: &Engine, kind: &EngineKind) -> Check {
+async fn host_values(lab: &Engine, kind: &EngineKind, lang: Lang) -> Check {
     let whose = match kind {
-        EngineKind::Native => "this machine's".to_string(),
-        EngineKind::DesktopVm { product } => format!("the {product} VM's"),
-        EngineKind::Remote { host } => format!("{host}'s"),
+        EngineKind::Native => w::WHOSE_NATIVE.get(lang).to_string(),
+        EngineKind::DesktopVm { product } => w::WHOSE_VM.fill(lang, &[("product", product)]),
+        EngineKind::Remote { host } => w::WHOSE_REMOTE.fill(lang, &[("host", host)]),
     };
+    let name = w::CHECK_HOST_HELPER.get(lang);
     match lab.host_value("net.netfilter.nf_conntrack_max").await {
         Ok(max) if max > conntrack::MAX_FILL => Check::Fail(
-            "host helper",
-            format!(
-                "{whose} nf_conntrack_max is {max}: stages 0 and 1 fill the server's table to it, which would pin over 1 GB; start at `--stage 2`"
-            ),
+            name,
+            w::CONNTRACK_TOO_BIG.fill(lang, &[("whose", &whose), ("max", &max.to_string())]),
         ),
         Ok(max) => Check::Pass(
-            "host helper",
-            format!("reads {whose} nf_conntrack_max: {max} (host network + NET_ADMIN)"),
+            name,
+            w::CONNTRACK_READ.fill(lang, &[("whose", &whose), ("max", &max.to_string())]),
         ),
         Err(e @ crate::engine::EngineError::HostValue(_)) => Check::Fail(
-            "host helper",
-            format!("{e}; on the engine's host: `sudo modprobe nf_conntrack`"),
+            name,
+            w::NEEDS_MODPROBE.fill(lang, &[("error", &e.to_string())]),
         ),
         Err(e) => Check::Fail(
-            "host helper",
-            format!("{e}; the Docker Engine must allow host-network containers with NET_ADMIN"),
+            name,
+            w::NEEDS_NET_ADMIN.fill(lang, &[("error", &e.to_string())]),
         ),
     }
 }
 
-async fn perf(lab: &Engine, kind: &EngineKind) -> Check {
+async fn perf(lab: &Engine, kind: &EngineKind, lang: Lang) -> Check {
+    let name = w::CHECK_PERF.get(lang);
     match crate::flame::perf_available(lab).await {
-        Ok(()) => Check::Pass(
-            "perf",
-            "perf record -a works in the host helper".to_string(),
-        ),
+        Ok(()) => Check::Pass(name, w::PERF_WORKS.get(lang).to_string()),
         Err(crate::flame::FlameError::PerfUnavailable { reason, facts }) => {
             let mut text = crate::flame::advice::unavailable(&reason, &facts);
             if let EngineKind::DesktopVm { product } = kind {
-                text.push_str(&format!(
-                    "\n(on {product} the kernel is the VM's: the settings above are the VM's, set inside it)"
-                ));
+                text.push('\n');
+                text.push_str(&w::PERF_IN_VM.fill(lang, &[("product", product)]));
             }
-            Check::Fail("perf", text)
+            Check::Fail(name, text)
         }
-        Err(e) => Check::Fail("perf", e.to_string()),
+        Err(e) => Check::Fail(name, e.to_string()),
     }
 }
 
 /// What works differently on this kind of engine, each with what to do.
-fn notes(kind: &EngineKind, lab: &str) -> Vec<Check> {
-    let note = |text: String| Check::Note("on this engine", text);
+fn notes(kind: &EngineKind, lab: &str, lang: Lang) -> Vec<Check> {
+    let note = |text: String| Check::Note(w::CHECK_NOTE.get(lang), text);
+    let say = |p: crate::lessons::Phrase| note(p.get(lang).to_string());
     match kind {
-        EngineKind::Native => vec![note(
-            "host-wide values (nf_conntrack_max), the kernel log and perf are this machine's; `perflab down` puts back what the lab raised".into(),
-        )],
+        EngineKind::Native => vec![say(w::NOTE_NATIVE)],
         EngineKind::DesktopVm { product } => vec![
-            note(format!(
-                "\"host-wide\" means the {product} VM: nf_conntrack_max, `dmesg` and perf are the VM's kernel's; `perflab down` puts the VM's value back (a restart of the VM resets it too)"
-            )),
-            note(format!(
-                "the server's address is not reachable from this machine: `perflab load` runs beside the lab, and `perflab shell -- curl -s http://127.0.0.1/` asks from inside the server; `docker logs {lab}-nginx` works as usual"
-            )),
-            note(
-                "perf records the VM's kernel: where the flame graph shows addresses instead of kernel function names, the VM hides its symbols (kptr_restrict inside the VM) or its kernel has none; the same fault shows without perf in `perflab probe` (where TIME_WAIT sits) and in `perflab load` (connect latency)".into(),
-            ),
+            note(w::NOTE_VM_HOST.fill(lang, &[("product", product)])),
+            note(w::NOTE_VM_ADDRESS.fill(lang, &[("lab", lab)])),
+            say(w::NOTE_VM_PERF),
         ],
         EngineKind::Remote { host } => vec![
-            note(format!(
-                "\"host-wide\" means {host}: nf_conntrack_max, `dmesg` and perf are its kernel's, shared by every lab on that engine (the engine keeps one ledger of them, so the last lab's `perflab down` puts the original back)"
-            )),
-            note("the first run of each lab copies this perflab (about 100 MB) to the engine: on a slow link it takes a while, once".into()),
-            note("your progress, the journal of what this lab changed and the reports stay on this machine, in the state directory".into()),
+            note(w::NOTE_REMOTE_HOST.fill(lang, &[("host", host)])),
+            say(w::NOTE_REMOTE_COPY),
+            say(w::NOTE_REMOTE_STATE),
         ],
     }
 }

@@ -2,6 +2,7 @@
 //! Idempotent, and works after a crash (the sweep goes by label).
 use std::process::ExitCode;
 
+use super::words::{self as w, lang};
 use super::Ctx;
 use crate::engine::state::LabLock;
 use crate::ui::{self, Progress};
@@ -16,24 +17,27 @@ pub async fn run(_args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         .lab()
         .await?
         .with_cancel(tokio_util::sync::CancellationToken::new());
-    let bar = Progress::spinner("removing the lab");
+    let lang = lang(ctx);
+    let bar = Progress::spinner(w::REMOVING_LAB.get(lang));
     let report = lab.down().await?;
     drop(bar);
     if report.is_empty() {
-        ui::info("no lab objects and no host changes: nothing to do");
+        ui::info(w::NOTHING_TO_DO.get(lang));
         return Ok(ExitCode::SUCCESS);
     }
     let objects = report.containers.len() + report.networks.len() + report.volumes.len();
     if objects > 0 {
-        ui::done(&format!(
-            "removed {} containers, {} networks, {} volumes",
-            report.containers.len(),
-            report.networks.len(),
-            report.volumes.len()
+        ui::done(&w::REMOVED.fill(
+            lang,
+            &[
+                ("containers", &report.containers.len().to_string()),
+                ("networks", &report.networks.len().to_string()),
+                ("volumes", &report.volumes.len().to_string()),
+            ],
         ));
     }
     for r in &report.restored {
-        ui::done(&format!("restored {r}"));
+        ui::done(&w::RESTORED.fill(lang, &[("what", r)]));
     }
     for k in &report.kept {
         ui::info(k);

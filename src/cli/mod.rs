@@ -17,6 +17,7 @@ mod shell;
 mod status;
 mod tutored;
 mod up;
+mod words;
 
 pub mod dev;
 

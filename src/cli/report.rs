@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use super::course::{lang_of, parse_lang};
+use super::words as w;
 use super::Ctx;
 use crate::lessons::{Course, Lang};
 use crate::report::{html, markdown, Report};
@@ -54,7 +55,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         let path = out.join(name);
         crate::files::write_atomic(&path, text.as_bytes())
             .with_context(|| format!("writing {}; is the folder writable?", path.display()))?;
-        ui::done(&format!("wrote {}", path.display()));
+        ui::done(&w::WROTE.fill(lang, &[("path", &path.display().to_string())]));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,10 +3,11 @@
 //! running lab is started again as it is at that stage's start.
 use std::process::ExitCode;
 
+use super::words::{self as w, lang};
 use super::Ctx;
 use crate::engine::state::LabLock;
 use crate::lab::{mark, LabSession, STANDARD};
-use crate::lessons::STAGES;
+use crate::lessons::{Lang, STAGES};
 use crate::tutor::progress::{Progress, ProgressError};
 use crate::tutor::runs;
 use crate::ui;
@@ -45,9 +46,11 @@ pub fn parse_stage(text: &str) -> Result<u8, NotAStage> {
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let wanted = args.stage.as_deref().map(parse_stage).transpose()?;
     let lock = LabLock::acquire(&ctx.settings.state_dir)?;
+    // Before the reset, which keeps the language (and moves a broken file aside).
+    let lang = lang(ctx);
     let dir = ctx.settings.ensure_state_dir()?.to_path_buf();
     let (progress, stage) = match args.all {
-        true => (fresh_progress(&dir)?, 0),
+        true => (fresh_progress(&dir, lang)?, 0),
         false => {
             let mut p = Progress::load(&dir)?;
             let n = wanted.unwrap_or(p.stage.min(*STAGES.end()));
@@ -58,10 +61,8 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     runs::remove_from(&dir, stage);
     progress.save(&dir)?;
     match args.all {
-        true => ui::done("the whole course is back at its start"),
-        false => ui::done(&format!(
-            "stage {stage} (and every later one) is back at its start"
-        )),
+        true => ui::done(w::COURSE_BACK.get(lang)),
+        false => ui::done(&w::STAGE_BACK.fill(lang, &[("n", &stage.to_string())])),
     }
     // Without Docker no lab can run: the progress alone was the reset.
     let running = match ctx.lab().await {
@@ -72,9 +73,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
     };
     if !running {
-        ui::info(&format!(
-            "no lab runs: `perflab` starts it at stage {stage}"
-        ));
+        ui::info(&w::NO_LAB_RUNS.fill(lang, &[("n", &stage.to_string())]));
         return Ok(ExitCode::SUCCESS);
     }
     let session =
@@ -84,25 +83,25 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         .blocking(move |lab| mark::ensure(lab, stage, true))
         .await;
     started?;
-    ui::done(&format!(
-        "the lab was started again as it is at the start of stage {stage}"
-    ));
+    ui::done(&w::LAB_STARTED_AGAIN.fill(lang, &[("n", &stage.to_string())]));
     Ok(ExitCode::SUCCESS)
 }
 
 /// A new progress that keeps the chosen language. A progress file that does
 /// not parse is moved aside (this is the way out its error message names).
-fn fresh_progress(dir: &std::path::Path) -> anyhow::Result<Progress> {
+fn fresh_progress(dir: &std::path::Path, lang: Lang) -> anyhow::Result<Progress> {
     let mut fresh = Progress::default();
     match Progress::load(dir) {
         Ok(old) => fresh.lang = old.lang,
         Err(ProgressError::Corrupt { path, .. } | ProgressError::Format { path, .. }) => {
             let aside = path.with_extension("json.unreadable");
             std::fs::rename(&path, &aside)?;
-            ui::warn(&format!(
-                "{} could not be read; it was moved to {}",
-                path.display(),
-                aside.display()
+            ui::warn(&w::MOVED_ASIDE.fill(
+                lang,
+                &[
+                    ("path", &path.display().to_string()),
+                    ("aside", &aside.display().to_string()),
+                ],
             ));
         }
         Err(e) => return Err(e.into()),

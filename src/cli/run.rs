@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
+use super::words::{self as w, lang};
 use super::Ctx;
 use crate::lab::{defaults, LabSession, LoadShape, STANDARD};
 use crate::lessons::Course;
@@ -67,7 +68,8 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         .await;
     let result = result.context("the unattended course stopped");
     if !args.keep || result.is_err() {
-        let _bar = ui::Progress::spinner("removing the lab");
+        let lang = lang(ctx);
+        let _bar = ui::Progress::spinner(w::REMOVING_LAB.get(lang));
         // Not cancellable: after Ctrl-C the host must still be restored.
         let lab = session
             .lab
@@ -77,7 +79,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         match lab.down().await {
             Ok(down) => {
                 for r in &down.restored {
-                    ui::done(&format!("restored {r}"));
+                    ui::done(&w::RESTORED.fill(lang, &[("what", r)]));
                 }
                 for k in &down.kept {
                     ui::info(k);

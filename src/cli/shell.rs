@@ -10,9 +10,11 @@ use std::process::ExitCode;
 use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use super::words::{self as w, lang};
 use super::Ctx;
 use crate::engine::{Server, Side};
 use crate::lab::kernel_copy;
+use crate::lessons::Lang;
 use crate::ui;
 
 #[derive(Debug, clap::Args)]
@@ -26,6 +28,7 @@ pub struct Args {
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let lang = lang(ctx);
     let lab = ctx.lab().await?;
     let server = lab.server().await?;
     let interactive = args.command.is_empty();
@@ -41,10 +44,10 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     };
     let tty = raw.is_some();
     if interactive && !tty {
-        ui::info("stdin is not a terminal: reading commands from it");
+        ui::info(w::STDIN_NOT_TERMINAL.get(lang));
     }
     if interactive || args.command.iter().any(|a| a.contains("dmesg")) {
-        copy_kernel_log(&server).await;
+        copy_kernel_log(&server, lang).await;
     }
     // While the interactive shell is attached, the copy is refreshed.
     let refresh = interactive.then(|| {
@@ -117,10 +120,8 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 
 /// The host's kernel log into the server for `dmesg`; a failure is only a
 /// warning, the shell is still useful without it.
-async fn copy_kernel_log(server: &Server) {
+async fn copy_kernel_log(server: &Server, lang: Lang) {
     if let Err(e) = kernel_copy::copy_kernel_log(server).await {
-        ui::warn(&format!(
-            "the host's kernel log could not be copied into the server, so `dmesg` there shows an older copy or none: {e}"
-        ));
+        ui::warn(&w::KERNEL_LOG_NOT_COPIED.fill(lang, &[("error", &e.to_string())]));
     }
 }

@@ -3,9 +3,11 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
+use super::words::{self as w, lang};
 use super::Ctx;
 use crate::engine::{journal::Entry, Engine};
 use crate::lab::mark;
+use crate::lessons::Lang;
 use crate::ui;
 
 #[derive(Debug, clap::Args)]
@@ -49,36 +51,44 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         ui::out(&serde_json::to_string_pretty(&status)?);
         return Ok(ExitCode::SUCCESS);
     }
-    ui::out(&lab_line(&status));
+    let lang = lang(ctx);
+    ui::out(&lab_line(&status, lang));
     if status.host_changes.is_empty() {
-        ui::out("host changes: none");
+        ui::out(w::HOST_CHANGES_NONE.get(lang));
     } else {
         for e in &status.host_changes {
-            ui::out(&format!(
-                "host change: {} = {} (was {}; `perflab down` restores it)",
-                e.key, e.applied, e.original
+            ui::out(&w::HOST_CHANGE.fill(
+                lang,
+                &[
+                    ("key", &e.key),
+                    ("applied", &e.applied),
+                    ("original", &e.original),
+                ],
             ));
         }
     }
     if let Some(c) = &status.class {
-        ui::out(&c.line());
+        ui::out(&c.line(lang));
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// The lab's line: the stage it is at (the course's, once the course carried
 /// it on), as the JSON says it.
-fn lab_line(status: &Status) -> String {
+fn lab_line(status: &Status, lang: Lang) -> String {
     match (&status.server_url, status.running) {
-        (Some(url), true) => format!(
-            "lab {}: running at stage {}, server {url}",
-            status.lab,
-            status.stage.map_or_else(|| "?".into(), |n| n.to_string()),
+        (Some(url), true) => w::LAB_RUNNING.fill(
+            lang,
+            &[
+                ("lab", &status.lab),
+                (
+                    "n",
+                    &status.stage.map_or_else(|| "?".into(), |n| n.to_string()),
+                ),
+                ("url", url),
+            ],
         ),
-        _ => format!(
-            "lab {}: not running (start it with `perflab up`)",
-            status.lab
-        ),
+        _ => w::LAB_NOT_RUNNING.fill(lang, &[("lab", &status.lab)]),
     }
 }
 
@@ -99,14 +109,18 @@ mod tests {
             class: None,
         };
         assert_eq!(
-            lab_line(&status),
+            lab_line(&status, Lang::En),
             "lab perflab: running at stage 1, server http://172.28.0.2/"
+        );
+        assert_eq!(
+            lab_line(&status, Lang::Zh),
+            "实验环境 perflab：运行中，处于第 1 关，服务器 http://172.28.0.2/"
         );
         let up = Status {
             stage: mark::stage(None, Some(3)),
             course_stage: None,
             ..status
         };
-        assert!(lab_line(&up).contains("running at stage 3"));
+        assert!(lab_line(&up, Lang::En).contains("running at stage 3"));
     }
 }

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 
+use super::words::{self as w, lang};
 use super::Ctx;
 use crate::config::{KnobsPatch, StagePlan};
 use crate::engine::{state::LabLock, UpOptions};
@@ -49,12 +50,17 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         .stage(args.stage)
         .map(|s| s.name.as_str())
         .unwrap_or("");
-    ui::done(&format!(
-        "the lab is up at stage {} ({name}) in {:.1} s",
-        args.stage,
-        start.elapsed().as_secs_f64()
+    let lang = lang(ctx);
+    let secs = format!("{:.1}", start.elapsed().as_secs_f64());
+    ui::done(&w::UP_DONE.fill(
+        lang,
+        &[
+            ("n", &args.stage.to_string()),
+            ("name", name),
+            ("secs", &secs),
+        ],
     ));
-    ui::out(&format!("server: {}", server.url()));
-    ui::info("next: `perflab load` to measure it, `perflab shell` to look inside, `perflab down` to remove it");
+    ui::out(&w::UP_SERVER.fill(lang, &[("url", &server.url())]));
+    ui::info(w::UP_NEXT.get(lang));
     Ok(ExitCode::SUCCESS)
 }
