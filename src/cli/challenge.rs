@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
-use super::course::{lang_of, parse_lang};
+use super::course::parse_lang;
 use super::tutored;
+use super::words::lang_of;
 use super::words::CLOCK_NOT_SAVED;
 use super::Ctx;
 use crate::lab::{defaults, LabSession, LoadShape, STANDARD};

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
-use super::course::lang_of;
+use super::words::lang_of;
 use super::Ctx;
 use crate::lab::{defaults, LabSession, LoadShape, STANDARD};
 use crate::lessons::Course;

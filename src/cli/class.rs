@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Subcommand;
 use serde::Serialize;
 
-use super::words::{self as w, lang};
+use super::words as w;
 use super::Ctx;
 use crate::class::server::{self, Options, Server};
 use crate::class::{Classroom, Membership};
@@ -84,7 +84,7 @@ async fn serve(bind: SocketAddr, title: Option<String>, ctx: &Ctx) -> anyhow::Re
     };
     let server = Server::start(opts, ctx.cancel.clone()).await?;
     let addr = server.addr();
-    let lang = lang(ctx);
+    let lang = ctx.lang();
     ui::out(&w::CLASS_SERVING.fill(
         lang,
         &[
@@ -123,7 +123,7 @@ async fn join(url: &str, name: &str, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     Classroom::build(membership.clone(), &membership.queue_dir(&dir))?;
     let (title, name) = (membership.title.clone(), membership.name.clone());
     membership.save(&dir)?;
-    let lang = lang(ctx);
+    let lang = ctx.lang();
     ui::done(&w::JOINED.fill(lang, &[("title", &title), ("name", &name)]));
     ui::info(w::JOINED_SENDS.get(lang));
     ui::info(w::JOINED_HAND.get(lang));
@@ -132,7 +132,7 @@ async fn join(url: &str, name: &str, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 
 async fn leave(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let dir = ctx.settings.state_dir.clone();
-    let lang = lang(ctx);
+    let lang = ctx.lang();
     let Some(m) = membership(&dir)? else {
         ui::info(w::NOT_IN_CLASS.get(lang));
         return Ok(ExitCode::SUCCESS);
@@ -169,7 +169,7 @@ fn export(format: Format, out: Option<&Path>, ctx: &Ctx) -> anyhow::Result<ExitC
             crate::files::write_atomic(path, text.as_bytes())
                 .with_context(|| format!("writing the export to {}", path.display()))?;
             ui::done(&w::ROWS_WRITTEN.fill(
-                lang(ctx),
+                ctx.lang(),
                 &[
                     ("n", &rows.len().to_string()),
                     ("path", &path.display().to_string()),

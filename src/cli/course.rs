@@ -54,27 +54,12 @@ pub fn parse_lang(text: &str) -> Result<Lang, NotALanguage> {
         })
 }
 
-/// The language of the environment: Chinese for a `zh*` locale, else English.
-pub fn lang_from_env() -> Lang {
-    ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .find(|v| !v.is_empty())
-        .filter(|v| v.starts_with("zh"))
-        .map_or(Lang::En, |_| Lang::Zh)
-}
-
-/// The language of the course: the option, else as saved, else the locale's.
-pub fn lang_of(option: Option<Lang>, progress: &Progress) -> Lang {
-    option.or(progress.lang).unwrap_or_else(lang_from_env)
-}
-
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let course = Course::load().context("loading the lessons")?;
     let scripted = tutored::answers(args.answers.as_deref())?;
     let dir = ctx.settings.ensure_state_dir()?.to_path_buf();
     let progress = Progress::load(&dir)?;
-    let lang = lang_of(args.lang, &progress);
+    let lang = super::words::lang_of(args.lang, &progress);
     let shape = LoadShape {
         duration: args.load_duration,
         ..STANDARD

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use console::style;
 
-use super::words::{self as w, lang};
+use super::words as w;
 use super::Ctx;
 use crate::engine::{self, conntrack, Engine, EngineKind};
 use crate::lab::route::{route_to, Route};
@@ -30,7 +30,7 @@ enum Check {
 const NAME_WIDTH: usize = 22;
 
 pub async fn run(_args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let lang = lang(ctx);
+    let lang = ctx.lang();
     let mut checks = vec![client(&ctx.settings, lang), state_dir(&ctx.settings, lang)];
     match ctx.lab().await {
         Ok(lab) => engine_checks(&lab, &mut checks, lang).await,

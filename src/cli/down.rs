@@ -2,7 +2,7 @@
 //! Idempotent, and works after a crash (the sweep goes by label).
 use std::process::ExitCode;
 
-use super::words::{self as w, lang};
+use super::words as w;
 use super::Ctx;
 use crate::engine::state::LabLock;
 use crate::ui::{self, Progress};
@@ -17,7 +17,7 @@ pub async fn run(_args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         .lab()
         .await?
         .with_cancel(tokio_util::sync::CancellationToken::new());
-    let lang = lang(ctx);
+    let lang = ctx.lang();
     let bar = Progress::spinner(w::REMOVING_LAB.get(lang));
     let report = lab.down().await?;
     drop(bar);

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
-use super::course::{lang_from_env, lang_of};
+use super::words::{lang_from_env, lang_of};
 use super::Ctx;
 use crate::engine::Server;
 use crate::lab::beside::{self, Line};

@@ -106,8 +106,8 @@ impl Ctx {
     /// progress, else the locale's (also when the progress cannot be read).
     pub fn lang(&self) -> Lang {
         match Progress::load(&self.settings.state_dir) {
-            Ok(progress) => course::lang_of(None, &progress),
-            Err(_) => course::lang_from_env(),
+            Ok(progress) => words::lang_of(None, &progress),
+            Err(_) => words::lang_from_env(),
         }
     }
 

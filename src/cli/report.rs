@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use super::course::{lang_of, parse_lang};
+use super::course::parse_lang;
 use super::words as w;
+use super::words::lang_of;
 use super::Ctx;
 use crate::lessons::{Course, Lang};
 use crate::report::{html, markdown, Report};

@@ -3,7 +3,7 @@
 //! running lab is started again as it is at that stage's start.
 use std::process::ExitCode;
 
-use super::words::{self as w, lang};
+use super::words as w;
 use super::Ctx;
 use crate::engine::state::LabLock;
 use crate::lab::{mark, LabSession, STANDARD};
@@ -47,7 +47,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let wanted = args.stage.as_deref().map(parse_stage).transpose()?;
     let lock = LabLock::acquire(&ctx.settings.state_dir)?;
     // Before the reset, which keeps the language (and moves a broken file aside).
-    let lang = lang(ctx);
+    let lang = ctx.lang();
     let dir = ctx.settings.ensure_state_dir()?.to_path_buf();
     let (progress, stage) = match args.all {
         true => (fresh_progress(&dir, lang)?, 0),

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
-use super::words::{self as w, lang};
+use super::words as w;
 use super::Ctx;
 use crate::lab::{defaults, LabSession, LoadShape, STANDARD};
 use crate::lessons::Course;
@@ -68,7 +68,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         .await;
     let result = result.context("the unattended course stopped");
     if !args.keep || result.is_err() {
-        let lang = lang(ctx);
+        let lang = ctx.lang();
         let _bar = ui::Progress::spinner(w::REMOVING_LAB.get(lang));
         // Not cancellable: after Ctrl-C the host must still be restored.
         let lab = session

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::words::{self as w, lang};
+use super::words as w;
 use super::Ctx;
 use crate::engine::{Server, Side};
 use crate::lab::kernel_copy;
@@ -28,7 +28,7 @@ pub struct Args {
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let lang = lang(ctx);
+    let lang = ctx.lang();
     let lab = ctx.lab().await?;
     let server = lab.server().await?;
     let interactive = args.command.is_empty();

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use super::words::{self as w, lang};
+use super::words as w;
 use super::Ctx;
 use crate::engine::{journal::Entry, Engine};
 use crate::lab::mark;
@@ -51,7 +51,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         ui::out(&serde_json::to_string_pretty(&status)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let lang = lang(ctx);
+    let lang = ctx.lang();
     ui::out(&lab_line(&status, lang));
     if status.host_changes.is_empty() {
         ui::out(w::HOST_CHANGES_NONE.get(lang));

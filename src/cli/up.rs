@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use super::words::{self as w, lang};
+use super::words as w;
 use super::Ctx;
 use crate::config::{KnobsPatch, StagePlan};
 use crate::engine::{state::LabLock, UpOptions};
@@ -50,7 +50,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         .stage(args.stage)
         .map(|s| s.name.as_str())
         .unwrap_or("");
-    let lang = lang(ctx);
+    let lang = ctx.lang();
     let secs = format!("{:.1}", start.elapsed().as_secs_f64());
     ui::done(&w::UP_DONE.fill(
         lang,

@@ -1,21 +1,10 @@
 //! The words of perflab's own commands (up, down, reset, status, run, report,
 //! shell, challenge, class, doctor), in the course's language. Errors stay in
 //! English, as the Rust tools' do; clap's help has no language switch.
-use super::Ctx;
 use crate::lessons::{phrases, Lang};
 use crate::tutor::progress::Progress;
 
-/// The language of perflab's messages: the course's (saved in the progress),
-/// else the locale's. Reads only: a missing state directory is not created.
-pub fn lang(ctx: &Ctx) -> Lang {
-    Progress::load(&ctx.settings.state_dir)
-        .ok()
-        .and_then(|p| p.lang)
-        .unwrap_or_else(lang_from_env)
-}
-
-/// The locale's language: Chinese for a `zh*` locale, else English. Here and
-/// not in course.rs, which uses class.rs, which speaks these words.
+/// The locale's language: Chinese for a `zh*` locale, else English.
 pub fn lang_from_env() -> Lang {
     ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
@@ -23,6 +12,11 @@ pub fn lang_from_env() -> Lang {
         .find(|v| !v.is_empty())
         .filter(|v| v.starts_with("zh"))
         .map_or(Lang::En, |_| Lang::Zh)
+}
+
+/// The language of the words: the option, else the course's as saved, else the locale's.
+pub fn lang_of(option: Option<Lang>, progress: &Progress) -> Lang {
+    option.or(progress.lang).unwrap_or_else(lang_from_env)
 }
 
 phrases! {
