@@ -83,9 +83,8 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Some(m) => match crate::class::Classroom::for_member(m, &dir) {
             Ok(c) => Some(c),
             Err(e) => {
-                ui::warn(&format!(
-                    "the class cannot be used, the course goes on without it: {e}"
-                ));
+                let error = e.to_string();
+                ui::warn(&super::words::CLASS_UNUSABLE.fill(lang, &[("error", &error)]));
                 None
             }
         },

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
-use super::words::{lang_from_env, lang_of};
+use super::words::{self as w, lang_from_env, lang_of};
 use super::Ctx;
 use crate::engine::Server;
 use crate::lab::beside::{self, Line};
@@ -92,34 +92,35 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     }
     let (url, subnets, server) = resolve_target(args.url.as_deref(), ctx).await?;
     let cfg = config(&args, &url, &subnets)?;
-    if !args.json {
-        let shape = match cfg.rate {
-            None => format!("with {} connections", cfg.connections),
-            Some(rate) => format!(
-                "at {rate} requests/s on up to {} connections",
-                cfg.connections
-            ),
-        };
-        ui::info(&format!(
-            "loading {} {shape} for {} ({}, timeout {})",
-            cfg.url,
-            options::show(cfg.duration),
-            if cfg.keepalive {
-                "keep-alive"
-            } else {
-                "a new connection per request"
-            },
-            options::show(cfg.timeout)
-        ));
-    }
-    // Against the lab, the server's evidence is probed around the run (deltas)
-    // and its gauges shown live; against a loopback server there is none. During
-    // a course, only what the learner has already found out.
     let progress = Progress::load(&ctx.settings.state_dir);
     let lang = match &progress {
         Ok(progress) => lang_of(None, progress),
         Err(_) => lang_from_env(),
     };
+    if !args.json {
+        let n = cfg.connections.to_string();
+        let shape = match cfg.rate {
+            None => w::LOAD_CLOSED.fill(lang, &[("n", &n)]),
+            Some(rate) => w::LOAD_OPEN.fill(lang, &[("rate", &rate.to_string()), ("n", &n)]),
+        };
+        let mode = match cfg.keepalive {
+            true => present::load_words::KEEPALIVE,
+            false => present::load_words::NEW_CONNECTIONS,
+        };
+        ui::info(&w::LOAD_START.fill(
+            lang,
+            &[
+                ("url", &cfg.url),
+                ("shape", &shape),
+                ("duration", &options::show(cfg.duration)),
+                ("mode", mode.get(lang)),
+                ("timeout", &options::show(cfg.timeout)),
+            ],
+        ));
+    }
+    // Against the lab, the server's evidence is probed around the run (deltas)
+    // and its gauges shown live; against a loopback server there is none. During
+    // a course, only what the learner has already found out.
     let reveal = reveal(args.evidence, progress.ok());
     let sink: std::sync::Arc<dyn crate::lab::LabSink> = match reveal.is_neutral() {
         true => std::sync::Arc::new(present::TermSink::neutral(!args.json, lang)),
@@ -162,18 +163,17 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         ui::out(&present::load::summary(&report, lang));
         if let Some(d) = &deltas {
             ui::out(&format!(
-                "server evidence over the run:\n{}",
+                "{}\n{}",
+                w::LOAD_EVIDENCE.get(lang),
                 present::deltas::deltas(d, lang, |name| reveal.shows(name))
             ));
             if reveal.is_neutral() {
-                ui::info(
-                    "while your course is in progress, only the server counters of the stages you have solved show here (`--evidence` shows them all)",
-                );
+                ui::info(w::LOAD_EVIDENCE_HIDDEN.get(lang));
             }
         }
     }
     if report.interrupted {
-        ui::warn("interrupted: the figures above cover only the part that ran");
+        ui::warn(w::LOAD_INTERRUPTED.get(lang));
         return Ok(super::interrupted_code());
     }
     Ok(ExitCode::SUCCESS)

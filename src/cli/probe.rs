@@ -27,7 +27,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         return watch(&server, args.json, ctx).await;
     }
     let snap = {
-        let _spin = ui::Progress::spinner("probing the server and reading the kernel log");
+        let _spin = ui::Progress::spinner(super::words::PROBING.get(ctx.lang()));
         collect(&server, true)
             .await
             .context("taking the evidence snapshot of the server")?

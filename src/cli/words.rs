@@ -117,6 +117,15 @@ phrases! {
     NOTE_REMOTE_HOST = "\"host-wide\" means {host}: nf_conntrack_max, `dmesg` and perf are its kernel's, shared by every lab on that engine (the engine keeps one ledger of them, so the last lab's `perflab down` puts the original back)", "“主机全局”指的是 {host}：nf_conntrack_max、`dmesg` 和 perf 都属于它的内核，由这个引擎上的所有实验环境共用（引擎为它们记着同一本账，所以最后一个实验环境执行 `perflab down` 时会还原原始值）";
     NOTE_REMOTE_COPY = "the first run of each lab copies this perflab (about 100 MB) to the engine: on a slow link it takes a while, once", "每个实验环境第一次运行时，会把这个 perflab（约 100 MB）复制到引擎上：网络慢的话要花些时间，但只有这一次";
     NOTE_REMOTE_STATE = "your progress, the journal of what this lab changed and the reports stay on this machine, in the state directory", "你的进度、这个实验环境所做改动的日志以及报告都留在本机的状态目录里";
+    // load, probe, course
+    LOAD_START = "loading {url} {shape} for {duration} ({mode}, timeout {timeout})", "压测 {url}：{shape}，持续 {duration}（{mode}，超时 {timeout}）";
+    LOAD_CLOSED = "with {n} connections", "{n} 个连接";
+    LOAD_OPEN = "at {rate} requests/s on up to {n} connections", "每秒 {rate} 个请求，最多 {n} 个连接";
+    LOAD_EVIDENCE = "server evidence over the run:", "压测期间服务器的证据：";
+    LOAD_EVIDENCE_HIDDEN = "while your course is in progress, only the server counters of the stages you have solved show here (`--evidence` shows them all)", "课程进行期间，这里只显示你已经解决的关卡的服务器计数器（`--evidence` 显示全部）";
+    LOAD_INTERRUPTED = "interrupted: the figures above cover only the part that ran", "已中断：上面的数字只涵盖实际跑完的那一部分";
+    PROBING = "probing the server and reading the kernel log", "正在探查服务器并读取内核日志";
+    CLASS_UNUSABLE = "the class cannot be used, the course goes on without it: {error}", "课堂用不了，课程不带它继续：{error}";
 }
 
 #[cfg(test)]

@@ -49,15 +49,6 @@ impl EngineKind {
             },
         }
     }
-
-    /// A few words for `perflab doctor`.
-    pub fn describe(&self) -> String {
-        match self {
-            EngineKind::Native => "native: Docker Engine on this machine's Linux kernel".into(),
-            EngineKind::DesktopVm { product } => format!("a desktop VM: {product}"),
-            EngineKind::Remote { host } => format!("remote: the engine on {host}"),
-        }
-    }
 }
 
 /// The desktop product whose VM runs the engine, if any.
