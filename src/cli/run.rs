@@ -60,10 +60,11 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let live = !args.json;
     let session = LabSession::open(&ctx.settings, &ctx.cancel, ctx.sink(live), shape).await?;
     let (from, to) = (args.from, args.to);
+    let lang = ctx.lang();
     let (session, result) = session
         .blocking(move |lab| {
             let mut say = |line: &str| ui::info(line);
-            run_auto(lab, &course, from, to, live, &mut say)
+            run_auto(lab, &course, from, to, live, lang, &mut say)
         })
         .await;
     let result = result.context("the unattended course stopped");
@@ -106,7 +107,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     if args.json {
         ui::out(&serde_json::to_string_pretty(&report)?);
     } else {
-        ui::out(&auto_table(&report));
+        ui::out(&auto_table(&report, lang));
     }
     Ok(if report.passed {
         ExitCode::SUCCESS

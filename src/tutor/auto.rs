@@ -117,6 +117,7 @@ pub fn run_auto(
     from: u8,
     to: u8,
     live: bool,
+    lang: Lang,
     progress: &mut dyn FnMut(&str),
 ) -> Result<AutoReport, LabError> {
     let start = Instant::now();
@@ -136,10 +137,9 @@ pub fn run_auto(
                 )?;
             }
         }
-        progress(&format!(
-            "stage {n} ({}): measuring before the fix",
-            spec.name
-        ));
+        progress(
+            &super::phrases::AUTO_BEFORE.fill(lang, &[("n", &n.to_string()), ("name", &spec.name)]),
+        );
         let flame = spec.flame_function();
         let before = ops.run_load(live, flame.as_deref(), spec.observe.seconds)?;
         let mut result = StageResult {
@@ -158,16 +158,16 @@ pub fn run_auto(
             runs: vec![summary("before", &before)],
         };
         if spec.fix.is_some() {
-            progress(&format!(
-                "stage {n} ({}): applying the reference fix",
-                spec.name
-            ));
+            progress(
+                &super::phrases::AUTO_FIXING
+                    .fill(lang, &[("n", &n.to_string()), ("name", &spec.name)]),
+            );
             result.fix = crate::lab::apply_reference(ops, spec)?;
-            progress(&format!(
-                "stage {n} ({}): checking and measuring after the fix",
-                spec.name
-            ));
-            let outcome = stage::check(ops, spec, &before, live, Lang::En)?;
+            progress(
+                &super::phrases::AUTO_AFTER
+                    .fill(lang, &[("n", &n.to_string()), ("name", &spec.name)]),
+            );
+            let outcome = stage::check(ops, spec, &before, live, lang)?;
             result.goodput_after = Some(goodput(&outcome.after));
             result.runs.push(summary("after", &outcome.after));
             result.p99_after_ms = Some(p99(&outcome.after));

@@ -123,6 +123,27 @@ phrases! {
     NO_CHECK = "Stage {n} has no fix to check.", "第 {n} 关没有需要检查的修复。";
     NOT_JUDGED = "not judged: {field} needs the run before the fix (take the observe step of the course: `perflab`)", "无法判断：{field} 需要修复前的那次压测（先在课程里完成「观察」这一步：`perflab`）";
     SYMPTOM_NOT_JUDGED = "not judged: the symptom {field} needs the run before the fix", "无法判断：症状 {field} 需要修复前的那次压测";
+    AUTO_BEFORE = "stage {n} ({name}): measuring before the fix", "第 {n} 关（{name}）：测量修复之前";
+    AUTO_FIXING = "stage {n} ({name}): applying the reference fix", "第 {n} 关（{name}）：应用参考修复";
+    AUTO_AFTER = "stage {n} ({name}): checking and measuring after the fix", "第 {n} 关（{name}）：检查并测量修复之后";
+    AUTO_STAGE = "stage", "关卡";
+    AUTO_GOODPUT = "goodput 2xx/s", "有效吞吐 2xx/秒";
+    AUTO_P99 = "p99 ms", "p99 毫秒";
+    AUTO_SYMPTOM = "symptom (growth before → after)", "症状（修复前 → 修复后的增长）";
+    AUTO_CHECK = "check", "检查";
+    AUTO_VERDICT = "goodput verdict", "有效吞吐的结论";
+    AUTO_OK = "ok", "符合";
+    AUTO_NOT_AS_EXPECTED = "NOT AS EXPECTED", "不符合预期";
+    AUTO_PASSED = "passed", "通过";
+    AUTO_FAILED = "FAILED: {failures}", "未通过：{failures}";
+    AUTO_AS_EXPECTED = "as expected", "符合预期";
+    AUTO_OPPOSITE = "opposite", "与预期相反";
+    AUTO_INCONCLUSIVE = "inconclusive", "无法定论";
+    AUTO_RUNS_AFTER = "{outcome} ({n} runs after)", "{outcome}（修复后跑了 {n} 次）";
+    AUTO_ALL_BEHAVED = "every stage behaved as the course says", "每一关的表现都和课程说的一样";
+    AUTO_SOME_DID_NOT = "SOME STAGES DID NOT behave as the course says", "有些关卡的表现和课程说的不一样";
+    AUTO_END = "{verdict} in {secs} s{goodput}", "{verdict}，用时 {secs} 秒{goodput}";
+    AUTO_GOODPUT_ENDS = "; goodput {baseline} 2xx/s at the baseline, {end} at the end", "；有效吞吐：基线 {baseline} 2xx/秒，最后 {end}";
 }
 
 /// The name of a step in the learner's language.
