@@ -154,9 +154,11 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
     };
     if args.json {
+        // During a course the server's counters stay out of the JSON as they
+        // stay out of the text, unless `--evidence` asks for them.
         let json = Json {
             report: &report,
-            deltas: deltas.as_ref(),
+            deltas: deltas.as_ref().filter(|_| !reveal.is_neutral()),
         };
         ui::out(&serde_json::to_string_pretty(&json).context("writing the report as JSON")?);
     } else {
@@ -339,7 +341,7 @@ mod tests {
 }
 
 /// `--json`: the load's report, with the server's deltas over the run when the
-/// target is the lab.
+/// target is the lab and no course hides them.
 #[derive(serde::Serialize)]
 struct Json<'a> {
     #[serde(flatten)]
