@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use super::words as w;
 use super::Ctx;
 use crate::engine::state::LabLock;
+use crate::present;
 use crate::ui::{self, Progress};
 
 #[derive(Debug, clap::Args)]
@@ -37,13 +38,14 @@ pub async fn run(_args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         ));
     }
     for r in &report.restored {
-        ui::done(&w::RESTORED.fill(lang, &[("what", r)]));
+        let what = present::engine::restored(r, lang);
+        ui::done(&w::RESTORED.fill(lang, &[("what", &what)]));
     }
     for k in &report.kept {
-        ui::info(k);
+        ui::info(&present::engine::kept(k, lang));
     }
     for s in &report.skipped {
-        ui::warn(s);
+        ui::warn(&present::engine::skipped(s, lang));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -11,6 +11,7 @@ use super::Ctx;
 use crate::lab::{defaults, LabSession, LoadShape, STANDARD};
 use crate::lessons::Course;
 use crate::load::options;
+use crate::present;
 use crate::tutor::auto::run_auto;
 use crate::tutor::auto_table;
 use crate::ui;
@@ -80,10 +81,11 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         match lab.down().await {
             Ok(down) => {
                 for r in &down.restored {
-                    ui::done(&w::RESTORED.fill(lang, &[("what", r)]));
+                    let what = present::engine::restored(r, lang);
+                    ui::done(&w::RESTORED.fill(lang, &[("what", &what)]));
                 }
                 for k in &down.kept {
-                    ui::info(k);
+                    ui::info(&present::engine::kept(k, lang));
                 }
             }
             // Say what stopped the run first, then what is left to do.

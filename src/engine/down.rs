@@ -14,40 +14,46 @@ use super::ledger_store::HeldLedger;
 use super::{labels, Engine};
 
 /// What `down` did.
-#[derive(Debug, Default, Clone, serde::Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DownReport {
     pub containers: Vec<String>,
     pub networks: Vec<String>,
     pub volumes: Vec<String>,
-    /// `key: applied -> original` for each restored host value.
-    pub restored: Vec<String>,
+    /// Host values put back to their original.
+    pub restored: Vec<HostValue>,
     /// Host values left raised for the other labs that raised them too.
-    pub kept: Vec<String>,
-    /// Journal entries that were not restored, with the reason.
-    pub skipped: Vec<String>,
+    pub kept: Vec<KeptValue>,
+    /// Host values someone changed since perflab set them: left as they are.
+    pub skipped: Vec<SkippedValue>,
+}
+
+/// A host value put back: `key` held `applied` and holds `original` again.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HostValue {
+    pub key: String,
+    pub applied: u64,
+    pub original: u64,
+}
+
+/// A host value other labs hold: it stays at `now` until the last of them goes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct KeptValue {
+    pub key: String,
+    pub now: u64,
+    pub labs: Vec<String>,
+    pub original: u64,
+}
+
+/// A host value that is `now`, not the `applied` perflab set.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SkippedValue {
+    pub key: String,
+    pub now: u64,
+    pub applied: u64,
+    pub original: u64,
 }
 
 impl DownReport {
-    /// One line: what was removed and restored.
-    pub fn summary(&self) -> String {
-        let mut parts = Vec::new();
-        for (what, list) in [
-            ("containers", &self.containers),
-            ("networks", &self.networks),
-            ("volumes", &self.volumes),
-        ] {
-            if !list.is_empty() {
-                parts.push(format!("{what} {}", list.join(", ")));
-            }
-        }
-        if !self.restored.is_empty() {
-            parts.push(format!("restored {}", self.restored.join(", ")));
-        }
-        parts.extend(self.kept.iter().cloned());
-        parts.extend(self.skipped.iter().cloned());
-        parts.join("; ")
-    }
-
     pub fn is_empty(&self) -> bool {
         self.containers.is_empty()
             && self.networks.is_empty()
@@ -75,7 +81,7 @@ impl Engine {
         let report = self.down().await?;
         if !report.is_empty() {
             self.tell(EngineEvent::Recovered {
-                summary: report.summary(),
+                report: report.clone(),
             });
         }
         Ok(report)
@@ -201,10 +207,12 @@ impl Engine {
             let entry = journal.entries.iter().find(|e| e.key == key).cloned();
             let put_back = match held.ledger.release(&key, lab) {
                 Release::Kept { labs, original } => {
-                    report.kept.push(format!(
-                        "{key} stays at {now}: lab {} raised it too, and the last lab to go puts {original} back",
-                        labs.join(", lab ")
-                    ));
+                    report.kept.push(KeptValue {
+                        key: key.clone(),
+                        now,
+                        labs,
+                        original,
+                    });
                     None
                 }
                 Release::Last { original, applied } => Some((original, applied)),
@@ -220,13 +228,18 @@ impl Engine {
             if let Some((original, applied)) = put_back {
                 if now == applied {
                     held.write_value(&key, original).await?;
-                    report
-                        .restored
-                        .push(format!("{key}: {applied} -> {original}"));
+                    report.restored.push(HostValue {
+                        key: key.clone(),
+                        applied,
+                        original,
+                    });
                 } else if now != original {
-                    report.skipped.push(format!(
-                        "{key} is {now}, not the {applied} perflab set: someone changed it since, so it was left as is (it was {original} before perflab)"
-                    ));
+                    report.skipped.push(SkippedValue {
+                        key: key.clone(),
+                        now,
+                        applied,
+                        original,
+                    });
                 }
             }
             // The value first, then the ledger, then the journal: a crash in

@@ -41,7 +41,7 @@ pub enum EngineEvent {
     },
     /// A start found what an interrupted run left behind and removed it.
     Recovered {
-        summary: String,
+        report: super::DownReport,
     },
     /// Cleaning up after a failed start failed too.
     CleanupFailed {

@@ -32,7 +32,7 @@ mod upload;
 pub use beside::{Beside, Ended};
 pub use bundle::{Bundle, BundleError};
 pub use docker::{Engine, EngineFacts};
-pub use down::DownReport;
+pub use down::{DownReport, HostValue, KeptValue, SkippedValue};
 pub use error::{EngineError, HostValueError};
 pub use events::{EngineEvent, Events, Step};
 pub use exec::ExecOutput;

@@ -1,6 +1,6 @@
 //! The words of the engine's events: what each slow step is called while it
 //! lasts, and the lines for what it finished.
-use crate::engine::{EngineEvent, Step};
+use crate::engine::{DownReport, EngineEvent, HostValue, KeptValue, SkippedValue, Step};
 use crate::lessons::{phrases, Lang};
 
 phrases! {
@@ -20,6 +20,13 @@ phrases! {
     BUILT = "built {tag}", "已构建 {tag}";
     FILLED = "filled the server's conntrack table: {count} of {max} entries", "已填充服务器的 conntrack 表：{count} / {max} 个条目";
     RECOVERED = "found what an interrupted perflab run left behind and cleaned it: {summary}", "发现了一次被中断的 perflab 运行留下的东西，已经清理：{summary}";
+    REMOVED_CONTAINERS = "containers {list}", "容器 {list}";
+    REMOVED_NETWORKS = "networks {list}", "网络 {list}";
+    REMOVED_VOLUMES = "volumes {list}", "卷 {list}";
+    RESTORED = "restored {list}", "已还原 {list}";
+    HOST_VALUE = "{key}: {applied} -> {original}", "{key}：{applied} -> {original}";
+    KEPT = "{key} stays at {now}: lab {labs} raised it too, and the last lab to go puts {original} back", "{key} 保持为 {now}：实验环境 {labs} 也调高了它，最后一个撤掉的实验环境会把它还原为 {original}";
+    SKIPPED = "{key} is {now}, not the {applied} perflab set: someone changed it since, so it was left as is (it was {original} before perflab)", "{key} 现在是 {now}，不是 perflab 设的 {applied}：之后有人改过它，所以保持原样（perflab 之前它是 {original}）";
     CLEANUP_FAILED = "cleaning up after a failed start: {error}; run `perflab down`", "启动失败后的清理出错：{error}；请运行 `perflab down`";
 }
 
@@ -65,13 +72,72 @@ pub fn line(e: &EngineEvent, lang: Lang) -> Option<Line> {
             lang,
             &[("count", &count.to_string()), ("max", &max.to_string())],
         )),
-        EngineEvent::Recovered { summary } => {
-            Line::Warn(RECOVERED.fill(lang, &[("summary", summary)]))
+        EngineEvent::Recovered { report } => {
+            Line::Warn(RECOVERED.fill(lang, &[("summary", &down_summary(report, lang))]))
         }
         EngineEvent::CleanupFailed { error } => {
             Line::Warn(CLEANUP_FAILED.fill(lang, &[("error", error)]))
         }
     })
+}
+
+/// A host value put back, as `key: applied -> original`.
+pub fn restored(v: &HostValue, lang: Lang) -> String {
+    HOST_VALUE.fill(
+        lang,
+        &[
+            ("key", &v.key),
+            ("applied", &v.applied.to_string()),
+            ("original", &v.original.to_string()),
+        ],
+    )
+}
+
+/// A host value left raised for other labs.
+pub fn kept(v: &KeptValue, lang: Lang) -> String {
+    KEPT.fill(
+        lang,
+        &[
+            ("key", &v.key),
+            ("now", &v.now.to_string()),
+            ("labs", &v.labs.join(", lab ")),
+            ("original", &v.original.to_string()),
+        ],
+    )
+}
+
+/// A host value someone changed since perflab set it.
+pub fn skipped(v: &SkippedValue, lang: Lang) -> String {
+    SKIPPED.fill(
+        lang,
+        &[
+            ("key", &v.key),
+            ("now", &v.now.to_string()),
+            ("applied", &v.applied.to_string()),
+            ("original", &v.original.to_string()),
+        ],
+    )
+}
+
+/// What a `down` did, in one line: what was removed, restored, kept and left.
+pub fn down_summary(r: &DownReport, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    for (phrase, list) in [
+        (REMOVED_CONTAINERS, &r.containers),
+        (REMOVED_NETWORKS, &r.networks),
+        (REMOVED_VOLUMES, &r.volumes),
+    ] {
+        if !list.is_empty() {
+            parts.push(phrase.fill(lang, &[("list", &list.join(", "))]));
+        }
+    }
+    if !r.restored.is_empty() {
+        let list: Vec<String> = r.restored.iter().map(|v| restored(v, lang)).collect();
+        parts.push(RESTORED.fill(lang, &[("list", &list.join(", "))]));
+    }
+    parts.extend(r.kept.iter().map(|v| kept(v, lang)));
+    parts.extend(r.skipped.iter().map(|v| skipped(v, lang)));
+    parts.join("; ")
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -85,6 +151,50 @@ fn truncate(s: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_down_is_told_from_its_typed_report() {
+        let key = "net.netfilter.nf_conntrack_max";
+        let r = DownReport {
+            containers: vec!["lab-nginx".into(), "lab-phpfpm".into()],
+            volumes: vec!["lab-load".into()],
+            restored: vec![HostValue {
+                key: key.into(),
+                applied: 270336,
+                original: 262144,
+            }],
+            kept: vec![KeptValue {
+                key: key.into(),
+                now: 278528,
+                labs: vec!["a".into(), "b".into()],
+                original: 262144,
+            }],
+            skipped: vec![SkippedValue {
+                key: key.into(),
+                now: 300000,
+                applied: 270336,
+                original: 262144,
+            }],
+            ..DownReport::default()
+        };
+        assert_eq!(
+            down_summary(&r, Lang::En),
+            format!(
+                "containers lab-nginx, lab-phpfpm; volumes lab-load; restored {key}: 270336 -> 262144; \
+                 {key} stays at 278528: lab a, lab b raised it too, and the last lab to go puts 262144 back; \
+                 {key} is 300000, not the 270336 perflab set: someone changed it since, so it was left as is (it was 262144 before perflab)"
+            )
+        );
+        let zh = down_summary(&r, Lang::Zh);
+        assert!(
+            zh.starts_with("容器 lab-nginx, lab-phpfpm; 卷 lab-load; "),
+            "{zh}"
+        );
+        assert!(
+            zh.contains(&format!("已还原 {key}：270336 -> 262144")),
+            "{zh}"
+        );
+    }
 
     #[test]
     fn long_build_lines_are_cut() {
