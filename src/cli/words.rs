@@ -127,11 +127,3 @@ phrases! {
     PROBING = "probing the server and reading the kernel log", "正在探查服务器并读取内核日志";
     CLASS_UNUSABLE = "the class cannot be used, the course goes on without it: {error}", "课堂用不了，课程不带它继续：{error}";
 }
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_phrase_has_both_languages() {
-        crate::lessons::assert_complete(super::ALL);
-    }
-}

@@ -30,7 +30,7 @@ impl Phrase {
     }
 }
 
-/// Phrases as constants, and `ALL` of them, for the test that both languages
+/// Phrases as constants, `ALL` of them, and the unit test that both languages
 /// exist and agree on placeholders ([`assert_complete`]).
 macro_rules! phrases {
     ($($name:ident = $en:literal, $zh:literal;)*) => {
@@ -38,6 +38,13 @@ macro_rules! phrases {
         /// Every phrase, for the test that both languages exist and agree on placeholders.
         #[cfg(test)]
         pub const ALL: &[$crate::lessons::Phrase] = &[$($name),*];
+
+        /// Every table of phrases is checked where it is declared.
+        #[cfg(test)]
+        #[test]
+        fn every_phrase_has_both_languages_with_the_same_placeholders() {
+            $crate::lessons::assert_complete(ALL);
+        }
     };
 }
 pub(crate) use phrases;

@@ -271,11 +271,6 @@ mod tests {
     }
 
     #[test]
-    fn every_phrase_has_both_languages() {
-        crate::lessons::assert_complete(w::ALL);
-    }
-
-    #[test]
     fn the_chinese_lines_hold_the_figures() {
         let left = Leftover::TimeWait {
             count: 28_000,

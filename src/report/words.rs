@@ -48,11 +48,3 @@ pub const COLUMNS: [Phrase; 7] = [
     COL_SYMPTOM,
     COL_ANSWERS,
 ];
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_phrase_has_both_languages() {
-        crate::lessons::assert_complete(super::ALL);
-    }
-}
