@@ -41,7 +41,7 @@ pub enum EngineEvent {
     },
     /// A start found what an interrupted run left behind and removed it.
     Recovered {
-        report: super::DownReport,
+        report: super::down_report::DownReport,
     },
     /// Cleaning up after a failed start failed too.
     CleanupFailed {
