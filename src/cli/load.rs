@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
-use super::words::{self as w, lang_from_env, lang_of};
+use super::words as w;
 use super::Ctx;
 use crate::engine::Server;
 use crate::lab::beside::{self, Line};
@@ -93,10 +93,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let (url, subnets, server) = resolve_target(args.url.as_deref(), ctx).await?;
     let cfg = config(&args, &url, &subnets)?;
     let progress = Progress::load(&ctx.settings.state_dir);
-    let lang = match &progress {
-        Ok(progress) => lang_of(None, progress),
-        Err(_) => lang_from_env(),
-    };
+    let lang = w::saved_lang(progress.as_ref().ok());
     if !args.json {
         let n = cfg.connections.to_string();
         let shape = match cfg.rate {

@@ -105,10 +105,7 @@ impl Ctx {
     /// The course's language, for the words of every command: as saved in the
     /// progress, else the locale's (also when the progress cannot be read).
     pub fn lang(&self) -> Lang {
-        match Progress::load(&self.settings.state_dir) {
-            Ok(progress) => words::lang_of(None, &progress),
-            Err(_) => words::lang_from_env(),
-        }
+        words::saved_lang(Progress::load(&self.settings.state_dir).ok().as_ref())
     }
 
     /// A Docker connection whose long operations stop on Ctrl-C and clean up,

@@ -5,7 +5,7 @@ use crate::lessons::{phrases, Lang};
 use crate::tutor::progress::Progress;
 
 /// The locale's language: Chinese for a `zh*` locale, else English.
-pub fn lang_from_env() -> Lang {
+fn lang_from_env() -> Lang {
     ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
         .filter_map(|v| std::env::var(v).ok())
@@ -14,9 +14,14 @@ pub fn lang_from_env() -> Lang {
         .map_or(Lang::En, |_| Lang::Zh)
 }
 
+/// The language saved in a progress that could be read, else the locale's.
+pub fn saved_lang(progress: Option<&Progress>) -> Lang {
+    progress.and_then(|p| p.lang).unwrap_or_else(lang_from_env)
+}
+
 /// The language of the words: the option, else the course's as saved, else the locale's.
 pub fn lang_of(option: Option<Lang>, progress: &Progress) -> Lang {
-    option.or(progress.lang).unwrap_or_else(lang_from_env)
+    option.unwrap_or_else(|| saved_lang(Some(progress)))
 }
 
 phrases! {
